@@ -1,0 +1,1 @@
+"""isf-sim: agent-based scenario simulation of the ISF negotiations (Gaza, Nov 2025)."""

@@ -1,0 +1,436 @@
+"""Pure analysis functions on tidy tables (no plotting, no I/O).
+
+Every function takes pandas tables shaped like the result folders' parquet files
+(``runs``, ``events``, ``timeline``, ``positions``, ``sensitivity``) and returns a
+new tidy table or a small dataclass. The plots and the written report only
+format what these functions return.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+Z95 = 1.959963984540054  # two-sided 95 % normal quantile
+
+# --------------------------------------------------------------------------- outcomes
+
+#: Named binary outcomes: key -> (label, function of the runs table -> bool Series).
+OUTCOMES: dict[str, tuple[str, object]] = {
+    "deployed": ("P(deployed)", lambda r: r["deployed"].astype(bool)),
+    "un_authorized": ("P(UN authorized)", lambda r: r["un_authorized"].astype(bool)),
+    "ceasefire_collapsed": (
+        "P(ceasefire collapsed)",
+        lambda r: r["ceasefire_collapsed"].astype(bool),
+    ),
+    "turkish_troops": ("P(Turkish troops)", lambda r: r["turkey_role"] == "troops"),
+    "deployed_without_turkey": (
+        "P(deployed without Türkiye)",
+        lambda r: r["deployed"].astype(bool) & (r["turkey_role"] != "troops"),
+    ),
+    "funding_released": ("P(funding released)", lambda r: r["funding_usd"] > 0),
+    "enforcement_mandate": (
+        "P(enforcement mandate)",
+        lambda r: r["deployed"].astype(bool) & (r["mandate"] == "enforcement"),
+    ),
+}
+
+#: Continuous outcomes compared by their means: column -> (label, unit).
+MEANS: dict[str, tuple[str, str]] = {
+    "troops": ("mean troops deployed", "troops"),
+    "deaths": ("mean deaths over the horizon", "deaths"),
+    "disarmament": ("mean Hamas disarmament", "share 0-1"),
+    "israeli_control": ("mean Israeli control", "share of Gaza 0-1"),
+    "funding_usd": ("mean funding released", "USD"),
+}
+
+
+def _slug(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = text.strip().lower()
+    m = re.fullmatch(r"p\s*\((.*)\)", text)
+    if m:
+        text = m.group(1)
+    text = text.replace("turkiye", "turkey").replace("turkish", "turkish")
+    return re.sub(r"[^a-z0-9.]+", "_", text).strip("_")
+
+
+_ALIASES = {
+    "un_authorised": "un_authorized",
+    "authorized": "un_authorized",
+    "collapsed": "ceasefire_collapsed",
+    "turkey_troops": "turkish_troops",
+    "turkey_deployed": "turkish_troops",
+    "funding": "funding_released",
+    "deployed_without_turkish_troops": "deployed_without_turkey",
+    "enforcement": "enforcement_mandate",
+}
+
+
+def resolve_outcome(name: str, columns=()) -> str:
+    """Return the canonical key of an outcome name, label or boolean column.
+
+    Accepts keys (``turkish_troops``), labels (``"P(deployed without Türkiye)"``)
+    and any column name of the runs table. Raises ``KeyError`` if unknown.
+    """
+    if name in OUTCOMES or name in columns:
+        return name
+    slug = _slug(name)
+    for key, (label, _) in OUTCOMES.items():
+        if slug == key or slug == _slug(label):
+            return key
+    if slug in _ALIASES:
+        return _ALIASES[slug]
+    for col in columns:
+        if slug == _slug(col):
+            return col
+    raise KeyError(name)
+
+
+def outcome_label(key: str) -> str:
+    return OUTCOMES[key][0] if key in OUTCOMES else f"P({key})"
+
+
+def outcome_series(runs: pd.DataFrame, key: str) -> pd.Series:
+    """The boolean outcome ``key`` for every run (raises KeyError if not computable)."""
+    if key in OUTCOMES:
+        try:
+            return OUTCOMES[key][1](runs).fillna(False).astype(bool)
+        except KeyError as exc:
+            raise KeyError(f"{key} needs column {exc}") from None
+    if key not in runs.columns:
+        raise KeyError(f"no column {key!r}")
+    col = runs[key]
+    if col.dtype == bool or str(col.dtype) == "boolean":
+        return col.fillna(False).astype(bool)
+    values = set(pd.unique(col.dropna()))
+    if values <= {0, 1, True, False}:
+        return col.fillna(0).astype(bool)
+    raise KeyError(f"column {key!r} is not boolean")
+
+
+# --------------------------------------------------------------------------- proportions
+
+
+def wilson_interval(k, n, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a proportion k/n (NaNs if n == 0)."""
+    if n == 0:
+        return (math.nan, math.nan)
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def proportion_row(k: int, n: int) -> dict:
+    lo, hi = wilson_interval(k, n)
+    return {"k": int(k), "n": int(n), "p": k / n if n else math.nan, "lo": lo, "hi": hi}
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A difference b - a with a symmetric 95 % interval (± half)."""
+
+    a: float
+    b: float
+    diff: float
+    half: float
+
+    @property
+    def lo(self) -> float:
+        return self.diff - self.half
+
+    @property
+    def hi(self) -> float:
+        return self.diff + self.half
+
+    @property
+    def clear(self) -> bool:
+        """The 95 % interval excludes zero."""
+        return self.lo > 0 or self.hi < 0
+
+
+def difference_of_proportions(k1: int, n1: int, k2: int, n2: int, z: float = Z95) -> Difference:
+    """p2 - p1 with the Wald 95 % interval of a difference of independent proportions."""
+    p1, p2 = k1 / n1, k2 / n2
+    se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    return Difference(p1, p2, p2 - p1, z * se)
+
+
+def difference_of_means(x1, x2, z: float = Z95) -> Difference:
+    """mean(x2) - mean(x1) with a normal-approximation (Welch) 95 % interval."""
+    x1 = np.asarray(x1, dtype=float)
+    x2 = np.asarray(x2, dtype=float)
+    x1, x2 = x1[~np.isnan(x1)], x2[~np.isnan(x2)]
+    v1 = x1.var(ddof=1) / len(x1) if len(x1) > 1 else 0.0
+    v2 = x2.var(ddof=1) / len(x2) if len(x2) > 1 else 0.0
+    return Difference(float(x1.mean()), float(x2.mean()), float(x2.mean() - x1.mean()), z * math.sqrt(v1 + v2))
+
+
+# --------------------------------------------------------------------------- configurations
+
+
+def configuration_table(runs: pd.DataFrame, group: str = "group", top_k: int = 6) -> pd.DataFrame:
+    """Probability of each emergent configuration per group, with Wilson intervals.
+
+    The ``top_k`` configurations (by their largest probability in any group) are
+    kept; the rest are pooled as ``"other"``. Returns columns
+    group, configuration, k, n, p, lo, hi, in a stable order (top first, "other" last).
+    """
+    counts = runs.groupby([group, "configuration"], sort=False).size().rename("k").reset_index()
+    totals = runs.groupby(group, sort=False).size()
+    counts["share"] = counts["k"] / counts[group].map(totals)
+    best = counts.groupby("configuration")["share"].max().sort_values(ascending=False, kind="stable")
+    top = list(best.index[:top_k])
+    counts["configuration"] = counts["configuration"].where(counts["configuration"].isin(top), "other")
+    order = top + (["other"] if (counts["configuration"] == "other").any() else [])
+    rows = []
+    for g, n in totals.items():
+        sub = counts[counts[group] == g].groupby("configuration")["k"].sum()
+        for conf in order:
+            rows.append({group: g, "configuration": conf, **proportion_row(int(sub.get(conf, 0)), int(n))})
+    return pd.DataFrame(rows)
+
+
+def outcome_table(runs: pd.DataFrame, group: str = "group", keys=None) -> pd.DataFrame:
+    """P(outcome) with Wilson intervals for each group and each computable outcome."""
+    keys = list(OUTCOMES) if keys is None else keys
+    rows = []
+    for g, sub in runs.groupby(group, sort=False):
+        for key in keys:
+            try:
+                y = outcome_series(sub, key)
+            except KeyError:
+                continue
+            rows.append({group: g, "outcome": key, "label": outcome_label(key), **proportion_row(int(y.sum()), len(y))})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- survival
+
+
+def kaplan_meier(durations, observed, z: float = Z95) -> pd.DataFrame:
+    """Kaplan–Meier estimate of S(t) = P(event after t).
+
+    ``durations``: time of event or of censoring; ``observed``: True for an event.
+    Returns one row per distinct time (starting with t=0, S=1): time, at_risk,
+    events, censored, survival, lo, hi (95 % log(-log) Greenwood interval).
+    """
+    t = np.asarray(durations, dtype=float)
+    d = np.asarray(observed, dtype=bool)
+    rows = [{"time": 0.0, "at_risk": len(t), "events": 0, "censored": 0, "survival": 1.0, "lo": 1.0, "hi": 1.0}]
+    s, greenwood = 1.0, 0.0
+    for time in np.unique(t):
+        at_risk = int((t >= time).sum())
+        events = int(((t == time) & d).sum())
+        censored = int(((t == time) & ~d).sum())
+        if events:
+            s *= 1 - events / at_risk
+            if at_risk > events:
+                greenwood += events / (at_risk * (at_risk - events))
+            else:
+                greenwood = math.inf
+        lo, hi = _loglog_interval(s, greenwood, z)
+        if time == 0.0:
+            rows[0].update(events=events, censored=censored, survival=s, lo=lo, hi=hi)
+        else:
+            rows.append({"time": float(time), "at_risk": at_risk, "events": events, "censored": censored, "survival": s, "lo": lo, "hi": hi})
+    return pd.DataFrame(rows)
+
+
+def _loglog_interval(s: float, greenwood: float, z: float) -> tuple[float, float]:
+    if s >= 1.0:
+        return (1.0, 1.0)
+    if s <= 0.0 or not math.isfinite(greenwood):
+        return (0.0, 0.0) if s <= 0.0 else (0.0, 1.0)
+    se = math.sqrt(greenwood) / abs(math.log(s))
+    return (s ** math.exp(z * se), s ** math.exp(-z * se))
+
+
+def km_median(curve: pd.DataFrame) -> float:
+    """First time the survival drops to 0.5 or below (NaN if never)."""
+    below = curve[curve["survival"] <= 0.5]
+    return float(below["time"].iloc[0]) if len(below) else math.nan
+
+
+def survival_table(runs: pd.DataFrame, week_col: str, horizon: float | dict, group: str = "group") -> pd.DataFrame:
+    """Kaplan–Meier curves of the time to ``week_col`` per group, censored at the horizon.
+
+    ``horizon`` is one number or a dict group -> horizon_weeks. Runs with NaN (no
+    event) are censored at the horizon; events after the horizon are censored too.
+    """
+    frames = []
+    for g, sub in runs.groupby(group, sort=False):
+        h = horizon[g] if isinstance(horizon, dict) else horizon
+        week = sub[week_col].astype(float)
+        observed = week.notna() & (week <= h)
+        duration = week.where(observed, h)
+        curve = kaplan_meier(duration, observed)
+        curve.insert(0, group, g)
+        frames.append(curve)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+# --------------------------------------------------------------------------- sweeps
+
+
+def heatmap_table(runs: pd.DataFrame, x: str, y: str, outcome: str) -> pd.DataFrame:
+    """P(outcome) for each (x, y) cell of a two-parameter sweep: x, y, k, n, p, lo, hi."""
+    flag = outcome_series(runs, outcome)
+    rows = []
+    for (xv, yv), idx in runs.groupby([x, y], sort=True).groups.items():
+        f = flag.loc[idx]
+        rows.append({x: xv, y: yv, **proportion_row(int(f.sum()), len(f))})
+    return pd.DataFrame(rows)
+
+
+def pivot_heatmap(cells: pd.DataFrame, x: str, y: str, value: str = "p") -> pd.DataFrame:
+    """Rows = y values (ascending), columns = x values (ascending)."""
+    return cells.pivot(index=y, columns=x, values=value).sort_index().sort_index(axis=1)
+
+
+def parameter_columns(runs: pd.DataFrame) -> list[str]:
+    return [c for c in runs.columns if c.startswith("param.")]
+
+
+# --------------------------------------------------------------------------- scenario discovery
+
+
+@dataclass
+class PrimResult:
+    """One PRIM box: the limits of every parameter and the box statistics."""
+
+    limits: pd.DataFrame  # parameter, low, high, min, max, restricted
+    coverage: float
+    density: float
+    mass: float
+    n: int
+    base_rate: float
+    trajectory: pd.DataFrame  # coverage, density, mass, res_dim per peeling step
+    chosen: int
+
+
+def _import_prim():
+    # ema_workbench warns on import when optional extras (ipyparallel, altair) are
+    # missing; those extras are not needed for PRIM.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
+    return prim
+
+
+def prim_box(x: pd.DataFrame, y, threshold: float = 0.8, peel_alpha: float = 0.05, mass_min: float = 0.05) -> PrimResult:
+    """Scenario discovery: the PRIM box (EMA workbench) of parameter ranges where ``y`` holds.
+
+    Peels with ``ema_workbench.analysis.prim.Prim`` and chooses, on the peeling
+    trajectory, the box of largest coverage whose density reaches ``threshold``
+    (or, if none does, the densest box).
+    """
+    prim = _import_prim()
+    x = x.reset_index(drop=True).astype(float)
+    y = np.asarray(y, dtype=bool)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        finder = prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min)
+        box = finder.find_box()
+    traj = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].reset_index(drop=True)
+    ok = traj.index[traj["density"] >= threshold]
+    chosen = int(traj.loc[ok, "coverage"].idxmax()) if len(ok) else int(traj["density"].idxmax())
+    lims = box.box_lims[chosen]
+    rows = []
+    for p in x.columns:
+        lo, hi = float(lims.loc[0, p]), float(lims.loc[1, p])
+        full_lo, full_hi = float(x[p].min()), float(x[p].max())
+        rows.append({"parameter": p, "low": lo, "high": hi, "min": full_lo, "max": full_hi,
+                     "restricted": bool(lo > full_lo or hi < full_hi)})
+    limits = pd.DataFrame(rows)
+    stat = traj.loc[chosen]
+    return PrimResult(limits, float(stat["coverage"]), float(stat["density"]), float(stat["mass"]),
+                      int(len(y)), float(y.mean()), traj, chosen)
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def sensitivity_table(sens: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
+    """The indices of one outcome, sorted by importance (ST for Sobol, mu_star for Morris)."""
+    sub = sens if outcome is None else sens[sens["outcome"] == outcome]
+    key = "ST" if "ST" in sub and sub["ST"].notna().any() else "mu_star"
+    return sub.sort_values(key, ascending=False, kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- traces
+
+KEY_EVENTS = (
+    "veto_yielded", "resolution_passed", "resolution_failed", "council_tabled",
+    "deploy", "withdraw", "collapse", "funding", "liaison", "remains_returned",
+)
+
+
+def key_events(events: pd.DataFrame, seed=None, kinds=KEY_EVENTS, limit: int = 12) -> pd.DataFrame:
+    """First occurrence of each (kind, actor) among the key kinds, in time order."""
+    ev = events if seed is None else events[events["seed"] == seed]
+    ev = ev[ev["kind"].isin(kinds)].sort_values("week", kind="stable")
+    return ev.drop_duplicates(["kind", "actor"]).head(limit).reset_index(drop=True)
+
+
+def active_actors(positions: pd.DataFrame, limit: int = 8) -> list[str]:
+    """Actors whose position moved most or who received most pressure (at most ``limit``)."""
+    g = positions.groupby("actor")
+    score = (g["position"].max() - g["position"].min()).fillna(0) + g["pressure"].sum().fillna(0) / (
+        positions["pressure"].sum() or 1
+    )
+    score = score[score > 0].sort_values(ascending=False, kind="stable")
+    chosen = list(score.index[:limit]) if len(score) else list(g.size().index[:limit])
+    return sorted(chosen)
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def compare(runs_a: pd.DataFrame, runs_b: pd.DataFrame) -> pd.DataFrame:
+    """Differences b - a of the named outcomes (proportions) and the main means.
+
+    Columns: outcome, label, kind ("proportion"/"mean"), a, b, diff, half, lo, hi, clear.
+    """
+    rows = []
+    for key in OUTCOMES:
+        try:
+            ya, yb = outcome_series(runs_a, key), outcome_series(runs_b, key)
+        except KeyError:
+            continue
+        d = difference_of_proportions(int(ya.sum()), len(ya), int(yb.sum()), len(yb))
+        rows.append(_diff_row(key, outcome_label(key), "proportion", d))
+    for col, (label, _unit) in MEANS.items():
+        if col in runs_a and col in runs_b:
+            d = difference_of_means(runs_a[col], runs_b[col])
+            rows.append(_diff_row(col, label, "mean", d))
+    return pd.DataFrame(rows)
+
+
+def _diff_row(key, label, kind, d: Difference) -> dict:
+    return {"outcome": key, "label": label, "kind": kind, "a": d.a, "b": d.b, "diff": d.diff,
+            "half": d.half, "lo": d.lo, "hi": d.hi, "clear": d.clear}
+
+
+def format_number(x: float) -> str:
+    if not math.isfinite(x):
+        return "n/a"
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:,.1f}M"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.2f}"
+
+
+def format_difference(row) -> str:
+    """E.g. ``P(Turkish troops) 0.04 → 0.21, difference 0.17 ± 0.03``."""
+    f = format_number
+    return f"{row['label']} {f(row['a'])} → {f(row['b'])}, difference {f(row['diff'])} ± {f(row['half'])}"

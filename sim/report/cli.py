@@ -1,0 +1,81 @@
+"""`isf-report DIR [DIR ...]`: figures, summary.md and report.html from result folders."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EPILOG = """outcomes for --outcome: deployed, un_authorized, ceasefire_collapsed, turkish_troops,
+deployed_without_turkey, funding_released, enforcement_mandate, their labels such as
+"P(deployed without Türkiye)", or any boolean column of runs.parquet.
+
+With two or more folders the first is the reference: each other folder is compared
+with it (differences of proportions with 95 % intervals)."""
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="isf-report",
+        description="Write figures (PNG, SVG), summary.md and a self-contained report.html "
+        "from isf-sim result folders.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("dirs", nargs="+", metavar="DIR", help="result folder(s): a run or a sweep (multirun) folder")
+    p.add_argument("--out", type=Path, help="output folder (default: FIRST_DIR/report)")
+    p.add_argument("--outcome", default="deployed",
+                   help="binary outcome for the heat map and scenario discovery (default: deployed)")
+    p.add_argument("--top-k", type=int, default=6, metavar="K",
+                   help="configurations shown per scenario; the rest are grouped as 'other' (default: 6)")
+    p.add_argument("--seed", type=int, help="seed of the traced run to draw (default: the first)")
+    p.add_argument("--prim-threshold", type=float, default=0.8, metavar="D",
+                   help="minimum density of the PRIM box (default: 0.8)")
+    return p
+
+
+def _fail(msg: str) -> int:
+    print(f"isf-report: error: {msg}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    # Imports after parsing so that --help and usage errors are instant.
+    from sim.report import analysis as an
+    from sim.report.build import Options, build
+    from sim.report.folders import NotAResultFolder, load
+    from sim.report.render import comparison_lines, write
+
+    try:
+        folders = [load(d) for d in args.dirs]
+    except NotAResultFolder as exc:
+        return _fail(str(exc))
+    if args.top_k < 1:
+        return _fail("--top-k must be at least 1")
+    columns = set().union(*(f.runs.columns for f in folders if f.runs is not None))
+    try:
+        outcome = an.resolve_outcome(args.outcome, columns)
+    except KeyError:
+        return _fail(f"unknown outcome {args.outcome!r}; use one of {', '.join(an.OUTCOMES)} or a boolean column")
+    out = args.out or folders[0].path / "report"
+    report = build(folders, Options(outcome, args.top_k, args.seed, args.prim_threshold))
+    try:
+        write(report, out)
+    except OSError as exc:
+        return _fail(f"cannot write the report to {out}: {exc.strerror or exc}")
+    made = [i.name for i in report.items if i.figure is not None]
+    print(f"report: {out / 'report.html'} (and summary.md, PNG and SVG figures)")
+    print(f"made: {', '.join(made) if made else 'no figures'}")
+    for item in report.items:
+        if item.skipped:
+            print(f"skipped {item.name}: {item.skipped}")
+    for note in (n for f in folders for n in f.notes):
+        print(f"note: {note}")
+    for line in comparison_lines(report, limit=6):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,277 @@
+"""Figures of the report (matplotlib only; every number comes from sim.report.analysis).
+
+Each function takes a table returned by an analysis function and returns the
+Figure. Colours are the Okabe–Ito palette (safe for colour-blind readers), and
+every series also differs by hatch, marker or line style so it reads in grayscale.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from sim.report.analysis import PrimResult  # noqa: E402
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+HATCHES = ["", "//", "..", "xx", "\\\\", "oo", "--", "++"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1)), (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1))]
+CMAP = "cividis"  # perceptually uniform, colour-blind safe, monotone in grayscale
+
+plt.rcParams.update({
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "hatch.linewidth": 0.6,
+})
+
+
+def style(i: int) -> dict:
+    """Colour, hatch, marker and line style of the i-th series."""
+    return {"color": OKABE_ITO[i % 8], "hatch": HATCHES[i % 8], "marker": MARKERS[i % 8],
+            "linestyle": LINESTYLES[i % 8]}
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+# --------------------------------------------------------------------------- configurations
+
+
+def configurations(table: pd.DataFrame, group: str = "group") -> Figure:
+    """Horizontal grouped bars: P(configuration) per group with 95 % Wilson intervals."""
+    groups = list(pd.unique(table[group]))
+    confs = list(pd.unique(table["configuration"]))
+    height = 0.8 / len(groups)
+    fig, ax = plt.subplots(figsize=(7.5, 1.0 + 0.32 * len(confs) * max(len(groups), 2)), layout="constrained")
+    y0 = np.arange(len(confs))
+    for i, g in enumerate(groups):
+        sub = table[table[group] == g].set_index("configuration").reindex(confs)
+        s = style(i)
+        y = y0 + (i - (len(groups) - 1) / 2) * height
+        ax.barh(y, sub["p"], height=height * 0.92, color=s["color"], hatch=s["hatch"], edgecolor="black",
+                linewidth=0.5, label=_wrap(g, 40), alpha=0.9)
+        ax.errorbar(sub["p"], y, xerr=[(sub["p"] - sub["lo"]).clip(lower=0), (sub["hi"] - sub["p"]).clip(lower=0)], fmt="none",
+                    ecolor="black", elinewidth=0.8, capsize=2)
+    ax.set_yticks(y0, [_wrap(c, 30) for c in confs])
+    ax.invert_yaxis()
+    ax.set_xlim(0, min(1.0, max(0.05, float(table["hi"].max()) * 1.1)))
+    ax.set_xlabel("probability (share of runs), bars = 95 % Wilson interval")
+    ax.set_ylabel("emergent configuration (contributors | mandate | legal basis)")
+    ax.set_title("Emergent ISF configurations per scenario")
+    ax.legend(title="scenario", loc="lower right", fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+# --------------------------------------------------------------------------- survival
+
+
+def survival(curves: dict[str, pd.DataFrame], group: str = "group") -> Figure:
+    """Kaplan–Meier step curves, one panel per event (e.g. authorization, deployment)."""
+    fig, axes = plt.subplots(1, len(curves), figsize=(5.2 * len(curves), 3.8), layout="constrained",
+                             squeeze=False, sharey=True)
+    for ax, (event, table) in zip(axes[0], curves.items()):
+        for i, (g, c) in enumerate(table.groupby(group, sort=False)):
+            s = style(i)
+            # extend the last step to the horizon (censoring time)
+            ax.step(c["time"], c["survival"], where="post", color=s["color"], linestyle=s["linestyle"],
+                    linewidth=1.8, label=_wrap(g, 40))
+            ax.fill_between(c["time"], c["lo"], c["hi"], step="post", color=s["color"], alpha=0.15, linewidth=0)
+            last = c.iloc[-1]
+            ax.plot([last["time"]], [last["survival"]], marker=s["marker"], color=s["color"], linestyle="none")
+        ax.set_title(f"Time to {event} (Kaplan–Meier, censored at horizon)")
+        ax.set_xlabel("weeks since start")
+        ax.set_ylim(-0.02, 1.02)
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("share of runs without the event yet (95 % band)")
+    axes[0][-1].legend(title="scenario", fontsize=8)
+    return fig
+
+
+# --------------------------------------------------------------------------- heat map
+
+
+def heatmap(pivot: pd.DataFrame, counts: pd.DataFrame | None, x: str, y: str, label: str) -> Figure:
+    """P(outcome) over two swept parameters, each cell annotated with its value."""
+    fig, ax = plt.subplots(figsize=(1.6 + 0.9 * pivot.shape[1], 1.4 + 0.55 * pivot.shape[0]), layout="constrained")
+    fig.set_size_inches(max(5.5, fig.get_figwidth()), max(3.8, fig.get_figheight()))
+    im = ax.imshow(pivot.values, origin="lower", cmap=CMAP, vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(pivot.shape[1]), [_fmt_tick(v) for v in pivot.columns])
+    ax.set_yticks(range(pivot.shape[0]), [_fmt_tick(v) for v in pivot.index])
+    for (r, c), v in np.ndenumerate(pivot.values):
+        if np.isnan(v):
+            continue
+        n = "" if counts is None else f"\nn={int(counts.values[r, c])}"
+        ax.text(c, r, f"{v:.2f}{n}", ha="center", va="center", fontsize=7,
+                color="black" if v > 0.55 else "white")
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.set_title(f"{label} over the swept parameters")
+    cb = fig.colorbar(im, ax=ax)
+    cb.set_label(f"{label} (share of runs)")
+    return fig
+
+
+def _fmt_tick(v) -> str:
+    return f"{v:g}" if isinstance(v, (int, float, np.number)) else str(v)
+
+
+# --------------------------------------------------------------------------- trace
+
+
+def trace(timeline: pd.DataFrame | None, positions: pd.DataFrame | None, events: pd.DataFrame | None,
+          actors: list[str], title: str) -> Figure:
+    """One run over time: positions, pressure, troops, deaths per week, key events marked."""
+    panels = []
+    if positions is not None:
+        panels += ["position", "pressure"]
+    if timeline is not None:
+        panels += ["troops", "deaths"]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 1.2 + 2.0 * len(panels)), sharex=True,
+                             layout="constrained", squeeze=False)
+    axes = dict(zip(panels, axes[:, 0]))
+    if positions is not None:
+        for i, actor in enumerate(actors):
+            p = positions[positions["actor"] == actor].sort_values("week")
+            s = style(i)
+            kw = dict(color=s["color"], linestyle=s["linestyle"], marker=s["marker"], markevery=max(1, len(p) // 8),
+                      markersize=4, linewidth=1.4, label=actor)
+            axes["position"].plot(p["week"], p["position"], **kw)
+            axes["pressure"].plot(p["week"], p["pressure"], **kw)
+        axes["position"].set_ylabel("position (0 = opposed,\n1 = in favour)")
+        axes["position"].set_ylim(-0.03, 1.03)
+        axes["position"].legend(title="actor", fontsize=7, ncol=2, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        axes["pressure"].set_ylabel("pressure received\n(model units)")
+    if timeline is not None:
+        t = timeline.sort_values("week")
+        ax = axes["troops"]
+        ax.step(t["week"], t["troops_committed"], where="post", color=OKABE_ITO[0], linestyle="-", label="committed")
+        ax.step(t["week"], t["troops_deployed"], where="post", color=OKABE_ITO[5], linestyle="--", label="deployed")
+        ax.set_ylabel("ISF troops")
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        ax = axes["deaths"]
+        ax.bar(t["week"], t["deaths"], width=0.8, color=OKABE_ITO[7], alpha=0.6, label="deaths")
+        ax.set_ylabel("deaths per week")
+    last = axes[panels[-1]]
+    last.set_xlabel("week")
+    if events is not None and len(events):
+        top = axes[panels[0]]
+        for j, ev in enumerate(events.itertuples()):
+            for ax in axes.values():
+                ax.axvline(ev.week, color="grey", linestyle=":", linewidth=0.8, zorder=0)
+            label = f"{ev.kind.replace('_', ' ')} {ev.actor}".strip()
+            top.annotate(label, xy=(ev.week, 1.0), xycoords=("data", "axes fraction"),
+                         xytext=(0, 2 + 9 * (j % 3)), textcoords="offset points", fontsize=6.5,
+                         rotation=0, ha="left", va="bottom", color="dimgrey")
+    for ax in axes.values():
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    return fig
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def sensitivity(tables: dict[str, pd.DataFrame]) -> Figure:
+    """Tornado-style horizontal bars of the sensitivity indices, one panel per outcome."""
+    n = len(tables)
+    rows = max(len(t) for t in tables.values())
+    fig, axes = plt.subplots(1, n, figsize=(4.6 * n + 1.2, 1.4 + 0.32 * rows), layout="constrained", squeeze=False)
+    for ax, (outcome, t) in zip(axes[0], tables.items()):
+        y = np.arange(len(t))
+        if "ST" in t and t["ST"].notna().any():
+            bars = [("ST", "total order ST"), ("S1", "first order S1")]
+            xlabel = "Sobol index (share of output variance)"
+        else:
+            bars = [("mu_star", "Morris μ*"), ("sigma", "Morris σ")]
+            xlabel = "Morris elementary effect (outcome units)"
+        h = 0.4
+        for i, (col, label) in enumerate(bars):
+            if col not in t or t[col].isna().all():
+                continue
+            s = style(i)
+            conf = t.get(f"{col}_conf")
+            ax.barh(y + (i - 0.5) * h, t[col], height=h * 0.95, color=s["color"], hatch=s["hatch"],
+                    edgecolor="black", linewidth=0.5, label=label,
+                    xerr=None if conf is None or conf.isna().all() else conf.fillna(0), capsize=2)
+        ax.set_yticks(y, [p.removeprefix("param.") for p in t["parameter"]])
+        ax.invert_yaxis()
+        ax.set_xlabel(xlabel)
+        ax.set_title(f"Sensitivity of {outcome}")
+        ax.axvline(0, color="black", linewidth=0.6)
+        ax.grid(axis="x", alpha=0.3)
+        ax.legend(fontsize=7, loc="lower right")
+    axes[0][0].set_ylabel("parameter")
+    return fig
+
+
+# --------------------------------------------------------------------------- scenario discovery
+
+
+def prim(result: PrimResult, label: str) -> Figure:
+    """PRIM: the peeling trade-off and the chosen box's ranges on each restricted parameter."""
+    lim = result.limits[result.limits["restricted"]]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 1.8 + 0.45 * max(len(lim), 3)), layout="constrained",
+                                   gridspec_kw={"width_ratios": [1, 1.4]})
+    t = result.trajectory
+    sc = ax1.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap=CMAP, s=18, marker="o", edgecolor="black",
+                     linewidth=0.3)
+    ax1.plot([result.coverage], [result.density], marker="*", markersize=14, color=OKABE_ITO[5],
+             markeredgecolor="black", linestyle="none", label="chosen box")
+    ax1.set_xlabel("coverage (share of outcome runs inside the box)")
+    ax1.set_ylabel("density (share of box runs with the outcome)")
+    ax1.set_title("PRIM peeling trajectory")
+    ax1.set_xlim(0, 1.02)
+    ax1.set_ylim(0, 1.02)
+    ax1.legend(fontsize=7, loc="lower left")
+    fig.colorbar(sc, ax=ax1).set_label("restricted parameters")
+    y = np.arange(len(lim))
+    span = (lim["max"] - lim["min"]).replace(0, 1)
+    lo = (lim["low"] - lim["min"]) / span
+    hi = (lim["high"] - lim["min"]) / span
+    ax2.barh(y, [1] * len(lim), color="white", edgecolor="grey", hatch="..", linewidth=0.5, label="sampled range")
+    ax2.barh(y, hi - lo, left=lo, color=OKABE_ITO[0], edgecolor="black", linewidth=0.6, label="box")
+    for yi, (r, a, b) in enumerate(zip(lim.itertuples(), lo, hi)):
+        ax2.text(a, yi + 0.42, f"{r.low:.3g}", ha="left", va="bottom", fontsize=7)
+        ax2.text(b, yi + 0.42, f"{r.high:.3g}", ha="right", va="bottom", fontsize=7)
+    ax2.set_yticks(y, [p.removeprefix("param.") for p in lim["parameter"]])
+    ax2.invert_yaxis()
+    ax2.set_xlim(0, 1)
+    ax2.set_xlabel("position in the sampled range (0 = min, 1 = max)")
+    ax2.set_title(f"Box: coverage {result.coverage:.2f}, density {result.density:.2f} (base rate {result.base_rate:.2f})")
+    ax2.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, -0.12), ncol=2)
+    fig.suptitle(f"Scenario discovery: which parameter ranges lead to {label}")
+    return fig
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def comparison(diffs: pd.DataFrame, names: tuple[str, str]) -> Figure:
+    """Differences of proportions B - A with 95 % intervals (dot and whiskers)."""
+    d = diffs[diffs["kind"] == "proportion"].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7, 1.3 + 0.4 * len(d)), layout="constrained")
+    y = np.arange(len(d))
+    for i, r in d.iterrows():
+        s = style(0 if r["clear"] else 1)
+        ax.errorbar(r["diff"], i, xerr=r["half"], fmt=s["marker"], color=s["color"], ecolor="black", capsize=3,
+                    markersize=6, markeredgecolor="black")
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, d["label"])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"difference in probability, {names[1]} − {names[0]} (95 % interval)")
+    ax.set_title(f"{names[1]} compared with {names[0]} (circle: interval excludes 0)")
+    ax.grid(axis="x", alpha=0.3)
+    return fig

@@ -16,6 +16,7 @@ from sim.report import plots
 from sim.report.folders import ResultFolder
 
 DEFAULT_HORIZON = 52.0
+MIN_COMPARE = 30  # runs per folder below which the normal-approximation intervals are not trusted
 
 
 @dataclass
@@ -144,6 +145,10 @@ def build(folders: list[ResultFolder], opts: Options) -> Report:
         first = folders[0]
         for other in folders[1:]:
             if first.runs is None or other.runs is None:
+                continue
+            if min(len(first.runs), len(other.runs)) < MIN_COMPARE:
+                items.append(Item(f"comparison-{other.name}", f"{other.name} compared with {first.name}",
+                                  skipped=f"too few runs to compare (needs {MIN_COMPARE} in each folder)"))
                 continue
             diffs = an.compare(first.runs, other.runs)
             comparisons.append((first.name, other.name, diffs))

@@ -70,7 +70,7 @@ def configurations(table: pd.DataFrame, group: str = "group") -> Figure:
     ax.set_xlabel("probability (share of runs), bars = 95 % Wilson interval")
     ax.set_ylabel("emergent configuration (contributors | mandate | legal basis)")
     ax.set_title("Emergent ISF configurations per scenario")
-    ax.legend(title="scenario", loc="lower right", fontsize=8)
+    ax.legend(title="scenario", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -236,22 +236,21 @@ def prim(result: PrimResult, label: str) -> Figure:
     ax1.set_xlim(0, 1.02)
     ax1.set_ylim(0, 1.02)
     ax1.legend(fontsize=7, loc="lower left")
-    fig.colorbar(sc, ax=ax1).set_label("restricted parameters")
+    cb = fig.colorbar(sc, ax=ax1)
+    cb.set_label("restricted parameters")
+    cb.ax.yaxis.get_major_locator().set_params(integer=True)
     y = np.arange(len(lim))
     span = (lim["max"] - lim["min"]).replace(0, 1)
     lo = (lim["low"] - lim["min"]) / span
     hi = (lim["high"] - lim["min"]) / span
-    ax2.barh(y, [1] * len(lim), color="white", edgecolor="grey", hatch="..", linewidth=0.5, label="sampled range")
-    ax2.barh(y, hi - lo, left=lo, color=OKABE_ITO[0], edgecolor="black", linewidth=0.6, label="box")
-    for yi, (r, a, b) in enumerate(zip(lim.itertuples(), lo, hi)):
-        ax2.text(a, yi + 0.42, f"{r.low:.3g}", ha="left", va="bottom", fontsize=7)
-        ax2.text(b, yi + 0.42, f"{r.high:.3g}", ha="right", va="bottom", fontsize=7)
-    ax2.set_yticks(y, [p.removeprefix("param.") for p in lim["parameter"]])
+    ax2.barh(y, [1] * len(lim), height=0.6, color="white", edgecolor="grey", hatch="..", linewidth=0.5)
+    ax2.barh(y, hi - lo, left=lo, height=0.6, color=OKABE_ITO[0], edgecolor="black", linewidth=0.6)
+    ticks = [f"{r.parameter.removeprefix('param.')}\n{r.low:.3g} to {r.high:.3g}" for r in lim.itertuples()]
+    ax2.set_yticks(y, ticks)
     ax2.invert_yaxis()
     ax2.set_xlim(0, 1)
-    ax2.set_xlabel("position in the sampled range (0 = min, 1 = max)")
+    ax2.set_xlabel("position in the sampled range (0 = min, 1 = max);\nsolid = box, dotted = rest of the sampled range")
     ax2.set_title(f"Box: coverage {result.coverage:.2f}, density {result.density:.2f} (base rate {result.base_rate:.2f})")
-    ax2.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, -0.12), ncol=2)
     fig.suptitle(f"Scenario discovery: which parameter ranges lead to {label}")
     return fig
 

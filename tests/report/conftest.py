@@ -1,0 +1,16 @@
+import sys
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+sys.path.insert(0, str(Path(__file__).parent))
+
+import fake_results  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def fake(tmp_path_factory):
+    """Fake result folders: baseline, us_presses_israel, sweep, sampled, trace."""
+    return fake_results.make_all(tmp_path_factory.mktemp("results"))

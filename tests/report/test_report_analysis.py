@@ -1,0 +1,153 @@
+"""Analysis functions on small hand-made tables with known answers."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.report import analysis as an
+
+
+def test_wilson_interval_known_values():
+    assert an.wilson_interval(5, 10) == pytest.approx((0.2366, 0.7634), abs=1e-4)
+    lo, hi = an.wilson_interval(0, 10)
+    assert lo == 0 and hi == pytest.approx(0.2775, abs=1e-4)
+    lo, hi = an.wilson_interval(10, 10)
+    assert hi == 1 and lo == pytest.approx(0.7225, abs=1e-4)
+    assert all(math.isnan(v) for v in an.wilson_interval(0, 0))
+
+
+def test_difference_of_proportions_wald_interval():
+    d = an.difference_of_proportions(4, 100, 21, 100)
+    se = math.sqrt(0.04 * 0.96 / 100 + 0.21 * 0.79 / 100)
+    assert d.diff == pytest.approx(0.17)
+    assert d.half == pytest.approx(1.959964 * se, rel=1e-6)
+    assert d.clear
+    assert not an.difference_of_proportions(50, 100, 52, 100).clear
+
+
+def test_format_difference_matches_the_issue_wording():
+    row = {"label": "P(Turkish troops)", "a": 0.04, "b": 0.21, "diff": 0.17, "half": 0.03}
+    assert an.format_difference(row) == "P(Turkish troops) 0.04 → 0.21, difference 0.17 ± 0.03"
+
+
+def test_difference_of_means():
+    d = an.difference_of_means([1, 2, 3], [4, 5, 6])
+    assert d.diff == 3 and d.half == pytest.approx(1.959964 * math.sqrt(1 / 3 + 1 / 3), rel=1e-6)
+
+
+def test_kaplan_meier_tiny_censored_example():
+    km = an.kaplan_meier([1, 2, 2, 3, 4], [True, True, False, True, False])
+    assert km["time"].tolist() == [0, 1, 2, 3, 4]
+    assert km["at_risk"].tolist() == [5, 5, 4, 2, 1]
+    assert km["survival"].tolist() == pytest.approx([1, 0.8, 0.6, 0.3, 0.3])
+    assert an.km_median(km) == 3
+    # Greenwood variance at t=2 with the log(-log) transform
+    s, v = 0.6, 1 / (5 * 4) + 1 / (4 * 3)
+    se = math.sqrt(v) / abs(math.log(s))
+    row = km.iloc[2]
+    assert row["lo"] == pytest.approx(s ** math.exp(1.959964 * se), rel=1e-5)
+    assert row["hi"] == pytest.approx(s ** math.exp(-1.959964 * se), rel=1e-5)
+    assert (km["lo"] <= km["survival"]).all() and (km["survival"] <= km["hi"]).all()
+
+
+def test_survival_table_censors_missing_and_late_events_at_horizon():
+    runs = pd.DataFrame({"group": ["a"] * 4, "week": [2.0, np.nan, 60.0, 2.0]})
+    km = an.survival_table(runs, "week", horizon=52)
+    assert km["time"].tolist() == [0, 2, 52]
+    assert km["events"].tolist() == [0, 2, 0] and km["censored"].tolist() == [0, 0, 2]
+    assert km["survival"].iloc[-1] == pytest.approx(0.5)
+    assert math.isnan(an.km_median(an.kaplan_meier([5, 5], [False, False])))
+
+
+def test_configuration_table_top_k_and_other():
+    runs = pd.DataFrame({
+        "group": ["A"] * 4 + ["B"] * 4,
+        "configuration": ["x", "x", "x", "y", "x", "z", "z", "w"],
+    })
+    t = an.configuration_table(runs, top_k=2)
+    assert list(pd.unique(t["configuration"])) == ["x", "z", "other"]
+    a = t[t["group"] == "A"].set_index("configuration")
+    b = t[t["group"] == "B"].set_index("configuration")
+    assert a["p"].to_dict() == {"x": 0.75, "z": 0.0, "other": 0.25}
+    assert b["p"].to_dict() == {"x": 0.25, "z": 0.5, "other": 0.25}
+    assert (t["n"] == 4).all() and t.groupby("group")["k"].sum().tolist() == [4, 4]
+    assert a.loc["x", "lo"] == pytest.approx(an.wilson_interval(3, 4)[0])
+
+
+def _runs(**cols):
+    base = {"deployed": [True, True, False, True], "turkey_role": ["troops", "none", "troops", "liaison"],
+            "funding_usd": [0.0, 5e8, 0.0, 1.0], "un_authorized": [True, False, False, True],
+            "ceasefire_collapsed": [False] * 4, "mandate": ["borders"] * 4, "veto_yielded": [1, 0, 0, 1],
+            "troops": [1, 2, 3, 4]}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def test_named_outcomes_and_labels():
+    r = _runs()
+    assert an.outcome_series(r, "deployed_without_turkey").tolist() == [False, True, False, True]
+    assert an.outcome_series(r, "turkish_troops").tolist() == [True, False, True, False]
+    assert an.outcome_series(r, "funding_released").tolist() == [False, True, False, True]
+    assert an.outcome_series(r, "veto_yielded").tolist() == [True, False, False, True]
+    with pytest.raises(KeyError):
+        an.outcome_series(r, "troops")  # not boolean
+    assert an.resolve_outcome("P(deployed without Türkiye)") == "deployed_without_turkey"
+    assert an.resolve_outcome("P(Turkish troops)") == "turkish_troops"
+    assert an.resolve_outcome("un_authorised") == "un_authorized"
+    assert an.resolve_outcome("veto_yielded", r.columns) == "veto_yielded"
+    with pytest.raises(KeyError):
+        an.resolve_outcome("nonsense", r.columns)
+
+
+def test_heatmap_pivot_values():
+    runs = _runs(x=[0.1, 0.1, 0.5, 0.5], y=["lo", "hi", "lo", "lo"])
+    cells = an.heatmap_table(runs, "x", "y", "deployed")
+    pivot = an.pivot_heatmap(cells, "x", "y")
+    assert pivot.loc["lo", 0.1] == 1.0
+    assert pivot.loc["hi", 0.1] == 1.0
+    assert pivot.loc["lo", 0.5] == 0.5
+    assert math.isnan(pivot.loc["hi", 0.5])
+    assert an.pivot_heatmap(cells, "x", "y", "n").loc["lo", 0.5] == 2
+
+
+def test_prim_finds_a_planted_box():
+    rng = np.random.default_rng(1)
+    x = pd.DataFrame(rng.uniform(0, 1, (1000, 3)), columns=["param.a", "param.b", "param.c"])
+    y = (x["param.a"] > 0.6) & (x["param.b"] < 0.3)
+    res = an.prim_box(x, y, threshold=0.9)
+    lim = res.limits.set_index("parameter")
+    assert lim.loc["param.a", "low"] == pytest.approx(0.6, abs=0.05)
+    assert lim.loc["param.b", "high"] == pytest.approx(0.3, abs=0.05)
+    assert not lim.loc["param.c", "restricted"]
+    assert res.density >= 0.9 and res.coverage >= 0.8
+    assert res.base_rate == pytest.approx(y.mean())
+
+
+def test_compare_flags_clear_differences():
+    a = pd.DataFrame({"deployed": [True] * 20 + [False] * 80, "turkey_role": ["none"] * 100,
+                      "troops": [1000] * 100})
+    b = pd.DataFrame({"deployed": [True] * 80 + [False] * 20, "turkey_role": ["none"] * 100,
+                      "troops": [1000] * 100})
+    d = an.compare(a, b).set_index("outcome")
+    assert d.loc["deployed", "diff"] == pytest.approx(0.6) and d.loc["deployed", "clear"]
+    assert not d.loc["turkish_troops", "clear"]
+    assert d.loc["troops", "kind"] == "mean" and d.loc["troops", "diff"] == 0
+    assert "funding_released" not in d.index  # no funding_usd column: not compared
+
+
+def test_key_events_and_active_actors():
+    ev = pd.DataFrame({"seed": 1, "week": [5, 3, 7, 9, 9], "kind": ["deploy", "veto_held", "deploy", "collapse", "pressure"],
+                       "actor": ["IDN", "ISR", "IDN", "ISR", "USA"], "target": "", "value": np.nan, "text": ""})
+    k = an.key_events(ev)
+    assert k[["week", "kind"]].values.tolist() == [[5, "deploy"], [9, "collapse"]]
+    pos = pd.DataFrame({"actor": ["A", "A", "B", "B", "C", "C"], "position": [0.1, 0.5, 0.3, 0.3, 0.2, 0.2],
+                        "pressure": [0, 0, 0, 1, 0, 0]})
+    assert an.active_actors(pos) == ["A", "B"]
+
+
+def test_sensitivity_table_sorted_by_total_index():
+    s = pd.DataFrame({"outcome": "deployed", "parameter": ["a", "b"], "method": "sobol", "S1": [0.1, 0.3],
+                      "ST": [0.2, 0.5]})
+    assert an.sensitivity_table(s)["parameter"].tolist() == ["b", "a"]

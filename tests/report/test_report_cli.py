@@ -1,0 +1,122 @@
+"""isf-report end to end on fake result folders (no model needed)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import fake_results
+from sim.report.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def ab_report(fake, tmp_path_factory):
+    out = tmp_path_factory.mktemp("ab") / "rep"
+    import io
+    from contextlib import redirect_stdout
+
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        code = main([str(fake["baseline"]), str(fake["us_presses_israel"]), "--out", str(out)])
+    return code, out, buf.getvalue()
+
+
+def test_two_folders_report_and_comparison(ab_report):
+    code, out, stdout = ab_report
+    assert code == 0
+    for name in ("configurations", "survival", "comparison"):
+        assert (out / f"{name}.png").stat().st_size > 1000
+        assert (out / f"{name}.svg").read_text().startswith("<?xml")
+    lines = stdout.strip().splitlines()
+    assert lines[0].startswith("report: ") and str(out / "report.html") in lines[0]
+    assert lines[1] == "made: configurations, survival, comparison"
+    assert "skipped heatmap: no sweep of two parameters" in lines
+    assert len(lines) < 20
+    turkey = [ln for ln in lines if "P(Turkish troops)" in ln]
+    assert turkey and "baseline → us_presses_israel: P(Turkish troops) 0.00 → 0.39, difference 0.39 ± 0.06" == turkey[0]
+    summary = (out / "summary.md").read_text()
+    assert "## Differences that matter" in summary and turkey[0].split(": ", 1)[1] in summary
+    assert "| baseline | no force \\| UN |" in summary  # configuration table, '|' escaped
+    html = (out / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == 3
+    assert "src='http" not in html and "href=" not in html  # opens offline
+    assert turkey[0].split(": ", 1)[1] in html
+
+
+def test_configuration_probabilities_in_summary_match_the_data(fake, ab_report):
+    _, out, _ = ab_report
+    runs = pd.read_parquet(fake["baseline"] / "runs.parquet")
+    p = (runs["configuration"] == "no force | UN").mean()
+    assert f"| baseline | no force \\| UN | {int(round(p * 300))} | 300 | {p:.3f} |" in (out / "summary.md").read_text()
+
+
+def test_every_figure_from_sweep_sampled_and_trace(fake, tmp_path, capsys):
+    out = tmp_path / "rep"
+    code = main([str(fake["sweep"]), str(fake["sampled"]), str(fake["trace"]), "--out", str(out),
+                 "--outcome", "P(deployed without Türkiye)"])
+    assert code == 0
+    for name in ("configurations", "survival", "heatmap", "trace", "sensitivity", "prim", "comparison"):
+        assert (out / f"{name}.png").exists(), name
+    stdout = capsys.readouterr().out
+    assert "skipped comparison-trace: too few runs to compare" in stdout
+    summary = (out / "summary.md").read_text()
+    assert "P(deployed without Türkiye) over two swept parameters (sweep)" in summary
+    assert "| actors.ISR.resolve |" in summary  # heat map table index
+    assert "veto_yielded" in summary  # key events of the trace
+
+
+def test_default_output_is_inside_the_first_folder(fake, tmp_path, capsys):
+    import shutil
+
+    run = shutil.copytree(fake["trace"], tmp_path / "trace")
+    assert main([str(run)]) == 0
+    assert (run / "report" / "report.html").exists() and (run / "report" / "trace.png").exists()
+    out = capsys.readouterr().out
+    assert "skipped configurations" not in out and "skipped prim: no sampled parameters" in out
+
+
+def test_missing_figure_data_is_skipped_not_fatal(tmp_path, capsys):
+    runs = fake_results.fake_runs("baseline", 60).drop(columns=["week_deployed", "week_authorized"])
+    fake_results.write_run(tmp_path / "r", runs, "baseline")
+    assert main([str(tmp_path / "r"), "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "skipped survival: missing data" in out and "configurations" in out.splitlines()[1]
+
+
+def test_sweep_without_combined_runs_joins_jobs(fake, tmp_path, capsys):
+    import shutil
+
+    sweep = shutil.copytree(fake["sweep"], tmp_path / "sweep")
+    (sweep / "runs.parquet").unlink()
+    assert main([str(sweep), "--out", str(tmp_path / "o")]) == 0
+    assert "joined 9 job folders" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("setup, message", [
+    (lambda p: None, "is not a result folder"),
+    (lambda p: (p / "manifest.json").write_text("{not json"), "is not valid JSON"),
+    (lambda p: (p / "runs.parquet").write_text("nope"), "cannot be read as parquet"),
+])
+def test_not_a_result_folder_is_a_one_line_error(tmp_path, capsys, setup, message):
+    setup(tmp_path)
+    assert main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("isf-report: error: ") and message in err
+
+
+def test_unknown_outcome_and_missing_path(fake, tmp_path, capsys):
+    assert main([str(fake["baseline"]), "--outcome", "P(peace)"]) == 2
+    assert "unknown outcome 'P(peace)'" in capsys.readouterr().err
+    assert main([str(tmp_path / "nowhere")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_command_exit_code_without_traceback(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "sim.report.cli", str(tmp_path)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1

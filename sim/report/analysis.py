@@ -23,23 +23,26 @@ Z95 = 1.959963984540054  # two-sided 95 % normal quantile
 
 #: Named binary outcomes: key -> (label, function of the runs table -> bool Series).
 OUTCOMES: dict[str, tuple[str, object]] = {
-    "deployed": ("P(deployed)", lambda r: r["deployed"].astype(bool)),
-    "un_authorized": ("P(UN authorized)", lambda r: r["un_authorized"].astype(bool)),
-    "ceasefire_collapsed": (
-        "P(ceasefire collapsed)",
-        lambda r: r["ceasefire_collapsed"].astype(bool),
-    ),
+    "deployed": ("P(deployed)", lambda r: _flag(r["deployed"])),
+    "un_authorized": ("P(UN authorized)", lambda r: _flag(r["un_authorized"])),
+    "ceasefire_collapsed": ("P(ceasefire collapsed)", lambda r: _flag(r["ceasefire_collapsed"])),
     "turkish_troops": ("P(Turkish troops)", lambda r: r["turkey_role"] == "troops"),
     "deployed_without_turkey": (
         "P(deployed without Türkiye)",
-        lambda r: r["deployed"].astype(bool) & (r["turkey_role"] != "troops"),
+        lambda r: _flag(r["deployed"]) & (r["turkey_role"] != "troops"),
     ),
     "funding_released": ("P(funding released)", lambda r: r["funding_usd"] > 0),
     "enforcement_mandate": (
         "P(enforcement mandate)",
-        lambda r: r["deployed"].astype(bool) & (r["mandate"] == "enforcement"),
+        lambda r: _flag(r["deployed"]) & (r["mandate"] == "enforcement"),
     ),
 }
+
+
+def _flag(col: pd.Series) -> pd.Series:
+    """A boolean column with missing values read as False (astype(bool) would make NaN True)."""
+    return col.astype(object).where(col.notna(), False).astype(bool)
+
 
 #: Continuous outcomes compared by their means: column -> (label, unit).
 MEANS: dict[str, tuple[str, str]] = {
@@ -101,17 +104,15 @@ def outcome_series(runs: pd.DataFrame, key: str) -> pd.Series:
     """The boolean outcome ``key`` for every run (raises KeyError if not computable)."""
     if key in OUTCOMES:
         try:
-            return OUTCOMES[key][1](runs).fillna(False).astype(bool)
+            return _flag(OUTCOMES[key][1](runs))
         except KeyError as exc:
             raise KeyError(f"{key} needs column {exc}") from None
     if key not in runs.columns:
         raise KeyError(f"no column {key!r}")
     col = runs[key]
-    if col.dtype == bool or str(col.dtype) == "boolean":
-        return col.fillna(False).astype(bool)
     values = set(pd.unique(col.dropna()))
-    if values <= {0, 1, True, False}:
-        return col.fillna(0).astype(bool)
+    if col.dtype == bool or str(col.dtype) == "boolean" or values <= {0, 1, True, False}:
+        return _flag(col)
     raise KeyError(f"column {key!r} is not boolean")
 
 

@@ -16,6 +16,7 @@ from sim.report import plots
 from sim.report.folders import ResultFolder
 
 DEFAULT_HORIZON = 52.0
+MIN_PRIM = 50  # sampled runs below which a PRIM box is mostly noise
 MIN_COMPARE = 30  # runs per folder below which the normal-approximation intervals are not trusted
 
 
@@ -100,7 +101,7 @@ def _guard(item: Item, make) -> Item:
     try:
         make(item)
     except KeyError as exc:
-        item.figure, item.skipped = None, f"missing data: {exc}"
+        item.figure, item.skipped = None, f"missing data: {exc.args[0] if exc.args else exc}"
     except Exception as exc:  # noqa: BLE001 - one failing figure must not stop the others
         item.figure, item.skipped = None, f"failed ({type(exc).__name__}: {exc})"
     return item
@@ -236,8 +237,9 @@ def _sensitivity(item: Item, f: ResultFolder) -> None:
 def _prim(item: Item, f: ResultFolder, opts: Options) -> None:
     cols = an.parameter_columns(f.runs)
     y = an.outcome_series(f.runs, opts.outcome)
-    if len(y) < 50:
-        raise ValueError(f"only {len(y)} runs; PRIM needs at least 50")
+    if len(y) < MIN_PRIM:
+        item.skipped = f"only {len(y)} runs; scenario discovery needs at least {MIN_PRIM}"
+        return
     if y.all() or not y.any():
         item.skipped = f"{an.outcome_label(opts.outcome)} is {'always' if y.all() else 'never'} true"
         return

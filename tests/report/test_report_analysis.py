@@ -151,3 +151,9 @@ def test_sensitivity_table_sorted_by_total_index():
     s = pd.DataFrame({"outcome": "deployed", "parameter": ["a", "b"], "method": "sobol", "S1": [0.1, 0.3],
                       "ST": [0.2, 0.5]})
     assert an.sensitivity_table(s)["parameter"].tolist() == ["b", "a"]
+
+
+def test_missing_values_in_boolean_outcomes_count_as_false():
+    r = pd.DataFrame({"deployed": [True, None, False], "turkey_role": ["none", "none", "troops"]})
+    assert an.outcome_series(r, "deployed").tolist() == [True, False, False]
+    assert an.outcome_series(r, "deployed_without_turkey").tolist() == [True, False, False]

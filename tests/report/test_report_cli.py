@@ -120,3 +120,15 @@ def test_command_exit_code_without_traceback(tmp_path):
     r = subprocess.run([sys.executable, "-m", "sim.report.cli", str(tmp_path)], cwd=ROOT,
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_small_sampled_folder_and_one_parameter_sweep_are_skipped_with_reasons(tmp_path, capsys):
+    small = fake_results.make_sampled(tmp_path / "small", n=20, sensitivity=False)
+    sweep = fake_results.make_sweep(tmp_path / "sweep", n=5)
+    manifest = json.loads((sweep / "manifest.json").read_text())
+    manifest["swept"] = ["actors.ISR.resolve"]
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
+    assert main([str(small), str(sweep), "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "skipped prim: only 20 runs; scenario discovery needs at least 50" in out
+    assert "skipped heatmap: no sweep of two parameters (swept: actors.ISR.resolve)" in out

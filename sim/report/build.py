@@ -114,8 +114,8 @@ def build(folders: list[ResultFolder], opts: Options) -> Report:
     items.append(_guard(Item("survival", "Time to authorization and deployment"), lambda it: _survival(it, runs)))
     sweeps = [f for f in folders if len(f.swept) >= 2]
     if not sweeps:
-        why = "no sweep of two parameters" + (
-            f" (swept: {', '.join(f.swept)})" if any(f.swept for f in folders) else "")
+        swept = [k for f in folders for k in f.swept]
+        why = "no sweep of two parameters" + (f" (swept: {', '.join(swept)})" if swept else "")
         items.append(Item("heatmap", "Outcome over two swept parameters", skipped=why))
     for i, f in enumerate(sweeps):
         name = "heatmap" if len(sweeps) == 1 else f"heatmap-{i + 1}"

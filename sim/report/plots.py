@@ -168,13 +168,16 @@ def trace(timeline: pd.DataFrame | None, positions: pd.DataFrame | None, events:
     last.set_xlabel("week")
     if events is not None and len(events):
         top = axes[panels[0]]
-        for j, ev in enumerate(events.itertuples()):
+        keys = []
+        for j, ev in enumerate(events.itertuples(), start=1):
             for ax in axes.values():
                 ax.axvline(ev.week, color="grey", linestyle=":", linewidth=0.8, zorder=0)
-            label = f"{ev.kind.replace('_', ' ')} {ev.actor}".strip()
-            top.annotate(label, xy=(ev.week, 1.0), xycoords=("data", "axes fraction"),
-                         xytext=(0, 2 + 9 * (j % 3)), textcoords="offset points", fontsize=6.5,
-                         rotation=0, ha="left", va="bottom", color="dimgrey")
+            top.annotate(str(j), xy=(ev.week, 1.0), xycoords=("data", "axes fraction"),
+                         xytext=(0, 2 + 8 * ((j - 1) % 2)), textcoords="offset points", fontsize=7,
+                         ha="center", va="bottom", fontweight="bold")
+            keys.append(f"{j}  week {ev.week:g}: {ev.kind.replace('_', ' ')} {ev.actor}".rstrip())
+        axes[panels[-1]].text(1.02, 1.0, "key events\n" + "\n".join(keys), transform=axes[panels[-1]].transAxes,
+                              va="top", ha="left", fontsize=7, linespacing=1.3)
     for ax in axes.values():
         ax.grid(alpha=0.3)
     fig.suptitle(title)

@@ -82,7 +82,8 @@ def test_trace_draws_each_actor_and_marks_events(fake):
     assert [b.get_height() for b in deaths_ax.patches] == f.timeline["deaths"].tolist()
     marked = sorted({ln.get_xdata()[0] for ln in troops_ax.get_lines() if ln.get_linestyle() == ":"})
     assert marked == sorted(set(key["week"]))
-    assert "veto yielded ISR" in [t.get_text() for t in pos_ax.texts]
+    assert [t.get_text() for t in pos_ax.texts] == [str(i + 1) for i in range(len(key))]
+    assert "3  week 12: resolution passed UNSC" in deaths_ax.texts[0].get_text()
 
 
 def test_sensitivity_bars_are_the_indices():

@@ -1,0 +1,138 @@
+"""Run one scenario many times -> tidy tables. No Hydra, no files.
+
+Run ``i`` of a job with seed ``S`` uses seed ``S + i``: the row's ``seed`` column re-runs that
+row alone (``runs=1 seed=<row seed>``). With ``uncertainty=sample`` the run's parameters are
+drawn first, from a generator seeded by the same row seed, so that holds there too. Results do
+not depend on the number of worker processes: runs are independent and are put back in seed
+order.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+
+from sim.model import ISFModel
+from sim.outcomes import COLUMNS, outcome
+from sim.params import ModelParams, sample
+
+EVENT_COLUMNS = {"seed": "int64", "week": "int64", "kind": "string", "actor": "string",
+                 "target": "string", "value": "float64", "text": "string"}
+PARALLEL_MIN_RUNS = 400     # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class Job:
+    """What to run: parameters, first seed, replicates, and how to treat uncertainty."""
+
+    params: ModelParams
+    seed: int = 0
+    runs: int = 300
+    uncertainty: str = "fixed"
+    meta: dict[str, dict] = field(default_factory=dict)   # parameter path -> range etc.
+    fixed: frozenset[str] = frozenset()                   # paths never sampled (levers, overrides)
+    trace: bool = False
+
+
+@dataclass
+class Results:
+    runs: pd.DataFrame
+    events: pd.DataFrame | None = None
+    timeline: pd.DataFrame | None = None
+    positions: pd.DataFrame | None = None
+
+
+def run_model(params: ModelParams, seed: int, trace: bool = False) -> ISFModel:
+    """One run of the model to its horizon."""
+    return ISFModel(params, rng=seed, trace=trace).run()
+
+
+def run_params(job: Job, seed: int) -> tuple[ModelParams, dict[str, float]]:
+    """The parameters run ``seed`` of this job uses (drawn from their ranges if sampling)."""
+    if job.uncertainty != "sample":
+        return job.params, {}
+    return sample(job.params, job.meta, random.Random(f"isf-sim/sample/{seed}"), job.fixed)
+
+
+def _run_chunk(job: Job, seeds: range) -> list[dict]:
+    rows = []
+    for s in seeds:
+        params, drawn = run_params(job, s)
+        row = outcome(run_model(params, s), s)
+        row.update({f"param.{k}": float(v) for k, v in drawn.items()})
+        rows.append(row)
+    return rows
+
+
+def to_frame(rows: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame.from_records(rows)
+    if df.empty:
+        df = pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS.items()})
+    df = df.astype({c: t for c, t in COLUMNS.items()})
+    params = sorted(c for c in df.columns if c.startswith("param."))
+    return df[list(COLUMNS) + params].reset_index(drop=True)
+
+
+def auto_workers(runs: int) -> int:
+    return 1 if runs < PARALLEL_MIN_RUNS else max(1, min(os.cpu_count() or 1, 8))
+
+
+def simulate(job: Job, workers: int | None = None,
+             progress: Callable[[int], None] | None = None) -> Results:
+    """Run the job's replicates (in parallel when worth it) and return tidy tables."""
+    if job.trace:
+        return _simulate_traced(job)
+    workers = auto_workers(job.runs) if workers is None else workers
+    seeds = range(job.seed, job.seed + job.runs)
+    if workers <= 1:
+        rows: list[dict] = []
+        step = max(1, min(500, job.runs // 20 or 1))
+        for start in range(0, job.runs, step):
+            chunk = seeds[start:start + step]
+            rows.extend(_run_chunk(job, chunk))
+            if progress:
+                progress(len(chunk))
+        return Results(to_frame(rows))
+    from joblib import Parallel, delayed
+
+    n_chunks = workers * 8 if job.runs >= workers * 8 else workers
+    size = -(-job.runs // n_chunks)
+    chunks = [seeds[i:i + size] for i in range(0, job.runs, size)]
+    rows = []
+    with Parallel(n_jobs=workers, backend="loky", return_as="generator") as par:
+        for part, chunk in zip(par(delayed(_run_chunk)(job, c) for c in chunks), chunks):
+            rows.extend(part)
+            if progress:
+                progress(len(chunk))
+    return Results(to_frame(rows))
+
+
+def _simulate_traced(job: Job) -> Results:
+    rows, events, timelines, positions = [], [], [], []
+    for s in range(job.seed, job.seed + job.runs):
+        params, drawn = run_params(job, s)
+        model = run_model(params, s, trace=True)
+        row = outcome(model, s)
+        row.update({f"param.{k}": float(v) for k, v in drawn.items()})
+        rows.append(row)
+        events.extend((s, *e) for e in model.events)
+        tl = model.datacollector.get_model_vars_dataframe().rename_axis("week").reset_index()
+        tl.insert(0, "seed", s)
+        timelines.append(tl)
+        pos = model.datacollector.get_agent_vars_dataframe().reset_index()
+        pos = pos.rename(columns={"Step": "week"}).drop(columns=["AgentID"])
+        pos.insert(0, "seed", s)
+        positions.append(pos)
+    ev = pd.DataFrame(events, columns=list(EVENT_COLUMNS)).astype(EVENT_COLUMNS)
+    tl = pd.concat(timelines, ignore_index=True).astype(
+        {"seed": "int64", "week": "int64", "deaths": "int64", "troops_committed": "int64",
+         "troops_deployed": "int64", "un_authorized": "bool", "collapsed": "bool"})
+    pos = pd.concat(positions, ignore_index=True)[
+        ["seed", "week", "actor", "position", "pressure", "committed", "deployed"]].astype(
+        {"seed": "int64", "week": "int64", "actor": "string", "position": "float64",
+         "pressure": "float64", "committed": "int64", "deployed": "int64"})
+    return Results(to_frame(rows), ev, tl, pos)

@@ -16,6 +16,7 @@ from sim.report import plots
 from sim.report.folders import ResultFolder
 
 DEFAULT_HORIZON = 52.0
+MIN_POPULATION = 10  # beside larger folders, smaller ones stay out of the per-scenario figures
 MIN_PRIM = 50  # sampled runs below which a PRIM box is mostly noise
 MIN_COMPARE = 30  # runs per folder below which the normal-approximation intervals are not trusted
 
@@ -107,11 +108,28 @@ def _guard(item: Item, make) -> Item:
     return item
 
 
+def population(folders: list[ResultFolder]) -> tuple[list[ResultFolder], list[ResultFolder]]:
+    """Folders whose runs enter the per-scenario figures, and the small ones left out.
+
+    Beside larger folders, a traced single run (or any folder under MIN_POPULATION runs)
+    would only add noise to probabilities and survival curves.
+    """
+    big = [f for f in folders if f.runs is not None and len(f.runs) >= MIN_POPULATION]
+    if not big or len(big) == len(folders):
+        return folders, []
+    return big, [f for f in folders if f not in big]
+
+
 def build(folders: list[ResultFolder], opts: Options) -> Report:
-    runs = combined_runs(folders)
+    kept, left_out = population(folders)
+    runs = combined_runs(kept)
+    note = (f"Left out (fewer than {MIN_POPULATION} runs): {', '.join(f.name for f in left_out)}."
+            if left_out else "")
     items: list[Item] = []
-    items.append(_guard(Item("configurations", "Emergent configurations"), lambda it: _configurations(it, runs, opts)))
-    items.append(_guard(Item("survival", "Time to authorization and deployment"), lambda it: _survival(it, runs)))
+    items.append(_guard(Item("configurations", "Emergent configurations", text=note),
+                        lambda it: _configurations(it, runs, opts)))
+    items.append(_guard(Item("survival", "Time to authorization and deployment", text=note),
+                        lambda it: _survival(it, runs)))
     sweeps = [f for f in folders if len(f.swept) >= 2]
     if not sweeps:
         swept = [k for f in folders for k in f.swept]

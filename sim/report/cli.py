@@ -40,6 +40,17 @@ def _fail(msg: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Entry point of `isf-report`; returns the exit code (2 for unusable input)."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # output piped into `head` and closed early
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     # Imports after parsing so that --help and usage errors are instant.
     from sim.report import analysis as an

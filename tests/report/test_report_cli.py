@@ -68,6 +68,8 @@ def test_every_figure_from_sweep_sampled_and_trace(fake, tmp_path, capsys):
     assert "P(deployed without Türkiye) over two swept parameters (sweep)" in summary
     assert "| actors.ISR.resolve |" in summary  # heat map table index
     assert "veto_yielded" in summary  # key events of the trace
+    assert "Left out (fewer than 10 runs): trace." in summary  # one traced run is not a population
+    assert "| baseline (sweep) |" in summary and "| baseline (trace) |" not in summary
 
 
 def test_default_output_is_inside_the_first_folder(fake, tmp_path, capsys):

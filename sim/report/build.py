@@ -161,13 +161,13 @@ def build(folders: list[ResultFolder], opts: Options) -> Report:
     outcomes = _outcome_summary(runs) if runs is not None else None
     comparisons = []
     if runs is not None and len(folders) > 1:
-        first = folders[0]
+        first, too_small = folders[0], []
         for other in folders[1:]:
             if first.runs is None or other.runs is None:
                 continue
             if min(len(first.runs), len(other.runs)) < MIN_COMPARE:
-                items.append(Item(f"comparison-{other.name}", f"{other.name} compared with {first.name}",
-                                  skipped=f"too few runs to compare (needs {MIN_COMPARE} in each folder)"))
+                too_small.append(Item(f"comparison-{other.name}", f"{other.name} compared with {first.name}",
+                                      skipped=f"too few runs to compare (needs {MIN_COMPARE} in each folder)"))
                 continue
             diffs = an.compare(first.runs, other.runs)
             comparisons.append((first.name, other.name, diffs))
@@ -175,6 +175,7 @@ def build(folders: list[ResultFolder], opts: Options) -> Report:
             name = "comparison" if len(comparisons) == 1 else f"comparison-{i + 1}"
             item = Item(name, f"{b} compared with {a}", tables={"differences": diffs})
             items.append(_guard(item, lambda it, d=diffs, a=a, b=b: setattr(it, "figure", plots.comparison(d, (a, b)))))
+        items += too_small
     return Report(folders, runs, items, outcomes, comparisons, opts.outcome)
 
 

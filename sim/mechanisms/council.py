@@ -31,7 +31,7 @@ from sim.mechanisms import vetoes
 if TYPE_CHECKING:
     from sim.model import ISFModel
 
-VOTE_WORD = {1: "yes", 0: "abstains", -1: "no"}
+VOTE_WORD = {1: "votes yes", 0: "abstains", -1: "votes no"}
 PASS_VOTES = 9
 
 
@@ -86,7 +86,7 @@ def vote(model: ISFModel) -> None:
     if model.tracing:
         for aid, vs in votes.items():
             if len(vs) == 1:
-                text = f"{aid} votes {VOTE_WORD[vs[0]]}"
+                text = f"{aid} {VOTE_WORD[vs[0]]}"
             else:
                 text = f"{aid}: {vs.count(1)} yes, {vs.count(0)} abstain, {vs.count(-1)} no"
             model.log("vote", aid, "", sum(vs) / len(vs), text)

@@ -1,0 +1,96 @@
+"""Writing and reading result folders.
+
+A job folder holds ``runs.parquet`` (one row per run), the resolved ``config.yaml``,
+``manifest.json`` (versions, git commit, seeds, wall time, the command that re-runs it) and,
+for traced runs, ``events.parquet``, ``timeline.parquet`` and ``positions.parquet``. Every file
+is written to a temporary name and renamed, so none is ever left half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.run import Results
+
+PACKAGES = ("isf-sim", "mesa", "hydra-core", "omegaconf", "numpy", "pandas", "pyarrow", "joblib")
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def write_parquet(path: Path, df: pd.DataFrame) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    df.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+    os.replace(tmp, path)
+
+
+def versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for p in PACKAGES:
+        try:
+            out[p] = metadata.version(p)
+        except metadata.PackageNotFoundError:
+            out[p] = "not installed"
+    return out
+
+
+def git_state(where: Path) -> dict[str, Any]:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(where), *args], capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+    try:
+        commit = git("rev-parse", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit or None, "dirty": dirty if commit else None}
+
+
+def command(overrides: list[str], replace: dict[str, Any] | None = None) -> str:
+    """The isf-sim command line for these overrides, with some keys replaced or added."""
+    replace = dict(replace or {})
+    out = []
+    for ov in overrides:
+        key = ov.split("=", 1)[0]
+        if key in replace:
+            out.append(f"{key}={replace.pop(key)}")
+        elif not key.startswith("hydra"):
+            out.append(ov)
+    out += [f"{k}={v}" for k, v in replace.items()]
+    return "isf-sim " + " ".join(shlex.quote(o) for o in out)
+
+
+def write_job(folder: Path, results: Results, config_yaml: str, manifest: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    write_parquet(folder / "runs.parquet", results.runs)
+    for name in ("events", "timeline", "positions"):
+        df = getattr(results, name)
+        if df is not None:
+            write_parquet(folder / f"{name}.parquet", df)
+    atomic_write_text(folder / "config.yaml", config_yaml)
+    atomic_write_text(folder / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
+
+
+def read_runs(folder: Path) -> pd.DataFrame:
+    return pd.read_parquet(Path(folder) / "runs.parquet")
+
+
+def argv_command() -> str:
+    return " ".join(shlex.quote(a) for a in [Path(sys.argv[0]).name, *sys.argv[1:]])

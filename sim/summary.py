@@ -1,0 +1,83 @@
+"""What `isf-sim` prints: the configurations that emerged and the headline chances, and the
+week-by-week story of a traced run. Pure functions of the result tables."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+Z95 = 1.959963984540054
+
+
+def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """95% Wilson score interval for k successes in n trials."""
+    if n == 0:
+        return (math.nan, math.nan)
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return (max(0.0, c - h), min(1.0, c + h))
+
+
+def configurations(runs: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+    """Configuration, runs, probability and 95% interval; beyond `top`, one 'other' row."""
+    n = len(runs)
+    counts = runs["configuration"].value_counts()
+    counts = counts.sort_index().sort_values(ascending=False, kind="stable")
+    rows = [(str(cfg), int(k)) for cfg, k in counts.items()]
+    if len(rows) > top:
+        rows = rows[:top] + [(f"other ({len(rows) - top} configurations)", sum(k for _, k in rows[top:]))]
+    out = pd.DataFrame(rows, columns=["configuration", "runs"])
+    out["p"] = out["runs"] / n
+    ci = [wilson(k, n) for k in out["runs"]]
+    out["low"] = [c[0] for c in ci]
+    out["high"] = [c[1] for c in ci]
+    return out
+
+
+def headline(runs: pd.DataFrame) -> list[tuple[str, float, float, float]]:
+    """(label, p, low, high) for the chances people ask about first."""
+    n = len(runs)
+    items = [
+        ("ISF deployed within the horizon", runs["deployed"]),
+        ("Council resolution passed", runs["un_authorized"]),
+        ("ceasefire collapsed", runs["ceasefire_collapsed"]),
+        ("Turkish troops in the force", runs["turkey_role"] == "troops"),
+        ("Türkiye in a CMCC liaison role only", runs["turkey_role"] == "liaison"),
+        ("any reconstruction money released", runs["funding_usd"] > 0),
+    ]
+    out = []
+    for label, s in items:
+        k = int(s.sum())
+        lo, hi = wilson(k, n)
+        out.append((label, k / n if n else math.nan, lo, hi))
+    return out
+
+
+def median_week(runs: pd.DataFrame, column: str) -> str:
+    """Median week over all runs, counting runs where it never happened as 'later than the horizon'."""
+    w = runs[column]
+    if w.isna().mean() >= 0.5:
+        return "not reached in half the runs"
+    return f"week {w.fillna(math.inf).median():.0f}"
+
+
+def story(events: pd.DataFrame, timeline: pd.DataFrame | None = None) -> str:
+    """A readable week-by-week account of one traced run."""
+    lines = []
+    deaths = events[events["kind"] == "deaths"].set_index("week")["value"] if len(events) else pd.Series(dtype=float)
+    tl = timeline.set_index("week") if timeline is not None else None
+    for week, ev in events[events["kind"] != "deaths"].groupby("week", sort=True):
+        head = f"Week {week}"
+        if week in deaths.index:
+            head += f" — {int(deaths[week])} killed"
+        if tl is not None and week in tl.index:
+            r = tl.loc[week]
+            head += (f"; troops committed {int(r['troops_committed']):,}, deployed {int(r['troops_deployed']):,}"
+                     f"; Israel holds {r['israeli_control']:.0%} of Gaza")
+        lines.append(head)
+        for text in ev["text"]:
+            lines.append(f"  - {text}")
+    return "\n".join(lines)

@@ -101,7 +101,7 @@ def precheck(argv: list[str]) -> None:
         if len(jobs) > 50:   # composing is ~50 ms a job: check the corners, jobs check the rest
             jobs = jobs[:25] + jobs[-25:]
     for job in jobs:
-        build(compose(job, conf_dir))
+        build(compose(job, conf_dir), override_keys(job))
 
 
 def main() -> None:
@@ -149,7 +149,7 @@ def _discard(folder: Path) -> None:
 def run_job(cfg: DictConfig, out: Path, task_overrides: list[str]) -> None:
     raw = OmegaConf.to_container(cfg, resolve=True)
     raw.pop("hydra", None)
-    params, settings = build(raw)
+    params, settings = build(raw, override_keys(task_overrides))
     meta = parameter_meta(raw)
     fixed = lever_keys(raw) | override_keys(task_overrides)
     job = Job(params=params, seed=settings.seed, runs=settings.runs, uncertainty=settings.uncertainty,

@@ -24,6 +24,7 @@ ACTOR_IDS = (
 )
 MANDATES = ("enforcement", "borders")
 UNCERTAINTY = ("fixed", "sample")
+RULES = ("default", "compromise", "nash")   # bargaining rules, sim/mechanisms/bargaining.py
 
 
 class ConfigError(ValueError):
@@ -126,6 +127,7 @@ class PressureParams:
     speed: float = 0.25
     noise: float = 0.05
     excluded_effort: float = 0.5
+    rule: str = "default"              # bargaining rule: default | compromise | nash (sim/mechanisms/bargaining.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +308,10 @@ def _dataclass(cls: type, path: str, raw: dict, ids_fields: tuple[str, ...] = ()
             kwargs[f.name] = _bool(p, v)
         elif f.name in ("targets", "excludes"):
             kwargs[f.name] = _ids(p, v)
+        elif f.name == "rule":
+            if v not in RULES:
+                raise ConfigError(f"{p} = {_fmt(v)}; allowed: {', '.join(RULES)}")
+            kwargs[f.name] = v
         elif f.name == "mandate":
             if v not in MANDATES:
                 raise ConfigError(f"{p} = {_fmt(v)}; allowed: {', '.join(MANDATES)}")
@@ -316,7 +322,7 @@ def _dataclass(cls: type, path: str, raw: dict, ids_fields: tuple[str, ...] = ()
     return cls(**kwargs)
 
 
-def _actor(aid: str, raw: dict) -> ActorParams:
+def _actor(aid: str, raw: dict, exempt: frozenset[str] = frozenset()) -> ActorParams:
     path = f"actors.{aid}"
     raw = _mapping(path, raw)
     allowed = ["name", "capability", "position", "resolve", "pressure", "leverage", "meta", *ROLE_TYPES]
@@ -337,7 +343,7 @@ def _actor(aid: str, raw: dict) -> ActorParams:
     for role, cls in ROLE_TYPES.items():
         if raw.get(role) is not None:
             kw[role] = _dataclass(cls, f"{path}.{role}", raw[role])
-    _check_meta(path, raw)
+    _check_meta(path, raw, exempt)
     return ActorParams(**kw)
 
 
@@ -354,14 +360,19 @@ def _numeric_leaves(tree: dict, prefix: str = "") -> list[tuple[str, Any]]:
     return out
 
 
-def _check_meta(path: str, raw: dict) -> None:
-    """Every numeric parameter needs a [low, high] range and sources or an assumption."""
+def _check_meta(path: str, raw: dict, exempt: frozenset[str] = frozenset()) -> None:
+    """Every numeric parameter needs a [low, high] range and sources or an assumption.
+
+    ``exempt``: paths set on the command line (a new pressure link, say) that no file defines.
+    """
     meta = raw.get("meta") or {}
     for rel, value in _numeric_leaves(raw):
         node: Any = meta
         for part in rel.split("."):
             node = node.get(part) if isinstance(node, dict) else None
         where = f"{path}.{rel}"
+        if node is None and where in exempt:
+            continue
         if not isinstance(node, dict):
             raise ConfigError(f"{where} has no provenance; allowed: a meta entry with range and sources or assumption")
         rng = node.get("range")
@@ -382,7 +393,8 @@ def parameter_meta(raw_cfg: dict) -> dict[str, dict]:
             node: Any = meta
             for part in rel.split("."):
                 node = node.get(part) if isinstance(node, dict) else None
-            out[f"{prefix}.{rel}"] = {**(node or {}), "value": value}
+            if isinstance(node, dict) and "range" in node:
+                out[f"{prefix}.{rel}"] = {**node, "value": value}
 
     for aid, a in (raw_cfg.get("actors") or {}).items():
         walk(a, f"actors.{aid}")
@@ -392,8 +404,11 @@ def parameter_meta(raw_cfg: dict) -> dict[str, dict]:
 
 
 # --------------------------------------------------------------------------- building
-def build(raw: dict) -> tuple[ModelParams, RunSettings]:
-    """Validate a composed config (plain dict) into model parameters and run settings."""
+def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams, RunSettings]:
+    """Validate a composed config (plain dict) into model parameters and run settings.
+
+    ``exempt``: parameter paths given on the command line, which need no provenance entry.
+    """
     raw = _mapping("config", raw)
     _unknown("", {k for k in raw if k != "hydra"}, list(TOP_KEYS))
     actors_raw = _mapping("actors", raw.get("actors") or {})
@@ -403,7 +418,7 @@ def build(raw: dict) -> tuple[ModelParams, RunSettings]:
     missing = [a for a in ACTOR_IDS if a not in actors_raw]
     if missing:
         raise ConfigError(f"actors: {', '.join(missing)} missing; every actor of DESIGN.md needs its file in conf/actors/")
-    actors = {aid: _actor(aid, actors_raw[aid]) for aid in ACTOR_IDS}
+    actors = {aid: _actor(aid, actors_raw[aid], exempt) for aid in ACTOR_IDS}
     _check_links(actors)
 
     mech_raw = _mapping("mechanisms", raw.get("mechanisms") or {})
@@ -411,7 +426,7 @@ def build(raw: dict) -> tuple[ModelParams, RunSettings]:
     mech_kw = {}
     for name, cls in MECHANISM_TYPES.items():
         if name in mech_raw:
-            _check_meta(f"mechanisms.{name}", _mapping(f"mechanisms.{name}", mech_raw[name]))
+            _check_meta(f"mechanisms.{name}", _mapping(f"mechanisms.{name}", mech_raw[name]), exempt)
             mech_kw[name] = _dataclass(cls, f"mechanisms.{name}", {k: v for k, v in mech_raw[name].items() if k != "meta"})
     mechanisms = Mechanisms(**mech_kw)
     if mechanisms.council.no_below > mechanisms.council.yes_at:

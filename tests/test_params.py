@@ -1,0 +1,109 @@
+"""Parameters: provenance for every number, and validation that names what is wrong."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sim.config import scenarios
+from sim.params import ACTOR_IDS, ConfigError, build, parameter_meta
+from tests.conftest import ROOT, raw_config
+
+EVIDENCE = (ROOT.parent / "shared" / "evidence.md")
+KNOWN_IDS = {f"E{i:02d}" for i in range(1, 51)}
+if EVIDENCE.exists():
+    KNOWN_IDS = set(re.findall(r"^- (E\d\d) ", EVIDENCE.read_text(), flags=re.M)) or KNOWN_IDS
+
+
+def test_every_design_actor_has_one_file_with_its_id():
+    files = {p.stem for p in (ROOT / "conf" / "actors").glob("*.yaml")}
+    assert files == set(ACTOR_IDS)
+    for aid in ACTOR_IDS:
+        first = (ROOT / "conf" / "actors" / f"{aid}.yaml").read_text().splitlines()[0]
+        assert first == f"# @package actors.{aid}"
+
+
+def test_every_parameter_has_range_and_provenance(base_raw):
+    meta = parameter_meta(base_raw)
+    assert len(meta) > 100
+    for path, m in meta.items():
+        assert "range" in m, path
+        low, high = m["range"]
+        assert low <= m["value"] <= high, f"{path} = {m['value']} outside its range {m['range']}"
+        assert m.get("sources") or m.get("assumption"), f"{path} cites no evidence and is no assumption"
+        for e in m.get("sources") or []:
+            assert e in KNOWN_IDS, f"{path} cites unknown evidence id {e}"
+
+
+def test_a_parameter_without_provenance_is_rejected(base_raw):
+    raw = yaml.safe_load(yaml.safe_dump(base_raw))
+    del raw["actors"]["ISR"]["meta"]["resolve"]
+    with pytest.raises(ConfigError, match=r"actors\.ISR\.resolve has no provenance"):
+        build(raw)
+    raw = yaml.safe_load(yaml.safe_dump(base_raw))
+    raw["actors"]["TUR"]["meta"]["contributor"]["offer"].pop("sources")
+    with pytest.raises(ConfigError, match=r"actors\.TUR\.contributor\.offer cites no evidence"):
+        build(raw)
+
+
+def test_scenarios_change_only_their_declared_levers(base_raw):
+    base = parameter_meta(base_raw)
+    for name in scenarios():
+        raw = raw_config(f"scenario={name}")
+        levers = raw["scenario"]["levers"]
+        for lv in levers:
+            assert lv.get("sources") or lv.get("assumption"), f"{name}: lever {lv['key']} unexplained"
+            for e in lv.get("sources") or []:
+                assert e in KNOWN_IDS
+        changed = {p for p, m in parameter_meta(raw).items() if m["value"] != base[p]["value"]}
+        assert changed == {lv["key"] for lv in levers}, name
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("sed", 1, r"unknown key 'sed'; allowed here: scenario, seed"),
+    ("runs", "abc", r"runs = 'abc' is not a number; allowed: an integer"),
+    ("runs", 0, r"runs = 0 is out of range"),
+    ("horizon_weeks", 2.5, r"horizon_weeks = 2.5 is not an integer"),
+    ("uncertainty", "maybe", r"uncertainty = 'maybe'; allowed: fixed, sample"),
+    ("trace", "yes", r"trace = 'yes' is not a boolean"),
+])
+def test_run_settings_are_validated(base_raw, key, value, message):
+    raw = {**base_raw, key: value}
+    with pytest.raises(ConfigError, match=message):
+        build(raw)
+
+
+def test_actor_values_are_validated(base_raw):
+    raw = yaml.safe_load(yaml.safe_dump(base_raw))
+    raw["actors"]["ISR"]["resolve"] = -1
+    with pytest.raises(ConfigError, match=r"actors\.ISR\.resolve = -1 is out of range; allowed: a number in \[0, 10\]"):
+        build(raw)
+    raw = yaml.safe_load(yaml.safe_dump(base_raw))
+    raw["actors"]["ISR"]["veto"]["targets"] = ["XYZ"]
+    with pytest.raises(ConfigError, match=r"unknown actor id 'XYZ'"):
+        build(raw)
+    raw = yaml.safe_load(yaml.safe_dump(base_raw))
+    raw["actors"]["XYZ"] = raw["actors"]["JOR"]
+    with pytest.raises(ConfigError, match=r"unknown actor id 'XYZ' in actors\.XYZ"):
+        build(raw)
+    raw = yaml.safe_load(yaml.safe_dump(base_raw))
+    raw["actors"]["USA"]["pressure"]["JOR"] = 0.5
+    with pytest.raises(ConfigError, match=r"actors\.USA\.pressure\.JOR has no provenance"):
+        build(raw)
+    with pytest.raises(ConfigError, match=r"JOR has no position and resolve to press"):
+        build(raw, frozenset({"actors.USA.pressure.JOR"}))
+
+
+def test_sampling_stays_in_ranges_and_respects_fixed(base_params, base_meta):
+    import random
+
+    from sim.params import sample
+    for s in range(20):
+        _, drawn = sample(base_params, base_meta, random.Random(s), frozenset({"actors.ISR.resolve"}))
+        assert "actors.ISR.resolve" not in drawn
+        for path, v in drawn.items():
+            low, high = base_meta[path]["range"]
+            assert low <= v <= high, path

@@ -1,0 +1,101 @@
+"""Every scenario composes and runs; each lever moves outcomes the way its story says.
+
+Comparisons use common random numbers (the same seeds, so the same sampled parameters and
+the same weekly shocks wherever the lever does not intervene)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.config import lever_keys, scenarios
+from sim.outcomes import COLUMNS
+from sim.params import parameter_meta, with_values
+from sim.run import Job, simulate
+from tests.conftest import params_for, raw_config
+
+RUNS = 300
+
+
+def run(scenario="baseline", runs=RUNS, uncertainty="sample", values=None, seed=0):
+    raw = raw_config(f"scenario={scenario}")
+    params = params_for(f"scenario={scenario}")
+    fixed = lever_keys(raw)
+    if values:
+        params = with_values(params, values)
+        fixed = fixed | frozenset(values)
+    return simulate(Job(params, seed=seed, runs=runs, uncertainty=uncertainty,
+                        meta=parameter_meta(raw), fixed=fixed), workers=1).runs
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return run()
+
+
+def test_the_six_levers_and_the_baseline_exist():
+    assert {"baseline", "us_presses_israel", "turkey_liaison_only", "gulf_partial_disarmament",
+            "credible_amnesty", "council_veto", "strike_surge"} <= set(scenarios())
+    assert all(scenarios().values()), "every scenario needs a one-line summary"
+
+
+@pytest.mark.parametrize("name", sorted(scenarios()))
+def test_every_scenario_composes_and_runs(name):
+    df = run(name, runs=5)
+    assert list(df.columns[:len(COLUMNS)]) == list(COLUMNS)
+    assert (df["scenario"] == name).all() and len(df) == 5
+
+
+def test_baseline_is_uncertain_not_certain(baseline):
+    """Observers give the plan a low chance (E09); the US wants it soon (E10)."""
+    for col in ("deployed", "un_authorized", "ceasefire_collapsed"):
+        assert 0.02 < baseline[col].mean() < 0.98, col
+    assert baseline["deployed"].mean() < 0.8
+    assert (baseline["turkey_role"] == "troops").mean() < 0.2        # the red line mostly holds (E12, E20)
+    assert baseline["funders"].str.contains("SAU").mean() < 0.05     # full disarmament is far off (E31, E36)
+
+
+def test_us_pressure_on_israel_opens_the_door_to_turkish_troops(baseline):
+    df = run("us_presses_israel")
+    assert df["veto_yielded"].mean() > baseline["veto_yielded"].mean() + 0.2
+    assert (df["turkey_role"] == "troops").mean() > (baseline["turkey_role"] == "troops").mean() + 0.1
+
+
+def test_more_us_pressure_never_lowers_the_chance_of_turkish_troops():
+    chances = [(run(values={"actors.USA.pressure.ISR": p}, runs=200, uncertainty="fixed")["turkey_role"] == "troops").mean()
+               for p in (0.1, 0.4, 0.7, 1.0)]
+    assert all(b >= a - 0.01 for a, b in zip(chances, chances[1:])), chances
+    assert chances[-1] > chances[0]
+
+
+def test_turkey_liaison_only_settles_the_design_sooner(baseline):
+    df = run("turkey_liaison_only")
+    assert (df["turkey_role"] == "liaison").all()
+    assert (df["week_deployed"] <= 26).mean() > (baseline["week_deployed"] <= 26).mean()
+
+
+def test_gulf_partial_disarmament_releases_gulf_money(baseline):
+    df = run("gulf_partial_disarmament")
+    assert df["funders"].str.contains("SAU").mean() > baseline["funders"].str.contains("SAU").mean() + 0.1
+    assert df["funding_usd"].mean() > baseline["funding_usd"].mean()
+
+
+def test_credible_amnesty_advances_disarmament(baseline):
+    df = run("credible_amnesty")
+    assert df["disarmament"].mean() > baseline["disarmament"].mean()
+
+
+def test_council_veto_blocks_authorization_and_deployment(baseline):
+    df = run("council_veto")
+    assert df["un_authorized"].mean() < baseline["un_authorized"].mean() - 0.5
+    assert df["deployed"].mean() < baseline["deployed"].mean()
+
+
+def test_strike_surge_raises_deaths_and_collapse(baseline):
+    df = run("strike_surge")
+    assert df["deaths"].mean() > baseline["deaths"].mean()
+    assert df["ceasefire_collapsed"].mean() > baseline["ceasefire_collapsed"].mean()
+
+
+def test_switching_off_vetoes_lets_turkey_in(baseline):
+    df = run(values={"mechanisms.vetoes.enabled": False})
+    assert (df["turkey_role"] == "troops").mean() > (baseline["turkey_role"] == "troops").mean() + 0.2

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim import policy
 from sim.mechanisms import council, sequencing, vetoes
 
 if TYPE_CHECKING:
@@ -78,7 +79,12 @@ def contributors(model: ISFModel) -> None:
         conds = conditions(model, c)
         c.readiness = sum(conds.values()) / len(conds)
         if c.committed == 0:
-            if (not on or all(conds.values())) and model.random.random() < p.commit_rate:
+            allowed = not on or all(conds.values())
+            pol = policy.of(model, c)
+            choice = pol.commit(model, c, allowed, p.commit_rate) if (pol is not None and allowed) else None
+            if choice is None:
+                choice = allowed and model.random.random() < p.commit_rate
+            if choice:
                 c.committed, c.commit_week, c.ever_committed = c.offer, model.week, True
                 model.log("commit", c.aid, "", float(c.offer),
                           f"{c.aid} commits {c.offer:,} troops (arriving in {p.lead_weeks} weeks)")
@@ -119,7 +125,11 @@ def funders(model: ISFModel) -> None:
             continue
         conds = funder_conditions(model, f)
         f.readiness = sum(conds.values()) / len(conds)
-        if not on or all(conds.values()):
+        release = not on or all(conds.values())
+        pol = policy.of(model, f)
+        if pol is not None and release:
+            release = bool(pol.fund(model, f, release))
+        if release:
             f.released = f.p.funder.pledge_usd
             model.log("funding", f.aid, "", f.released,
                       f"{f.aid} releases ${f.released / 1e9:.1f} bn for reconstruction")

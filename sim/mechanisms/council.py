@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim import policy
 from sim.mechanisms import vetoes
 
 if TYPE_CHECKING:
@@ -48,7 +49,11 @@ def settle_design(model: ISFModel) -> None:
     disputed = [c.aid for c in model.contributors
                 if c.offer > 0 and not c.liaison and vetoes.blocked(model, c)]
     hold = model.sponsor.p.sponsor.max_hold_weeks if model.sponsor else 0
-    if not cfg.enabled or not disputed or model.week >= hold:
+    final = not cfg.enabled or not disputed or model.week >= hold
+    pol = policy.of(model, model.sponsor) if model.sponsor else None
+    if pol is not None and cfg.enabled and disputed:
+        final = bool(pol.design_final(model, model.sponsor, disputed, final))
+    if final:
         model.design_final = True
         why = ("without " + "+".join(disputed) + f" after {model.week} weeks of holding out") if disputed \
             else "no vetoed contributor left in the design"
@@ -67,6 +72,9 @@ def member_votes(model: ISFModel) -> dict[str, list[int]]:
         for off in model.seat_offsets[m.aid]:
             s = base + off
             vs.append(1 if s >= cfg.yes_at else (-1 if s < cfg.no_below else 0))
+        pol = policy.of(model, m)
+        if pol is not None:
+            vs = [min(1, max(-1, int(v))) for v in pol.votes(model, m, vs)][:len(vs)]
         votes[m.aid] = vs
     return votes
 
@@ -76,6 +84,12 @@ def vote(model: ISFModel) -> None:
     cfg = model.params.mechanisms.council
     if not cfg.enabled or model.authorized or model.week < model.next_vote_week:
         return
+    pol = policy.of(model, model.sponsor) if model.sponsor else None
+    if pol is not None:
+        chosen = pol.mandate(model, model.sponsor, model.mandate)
+        if chosen in ("enforcement", "borders") and chosen != model.mandate:
+            model.mandate = chosen
+            model.log("mandate_changed", model.sponsor.aid, "", 0.0, f"the US puts a {chosen} mandate in its draft")
     if model.votes_held == 0:
         model.log("council_tabled", model.sponsor.aid if model.sponsor else "", "UNSC", float(model.week),
                   f"the US tables its draft resolution ({model.mandate} mandate)")

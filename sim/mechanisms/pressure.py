@@ -18,6 +18,10 @@ A mediator shut out of the force it offered troops to (vetoed, and not settled f
 role) presses with only ``excluded_effort`` of its usual effort: the US wants Türkiye in
 because it can bring Hamas along (E01, E02); excluded, it has less reason to (an assumption).
 
+How the position responds to pressure is the bargaining rule (``rule``: ``default`` is the
+equilibrium above; ``compromise`` and ``nash`` are in :mod:`sim.mechanisms.bargaining`).
+Efforts and concessions are decisions: a registered policy (:mod:`sim.policy`) may make them.
+
 Hamas's resolve is lowered by a credible amnesty (E37) and raised by violence above the
 ceasefire baseline (strikes harden it; see ``mechanisms.ground.strike_hardening``).
 """
@@ -26,7 +30,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.mechanisms import vetoes
+from sim import policy
+from sim.mechanisms import bargaining, vetoes
 
 if TYPE_CHECKING:
     from sim.agents import Actor
@@ -40,6 +45,25 @@ def links(model: ISFModel) -> list[tuple[Actor, Actor, float]]:
         for tid, effort in sorted(a.p.pressure.items()):
             w = a.p.capability * effort * a.p.leverage.get(tid, 0.0)
             if w > 0:
+                out.append((a, model.actors[tid], w))
+    return out
+
+
+def current_links(model: ISFModel) -> list[tuple[Actor, Actor, float]]:
+    """This week's links: :func:`links`, with the efforts of actors whose policy chooses them
+    (:meth:`sim.policy.Policy.efforts`; any target the actor has leverage over)."""
+    if not getattr(model, "policies", None):
+        return model.links
+    out = []
+    for a in model.actor_list:
+        pol = policy.of(model, a)
+        if pol is None:
+            out.extend(link for link in model.links if link[0] is a)
+            continue
+        efforts = pol.efforts(model, a, dict(a.p.pressure))
+        for tid, lev in sorted(a.p.leverage.items()):
+            w = a.p.capability * min(1.0, max(0.0, efforts.get(tid, 0.0))) * lev
+            if w > 0 and model.actors[tid].is_pressed:
                 out.append((a, model.actors[tid], w))
     return out
 
@@ -67,7 +91,8 @@ def apply(model: ISFModel) -> None:
     cfg = model.params.mechanisms.pressure
     for t in model.pressed:
         t.pressure_in = 0.0
-    for presser, target, w in model.links:
+    links = current_links(model)
+    for presser, target, w in links:
         if presser.offer > 0 and not presser.liaison and vetoes.blocked(model, presser):
             w *= cfg.excluded_effort
         target.pressure_in += w
@@ -76,13 +101,19 @@ def apply(model: ISFModel) -> None:
     gauss = model.random.gauss
     for t in model.pressed:
         before = t.position
-        eq = equilibrium(t.ideal, t.pressure_in, effective_resolve(model, t))
+        if cfg.rule == "default":
+            eq = equilibrium(t.ideal, t.pressure_in, effective_resolve(model, t))
+        else:
+            eq = bargaining.target(cfg.rule, t.ideal, before, t.pressure_in, effective_resolve(model, t))
         pos = before + cfg.speed * (eq - before)
         if cfg.noise > 0:
             pos += gauss(0.0, cfg.noise)
         t.position = min(1.0, max(0.0, pos))
+        pol = policy.of(model, t)
+        if pol is not None:
+            t.position = min(1.0, max(0.0, float(pol.position(model, t, before, t.position))))
         if model.tracing and t.pressure_in > 0:
-            who = ", ".join(p.aid for p, tt, _ in model.links if tt is t)
+            who = ", ".join(p.aid for p, tt, _ in links if tt is t)
             model.log("pressure", t.aid, "", t.position,
                       f"{who} press {t.aid} (pressure {t.pressure_in:.2f} vs resolve "
                       f"{effective_resolve(model, t):.2f}): position {before:.2f} -> {t.position:.2f}")

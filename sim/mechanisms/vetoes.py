@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim import policy
+
 if TYPE_CHECKING:
     from sim.agents import Actor
     from sim.model import ISFModel
@@ -27,11 +29,17 @@ def update(model: ISFModel) -> None:
         for target, standing in holder.vetoes.items():
             if not standing:
                 continue
-            if holder.position is not None and holder.position >= cfg.yield_at:
+            lift = holder.position is not None and holder.position >= cfg.yield_at
+            pol = policy.of(model, holder)
+            if pol is not None:
+                lift = bool(pol.lift_veto(model, holder, target, lift))
+            if lift:
                 holder.vetoes[target] = False
                 model.log("veto_yielded", holder.aid, target, holder.position,
                           f"{holder.aid} lifts its veto on {target} troops "
-                          f"(position {holder.position:.2f} >= {cfg.yield_at:.2f})")
+                          f"(position {holder.position:.2f} >= {cfg.yield_at:.2f})" if holder.position >= cfg.yield_at
+                          else f"{holder.aid} lifts its veto on {target} troops (its own choice, "
+                               f"position {holder.position:.2f} < {cfg.yield_at:.2f})")
             elif model.tracing and model.actors[target].offer > 0 and not model.actors[target].liaison:
                 model.log("veto_held", holder.aid, target, holder.position or 0.0,
                           f"{holder.aid}'s veto on {target} troops holds "

@@ -1,0 +1,143 @@
+"""The isf-sim command as a user runs it: result folders, re-runs, traces, clear errors."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.config import scenarios
+from tests.conftest import ROOT, isf_sim
+
+
+def result_dirs(cwd: Path) -> list[Path]:
+    return sorted(p.parent for p in (cwd / "results").rglob("manifest.json")) if (cwd / "results").exists() else []
+
+
+@pytest.fixture(scope="module")
+def one_job(tmp_path_factory):
+    cwd = tmp_path_factory.mktemp("job")
+    proc = isf_sim(["runs=40", "seed=11", "scenario=credible_amnesty", "actors.ISR.resolve=0.8"], cwd)
+    assert proc.returncode == 0, proc.stderr
+    [folder] = result_dirs(cwd)
+    return cwd, folder, proc
+
+
+def test_a_job_prints_the_table_and_where_results_went(one_job):
+    _, folder, proc = one_job
+    out = proc.stdout
+    assert "configurations that emerged in 40 runs" in out
+    assert "95% interval" in out
+    for phrase in ("P(Council resolution passed)", "P(ceasefire collapsed)", "median week of deployment"):
+        assert phrase in out
+    assert f"results: {folder}" in out.replace("\n", "")
+
+
+def test_a_job_folder_holds_runs_config_and_manifest(one_job):
+    _, folder, _ = one_job
+    runs = pd.read_parquet(folder / "runs.parquet")
+    assert len(runs) == 40 and list(runs["seed"]) == list(range(11, 51))
+    assert any(c.startswith("param.") for c in runs.columns)          # uncertainty=sample (default)
+    assert "param.actors.ISR.resolve" not in runs.columns                # overridden: held fixed
+    cfg = (folder / "config.yaml").read_text()
+    assert "resolve: 0.8" in cfg and "name: credible_amnesty" in cfg
+    man = json.loads((folder / "manifest.json").read_text())
+    for key in ("versions", "git", "seeds", "wall_time_s", "command", "rerun_row"):
+        assert key in man
+    assert man["versions"]["mesa"].startswith("3.5")
+    assert "actors.ISR.resolve=0.8" in man["command"] and "seed=11" in man["command"]
+
+
+def test_the_manifest_command_reproduces_the_bytes(one_job, tmp_path):
+    _, folder, _ = one_job
+    man = json.loads((folder / "manifest.json").read_text())
+    args = shlex.split(man["command"])[1:]
+    proc = isf_sim(args, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    [again] = result_dirs(tmp_path)
+    assert (again / "runs.parquet").read_bytes() == (folder / "runs.parquet").read_bytes()
+
+
+def test_a_rows_seed_reruns_that_row(one_job, tmp_path):
+    _, folder, _ = one_job
+    runs = pd.read_parquet(folder / "runs.parquet")
+    row = runs.iloc[[17]].reset_index(drop=True)
+    man = json.loads((folder / "manifest.json").read_text())
+    cmd = man["rerun_row"].format(seed=int(row.loc[0, "seed"]))
+    proc = isf_sim(shlex.split(cmd)[1:], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    [again] = result_dirs(tmp_path)
+    pd.testing.assert_frame_equal(pd.read_parquet(again / "runs.parquet"), row)
+
+
+def test_trace_tells_the_story_and_writes_events(tmp_path):
+    proc = isf_sim(["trace=true", "runs=1", "seed=3"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "Week 1 —" in out and "Week 52 —" in out
+    assert "veto on TUR" in out and "press HAMAS" in out and "votes" in out and "killed" in out
+    [folder] = result_dirs(tmp_path)
+    ev = pd.read_parquet(folder / "events.parquet")
+    assert {"seed", "week", "kind", "actor", "target", "value", "text"} <= set(ev.columns)
+    assert {"pressure", "vote", "deaths"} <= set(ev["kind"])
+    assert (ev["seed"] == 3).all()
+    tl = pd.read_parquet(folder / "timeline.parquet")
+    assert list(tl["week"]) == list(range(53))
+    pos = pd.read_parquet(folder / "positions.parquet")
+    assert set(pos["actor"]) >= {"ISR", "HAMAS", "TUR"}
+
+
+def test_help_lists_every_scenario():
+    from sim.cli import help_text
+    text = help_text()
+    for name, summary in scenarios().items():
+        assert name in text and summary in text
+
+
+BAD = [
+    (["sed=1"], "unknown key 'sed'"),
+    (["runs=abc"], "runs = 'abc' is not a number"),
+    (["horizon_weeks=0"], "horizon_weeks = 0 is out of range"),
+    (["actors.ISR.resolve=1.7e3"], "actors.ISR.resolve = 1700 is out of range"),
+    (["actors.ISR.resolve=high"], "actors.ISR.resolve = 'high' is not a number"),
+    (["actors.XYZ.resolve=0.4"], "unknown actor id 'XYZ'"),
+    (["actors.ISR.resolv=0.4"], "unknown key 'actors.ISR.resolv'"),
+    (["actors.USA.pressure.XYZ=0.4"], "unknown actor id 'XYZ'"),
+    (["scenario=nope"], "scenario 'nope' does not exist; allowed: baseline"),
+    (["uncertainty=maybe"], "allowed: fixed, sample"),
+    (["mechanisms.vetoes.enabled=maybe"], "is not a boolean"),
+    (["mechanisms.warp.enabled=true"], "unknown key 'mechanisms.warp"),
+    (["+foo=1"], "unknown key 'foo'"),
+]
+
+
+@pytest.mark.parametrize("args, message", BAD)
+def test_bad_input_one_line_exit_2_nothing_written(tmp_path, args, message):
+    proc = isf_sim(args, tmp_path)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    err = proc.stderr.strip()
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("isf-sim: error: ") and message in err, err
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.parametrize("breakage, message", [
+    ("resolve: [1.2\n", "malformed YAML"),
+    ("resolve: very high\n", "actors.ISR.resolve = 'very high' is not a number"),
+])
+def test_a_malformed_actor_file_is_reported(tmp_path, breakage, message):
+    conf = tmp_path / "conf"
+    shutil.copytree(ROOT / "conf", conf)
+    isr = conf / "actors" / "ISR.yaml"
+    isr.write_text(isr.read_text().replace("resolve: 1.2\n", breakage))
+    proc = isf_sim([f"--config-path={conf}", "runs=5"], tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    err = proc.stderr.strip()
+    assert len(err.splitlines()) == 1 and message in err, err
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "results").exists()

@@ -65,7 +65,7 @@ def contributors(model: ISFModel) -> None:
     margin = model.params.mechanisms.commitments.withdraw_margin
     for c in model.contributors:
         p = c.p.contributor
-        if c.liaison or c.offer <= 0:
+        if c.liaison or c.offer <= 0 or model.collapsed:   # a collapse ends the force (ground)
             c.readiness = 0.0
             continue
         if vetoes.blocked(model, c):

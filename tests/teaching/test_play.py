@@ -1,0 +1,54 @@
+"""isf-play: scripted games (answers from a file or stdin) and the debrief."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+from sim import play
+from sim.config import load
+from sim.model import ISFModel
+from sim.outcomes import outcome
+
+
+def _game(argv, answers=""):
+    out = io.StringIO()
+    code = play.main(argv, stdin=io.StringIO(answers), out=out)
+    return code, out.getvalue()
+
+
+def test_a_player_who_always_takes_the_agents_choice_gets_the_models_run():
+    params = load(["scenario=us_presses_israel"])[0]
+    human = play.Human(lambda: "", io.StringIO())          # Enter, every time
+    mine = play.play(params, "USA", 4, human, io.StringIO())
+    assert outcome(mine, 4) == outcome(ISFModel(params, rng=4).run(), 4)
+
+
+def test_israel_lifting_its_veto_at_once_lets_turkey_in(tmp_path):
+    moves = tmp_path / "moves.txt"
+    moves.write_text("# week 1: accept the rule's position, then lift the veto on Türkiye\n\nlift\nauto\n")
+    code, text = _game(["actor=ISR", "seed=2", "runs=20", f"answers={moves}"])
+    assert code == 0
+    assert "ISR lifts its veto on TUR troops" in text
+    assert "Debrief" in text and "model, 20 runs" in text
+
+
+def test_stdin_answers_and_bad_answers_are_asked_again():
+    code, text = _game(["actor=USA", "seed=1", "runs=10", "horizon_weeks=3"],
+                       "FOO=2\nISR=0.9 HAMAS=0.5\n\n\n\n\n\n\n\n\n\n")
+    assert code == 0
+    assert "? press whom?" in text and "HAMAS=0.50 ISR=0.90" in text
+
+
+def test_unknown_actor_is_a_one_line_error(capsys):
+    assert play.main(["actor=XYZ"], stdin=io.StringIO(), out=io.StringIO()) == 2
+    assert "allowed: USA" in capsys.readouterr().err
+
+
+def test_console_script_reads_piped_answers():
+    r = subprocess.run([sys.executable, "-c", "import sys; from sim.play import main; sys.exit(main())",
+                        "actor=TUR", "runs=5", "horizon_weeks=4"], input="auto\n", text=True,
+                       capture_output=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "You play Türkiye (TUR)" in r.stdout and "Debrief" in r.stdout

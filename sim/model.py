@@ -29,6 +29,7 @@ class ISFModel(mesa.Model):
         self.week = 0
         self.tracing = trace
         self.events: list[tuple] = []
+        self.last_failed: dict[str, tuple[str, ...]] = {}   # trace: conditions failing, per actor
 
         for aid in ACTOR_IDS:
             Actor(self, params.actors[aid])
@@ -74,6 +75,7 @@ class ISFModel(mesa.Model):
                 "disarmament": "disarmament", "funding_usd": "funding_usd",
                 "legitimacy": lambda mdl: council.legitimacy(mdl),
                 "un_authorized": "authorized", "collapsed": "collapsed",
+                "strikes": lambda mdl: ground.strike_factor(mdl),
             },
             agent_reporters={
                 "actor": "aid", "position": "display_position", "pressure": "pressure_in",
@@ -124,7 +126,9 @@ class ISFModel(mesa.Model):
         self.violence_4w = sum(self._recent) / 4.0
         self.violence_ratio = self.violence_4w / max(ground.baseline_weekly(self), 1e-9)
         if self.tracing:
-            self.log("deaths", "", "", float(deaths), f"{deaths} Palestinians killed this week")
+            self.log("deaths", "", "", float(deaths),
+                     f"{deaths} Palestinians killed this week (Israeli strikes at "
+                     f"{ground.strike_factor(self):.0%} of the ceasefire's first weeks)")
 
     def log(self, kind: str, actor: str, target: str, value: float, text: str) -> None:
         if self.tracing:

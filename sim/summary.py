@@ -75,6 +75,7 @@ def story(events: pd.DataFrame, timeline: pd.DataFrame | None = None) -> str:
             head += f" — {int(deaths[week])} killed"
         if tl is not None and week in tl.index:
             r = tl.loc[week]
+            head += f" (strikes {r['strikes']:.0%} of week 0)" if "strikes" in r else ""
             head += (f"; troops committed {int(r['troops_committed']):,}, deployed {int(r['troops_deployed']):,}"
                      f"; Israel holds {r['israeli_control']:.0%} of Gaza")
         lines.append(head)

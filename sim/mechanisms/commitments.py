@@ -89,10 +89,7 @@ def contributors(model: ISFModel) -> None:
                 model.log("commit", c.aid, "", float(c.offer),
                           f"{c.aid} commits {c.offer:,} troops (arriving in {p.lead_weeks} weeks)")
             elif model.tracing and on:
-                failed = [k for k, ok in conds.items() if not ok]
-                if failed:
-                    model.log("condition", c.aid, "", c.readiness,
-                              f"{c.aid} waits: {', '.join(failed)} not met")
+                log_conditions(model, c, conds, "commit")
         elif c.deployed == 0:
             if on and model.violence_4w > margin * p.violence_tolerance:
                 model.log("withdraw", c.aid, "", float(c.committed),
@@ -106,6 +103,21 @@ def contributors(model: ISFModel) -> None:
                     model.week_deployed = model.week
                 model.log("deploy", c.aid, "", float(c.deployed),
                           f"{c.deployed:,} {c.aid} troops deploy inside Gaza")
+
+
+def log_conditions(model: ISFModel, a: Actor, conds: dict[str, bool], verb: str) -> None:
+    """Trace which conditions hold or fail, whenever that changes."""
+    if not model.tracing:
+        return
+    failed = tuple(k for k, ok in conds.items() if not ok)
+    if failed == model.last_failed.get(a.aid):
+        return
+    model.last_failed[a.aid] = failed
+    held = [k for k, ok in conds.items() if ok]
+    text = (f"{a.aid} will not {verb} yet: {', '.join(failed)} not met"
+            + (f" ({', '.join(held)} met)" if held else "")) if failed \
+        else f"{a.aid}: all its conditions hold ({', '.join(held)})"
+    model.log("condition", a.aid, "", a.readiness, text)
 
 
 def funder_conditions(model: ISFModel, f: Actor) -> dict[str, bool]:
@@ -125,6 +137,8 @@ def funders(model: ISFModel) -> None:
             continue
         conds = funder_conditions(model, f)
         f.readiness = sum(conds.values()) / len(conds)
+        if on:
+            log_conditions(model, f, conds, "pay")
         release = not on or all(conds.values())
         pol = policy.of(model, f)
         if pol is not None and release:

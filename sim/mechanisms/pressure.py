@@ -100,6 +100,9 @@ def apply(model: ISFModel) -> None:
         return
     gauss = model.random.gauss
     for t in model.pressed:
+        if model.authorized and t.p.council is not None and t.p.armed_group is None and t.p.territory is None:
+            t.pressure_in = 0.0   # the draft has passed: nobody lobbies Council members any more
+            continue
         before = t.position
         if cfg.rule == "default":
             eq = equilibrium(t.ideal, t.pressure_in, effective_resolve(model, t))

@@ -37,6 +37,9 @@ class ISFModel(mesa.Model):
         self.actors: dict[str, Actor] = {a.aid: a for a in self.actor_list}
         self._index_roles()
         self.links = pressure.links(self)
+        for c in self.contributors:      # liaison_after 0: settled for liaison before week 1
+            if c.p.contributor.liaison_after == 0 and vetoes.blocked(self, c):
+                c.liaison, c.offer = True, 0
 
         m = params.mechanisms
         # agenda and Council

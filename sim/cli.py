@@ -17,7 +17,7 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
-from sim import summary
+from sim import sensitivity, summary, sweep
 from sim.config import CONF_DIR, compose, lever_keys, override_keys, scenarios, strip_meta
 from sim.params import ConfigError, build, parameter_meta
 from sim.results import command, git_state, versions, write_job
@@ -101,7 +101,8 @@ def precheck(argv: list[str]) -> None:
         if len(jobs) > 50:   # composing is ~50 ms a job: check the corners, jobs check the rest
             jobs = jobs[:25] + jobs[-25:]
     for job in jobs:
-        build(compose(job, conf_dir), override_keys(job))
+        job = [o for o in job if not o.lstrip("+~").startswith("design.")]   # the job checks these
+        build(sensitivity.split_design(compose(job, conf_dir))[1], override_keys(job))
 
 
 def main() -> None:
@@ -124,11 +125,13 @@ def hydra_main(cfg: DictConfig) -> None:
     from hydra.core.hydra_config import HydraConfig
 
     _quiet()
+    from hydra.types import RunMode
+
     hc = HydraConfig.get()
     out = Path(hc.runtime.output_dir)
     task_overrides = list(hc.overrides.task)
     try:
-        run_job(cfg, out, task_overrides)
+        run_job(cfg, out, task_overrides, in_sweep=hc.mode == RunMode.MULTIRUN)
     except ConfigError as exc:
         _discard(out)
         fail(str(exc))
@@ -146,18 +149,34 @@ def _discard(folder: Path) -> None:
             parent.rmdir()
 
 
-def run_job(cfg: DictConfig, out: Path, task_overrides: list[str]) -> None:
+def run_job(cfg: DictConfig, out: Path, task_overrides: list[str], in_sweep: bool = False) -> None:
     raw = OmegaConf.to_container(cfg, resolve=True)
     raw.pop("hydra", None)
-    params, settings = build(raw, override_keys(task_overrides))
-    meta = parameter_meta(raw)
-    fixed = lever_keys(raw) | override_keys(task_overrides)
+    design, model_raw = sensitivity.split_design(raw)
+    params, settings = build(model_raw, override_keys(task_overrides))
+    meta = parameter_meta(model_raw)
+    fixed = lever_keys(model_raw) | override_keys(task_overrides)
     job = Job(params=params, seed=settings.seed, runs=settings.runs, uncertainty=settings.uncertainty,
               meta=meta, fixed=frozenset(fixed), trace=settings.trace)
-    workers = settings.workers or auto_workers(settings.runs)
+    workers = settings.workers or sweep.workers_for(settings.runs, auto_workers)
+    config_yaml = OmegaConf.to_yaml(OmegaConf.create(raw))
+    key = sweep.job_key(config_yaml)
+    if in_sweep:   # resume: a finished job of the same config is kept, not re-run
+        sweep.job_started()
+        done = sweep.finished(out, key)
+        sweep.mark_skipped(out, done)
+        if done:
+            return
+        sweep.clean_partial(out)
 
     t0 = time.perf_counter()
-    results = _simulate_with_progress(job, workers)
+    if design is not None:
+        from sim.run import Results
+
+        results = Results(sensitivity.run_block(design, params, meta, frozenset(fixed), settings.seed,
+                                                settings.runs, workers, sweep.progress_hook()))
+    else:
+        results = _simulate_with_progress(job, workers)
     wall = time.perf_counter() - t0
 
     explicit = {"scenario": settings.scenario, "seed": settings.seed, "runs": settings.runs,
@@ -181,13 +200,17 @@ def run_job(cfg: DictConfig, out: Path, task_overrides: list[str]) -> None:
         "rerun_row": command(task_overrides, {**explicit, "runs": 1, "seed": "SEED"}).replace("SEED", "{seed}"),
         "git": git_state(Path(__file__).resolve().parent.parent),
         "versions": versions(),
+        "overrides": task_overrides,
+        "config_sha256": key,
     }
-    config_yaml = OmegaConf.to_yaml(OmegaConf.create(raw))
     write_job(out, results, config_yaml, manifest)
-    report(results, settings, out, wall, workers)
+    if not in_sweep:   # a sweep prints one progress bar and one summary, not a table per job
+        report(results, settings, out, wall, workers)
 
 
 def _simulate_with_progress(job: Job, workers: int):
+    if sweep.progress_hook() is not None:
+        return simulate(job, workers=workers, progress=sweep.progress_hook())
     if job.runs < 2000 or not sys.stderr.isatty():
         return simulate(job, workers=workers)
     from tqdm import tqdm

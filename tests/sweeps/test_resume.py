@@ -1,0 +1,62 @@
+"""Stopping a sweep and running the same command again: kept jobs, re-run jobs, same table."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas.testing as pdt
+import pytest
+
+from conftest import combined
+
+ARGS = ["-m", "actors.ISR.resolve=0.6,1.0,1.4,1.8", "runs=12", "horizon_weeks=20"]
+
+
+def test_rerun_keeps_finished_jobs_and_redoes_unfinished_ones(run, tmp_path):
+    out = tmp_path / "sw"
+    run(*ARGS, f"hydra.sweep.dir={out}")
+    full = combined(out)
+    kept = (out / "0" / "runs.parquet").stat().st_mtime_ns
+    # job 2 "died" before its manifest was written, leaving a temporary file behind;
+    # job 3 never started; the combined table was never written
+    (out / "2" / "manifest.json").unlink()
+    (out / "2" / ".runs.parquet.tmp-999").write_bytes(b"half")
+    for f in (out / "3").iterdir():
+        if f.is_file():
+            f.unlink()
+    (out / "runs.parquet").unlink()
+    proc = run(*ARGS, f"hydra.sweep.dir={out}")
+    assert "2 jobs already done" in proc.stdout
+    assert (out / "0" / "runs.parquet").stat().st_mtime_ns == kept
+    assert not list(out.rglob(".*.tmp-*"))
+    pdt.assert_frame_equal(combined(out), full)
+    assert json.loads((out / "manifest.json").read_text())["jobs_resumed"] == 2
+
+
+def test_a_changed_config_is_not_mistaken_for_a_finished_job(run, tmp_path):
+    out = tmp_path / "sw"
+    run("-m", "seed=0,5", "runs=5", "horizon_weeks=10", f"hydra.sweep.dir={out}")
+    run("-m", "seed=0,5", "runs=6", "horizon_weeks=10", f"hydra.sweep.dir={out}")
+    assert len(combined(out)) == 12
+
+
+@pytest.mark.slow
+def test_kill_9_then_resume_equals_an_uninterrupted_sweep(run, tmp_path):
+    args = ["-m", "seed=range(0,120,20)", "runs=20", "horizon_weeks=30", "workers=1"]
+    run(*args, f"hydra.sweep.dir={tmp_path / 'whole'}")
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "sim", *args, f"hydra.sweep.dir={out}"], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while not (out / "1" / "manifest.json").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (out / "runs.parquet").exists()
+    run(*args, f"hydra.sweep.dir={out}")
+    pdt.assert_frame_equal(combined(out), combined(tmp_path / "whole"))

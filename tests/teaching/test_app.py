@@ -100,8 +100,22 @@ def test_page_in_a_headless_browser(server, tmp_path):
             slider.focus()
             for _ in range(4):
                 slider.press("ArrowRight")
-            page.get_by_role("button", name="Reset").click()
-            page.get_by_text("actors.USA.pressure.ISR=0.45").first.wait_for(timeout=30_000)
+            # the slider's value reaches the server asynchronously: wait until the browser shows
+            # it, then Reset (again, if the first Reset raced the value) until the model has it
+            for _ in range(50):
+                if slider.get_attribute("aria-valuenow") in ("0.45", "0.45000000000000007"):
+                    break
+                page.wait_for_timeout(200)
+            lever = page.get_by_text("actors.USA.pressure.ISR=0.45").first
+            for attempt in range(5):
+                page.wait_for_timeout(1000)
+                page.get_by_role("button", name="Reset").click()
+                try:
+                    lever.wait_for(timeout=10_000)
+                    break
+                except Exception:  # noqa: BLE001 - playwright's TimeoutError; retry the Reset
+                    if attempt == 4:
+                        raise
             page.get_by_text("Week 0 —").first.wait_for(timeout=30_000)
             page.get_by_text("US pressure on Israel 0.45").first.wait_for(timeout=5_000)
             page.get_by_role("button", name="Step").click()

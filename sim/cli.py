@@ -18,7 +18,7 @@ import hydra
 from omegaconf import DictConfig, OmegaConf
 
 from sim import sensitivity, summary, sweep
-from sim.config import CONF_DIR, compose, lever_keys, override_keys, scenarios, strip_meta
+from sim.config import CONF_DIR, compose, lever_keys, override_keys, scenarios
 from sim.params import ConfigError, build, parameter_meta
 from sim.results import command, git_state, versions, write_job
 from sim.run import Job, auto_workers, simulate

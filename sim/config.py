@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from sim.params import ACTOR_IDS, ConfigError, ModelParams, RunSettings, build, parameter_meta
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF_DIR = ROOT / "conf"
-GROUPS = ("scenario", "actors", "experiment")
 
 
 def scenarios(conf_dir: Path = CONF_DIR) -> dict[str, str]:
@@ -82,13 +81,15 @@ def _sweep_values(value: str) -> list[str]:
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip()
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    yaml_markers = ("while parsing", "while scanning", "mapping values", "expected")
     for ln in lines:
-        if "while parsing" in ln or "while scanning" in ln or "mapping values" in ln or "expected" in ln:
+        if any(marker in ln for marker in yaml_markers):
             m = re.search(r'in "([^"]+)", line (\d+)', text)
-            where = f"{Path(m.group(1)).relative_to(ROOT) if m and Path(m.group(1)).is_relative_to(ROOT) else (m.group(1) if m else 'a config file')}"
-            return f"malformed YAML in {where}{', line ' + m.group(2) if m else ''}: {ln}"
-    if lines and lines[0].startswith("Error loading"):
-        return lines[0]
+            if not m:
+                return f"malformed YAML in a config file: {ln}"
+            path = Path(m.group(1))
+            where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+            return f"malformed YAML in {where}, line {m.group(2)}: {ln}"
     return lines[0] if lines else type(exc).__name__
 
 
@@ -132,9 +133,3 @@ def lever_keys(raw: dict) -> frozenset[str]:
 
 def override_keys(overrides: Iterable[str]) -> frozenset[str]:
     return frozenset(o.split("=", 1)[0].lstrip("+~") for o in overrides if "=" in o)
-
-
-def strip_meta(raw: Any) -> Any:
-    if isinstance(raw, dict):
-        return {k: strip_meta(v) for k, v in raw.items() if k != "meta"}
-    return raw

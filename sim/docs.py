@@ -4,7 +4,6 @@ reasoning. `python -m sim.docs` rewrites it; a test fails if it is out of date."
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from sim.config import ROOT, compose, scenarios
 from sim.params import parameter_meta

@@ -12,7 +12,6 @@ what ``uncertainty=sample`` draws from (triangular, peaked at the point value).
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import random
 from dataclasses import dataclass, field, fields, replace
@@ -522,8 +521,3 @@ def with_values(model: ModelParams, values: dict[str, Any]) -> ModelParams:
     if per_mech:
         mech = replace(mech, **{name: replace(getattr(mech, name), **v) for name, v in per_mech.items()})
     return replace(model, actors=actors, mechanisms=mech)
-
-
-def as_dict(obj: Any) -> Any:
-    """Dataclasses to plain dicts (for manifests and the app)."""
-    return dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else obj

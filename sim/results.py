@@ -13,7 +13,6 @@ import os
 import platform
 import shlex
 import subprocess
-import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -86,11 +85,3 @@ def write_job(folder: Path, results: Results, config_yaml: str, manifest: dict) 
             write_parquet(folder / f"{name}.parquet", df)
     atomic_write_text(folder / "config.yaml", config_yaml)
     atomic_write_text(folder / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
-
-
-def read_runs(folder: Path) -> pd.DataFrame:
-    return pd.read_parquet(Path(folder) / "runs.parquet")
-
-
-def argv_command() -> str:
-    return " ".join(shlex.quote(a) for a in [Path(sys.argv[0]).name, *sys.argv[1:]])

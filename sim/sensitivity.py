@@ -154,7 +154,7 @@ def runs_of(values: dict[str, str], cfg: Any) -> int:
     d = _design_cfg(cfg)
     if not d:
         return runs
-    from sim.config import compose, lever_keys
+    from sim.config import lever_keys
     from sim.params import parameter_meta
 
     design, _ = split_design({"design": {**d, "block": int(values.get("design.block", d.get("block", 0)))}})

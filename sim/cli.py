@@ -15,13 +15,14 @@ import time
 from pathlib import Path
 
 import hydra
+import yaml
 from omegaconf import DictConfig, OmegaConf
 
 from sim import sensitivity, summary, sweep
-from sim.config import CONF_DIR, compose, lever_keys, override_keys, scenarios
+from sim.config import CONF_DIR, check_override_keys, compose, composed_keys, lever_keys, override_keys, scenarios
 from sim.params import ConfigError, build, parameter_meta
 from sim.results import command, git_state, versions, write_job
-from sim.run import Job, auto_workers, simulate
+from sim.run import Job, Pending, auto_workers, simulate, warm_up
 
 PROG = "isf-sim"
 HELP_FLAGS = ("--help", "-h")
@@ -77,8 +78,36 @@ def help_text() -> str:
     return "\n".join(lines)
 
 
-def precheck(argv: list[str]) -> None:
-    """Compose and validate what the command line asks for, before anything is written."""
+GROUPS = ("scenario", "experiment", "actors")   # config groups an override can choose from
+
+
+def _is_group(override: str) -> bool:
+    key = override.split("=", 1)[0]
+    return key.startswith(("+", "~")) or "/" in key or key in GROUPS
+
+
+def _set_path(raw: dict, key: str, value) -> None:
+    *parents, leaf = key.split(".")
+    node = raw
+    for k in parents:
+        node = node.setdefault(k, {})
+    node[leaf] = value
+
+
+def _check(overrides: list[str], raw: dict) -> int:
+    """Validate one job's config; return its number of runs."""
+    return build(sensitivity.split_design(raw)[1], override_keys(overrides))[1].runs
+
+
+def precheck(argv: list[str]) -> int:
+    """Compose and validate what the command line asks for, before anything is written.
+
+    A sweep is checked job by job without composing each job: the config is composed once per
+    distinct choice of config groups (``scenario=``, ``+experiment=``), and each job's plain
+    ``key=value`` overrides are applied to a copy of it (Hydra's parser types the values).
+    """
+    import copy
+
     overrides = [a for a in argv if not a.startswith("-")]
     multirun = any(a in ("-m", "--multirun") for a in argv)
     conf_dir = CONF_DIR
@@ -88,21 +117,34 @@ def precheck(argv: list[str]) -> None:
         elif a in ("--config-path", "-cp") and i + 1 < len(argv):
             conf_dir = Path(argv[i + 1])
             overrides = [o for o in overrides if o != argv[i + 1]]
-    jobs = [overrides]
-    if multirun:
-        from hydra.core.override_parser.overrides_parser import OverridesParser
-        from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
-        try:
-            parsed = OverridesParser.create().parse_overrides(overrides)
-        except Exception as exc:  # noqa: BLE001
-            raise ConfigError(str(exc).strip().splitlines()[0]) from None
-        batches = BasicSweeper.split_arguments(parsed, None)
-        jobs = [job for batch in batches for job in batch]
-        if len(jobs) > 50:   # composing is ~50 ms a job: check the corners, jobs check the rest
-            jobs = jobs[:25] + jobs[-25:]
+    if not multirun:
+        overrides = [o for o in overrides if not o.lstrip("+~").startswith("design.")]
+        return _check(overrides, compose(overrides, conf_dir))
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parser = OverridesParser.create()
+    try:
+        parsed = parser.parse_overrides(overrides)
+    except Exception as exc:  # noqa: BLE001
+        raise ConfigError(str(exc).strip().splitlines()[0]) from None
+    jobs = [job for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
+    composed: dict[tuple, dict] = {}
+    total = 0
     for job in jobs:
-        job = [o for o in job if not o.lstrip("+~").startswith("design.")]   # the job checks these
-        build(sensitivity.split_design(compose(job, conf_dir))[1], override_keys(job))
+        job = [o for o in job if not o.lstrip("+~").startswith(("hydra", "design."))]   # jobs check design.*
+        groups = tuple(o for o in job if _is_group(o))
+        values = [o for o in job if not _is_group(o)]
+        if groups not in composed:      # the first job of each group choice: composed in full
+            composed[groups] = compose(job, conf_dir)
+            total += _check(job, composed[groups])
+            continue
+        check_override_keys(values, composed_keys(conf_dir), conf_dir)
+        raw = copy.deepcopy(composed[groups])
+        for o in parser.parse_overrides(values):
+            _set_path(raw, o.key_or_group, o.value())
+        total += _check(job, raw)
+    return total
 
 
 def main() -> None:
@@ -114,9 +156,12 @@ def main() -> None:
         return
     if not any(a.split("=")[0] in HYDRA_INFO_FLAGS for a in argv):
         try:
-            precheck(argv)
+            runs = precheck(argv)
         except ConfigError as exc:
             fail(str(exc))
+        in_process = not any(a.startswith(("hydra/launcher=", "hydra.launcher")) for a in argv)
+        if in_process and auto_workers(runs) > 1 and not any(a.startswith("workers=") for a in argv):
+            warm_up(auto_workers(runs))   # the workers start while Hydra composes the configs
     hydra_main()
 
 
@@ -131,7 +176,8 @@ def hydra_main(cfg: DictConfig) -> None:
     out = Path(hc.runtime.output_dir)
     task_overrides = list(hc.overrides.task)
     try:
-        run_job(cfg, out, task_overrides, in_sweep=hc.mode == RunMode.MULTIRUN)
+        run_job(cfg, out, task_overrides, in_sweep=hc.mode == RunMode.MULTIRUN,
+                launcher=str(hc.launcher.get("_target_", "")))
     except ConfigError as exc:
         _discard(out)
         fail(str(exc))
@@ -149,7 +195,8 @@ def _discard(folder: Path) -> None:
             parent.rmdir()
 
 
-def run_job(cfg: DictConfig, out: Path, task_overrides: list[str], in_sweep: bool = False) -> None:
+def run_job(cfg: DictConfig, out: Path, task_overrides: list[str], in_sweep: bool = False,
+            launcher: str = "") -> None:
     raw = OmegaConf.to_container(cfg, resolve=True)
     raw.pop("hydra", None)
     design, model_raw = sensitivity.split_design(raw)
@@ -158,30 +205,17 @@ def run_job(cfg: DictConfig, out: Path, task_overrides: list[str], in_sweep: boo
     fixed = lever_keys(model_raw) | override_keys(task_overrides)
     job = Job(params=params, seed=settings.seed, runs=settings.runs, uncertainty=settings.uncertainty,
               meta=meta, fixed=frozenset(fixed), trace=settings.trace)
-    workers = settings.workers or sweep.workers_for(settings.runs, auto_workers)
-    config_yaml = OmegaConf.to_yaml(OmegaConf.create(raw))
+    workers = settings.workers or sweep.workers_for(settings.runs, auto_workers, launcher)
+    config_yaml = yaml.dump(raw, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
+                            allow_unicode=True)
     key = sweep.job_key(config_yaml)
     if in_sweep:   # resume: a finished job of the same config is kept, not re-run
-        sweep.job_started()
-        done = sweep.finished(out, key)
-        sweep.mark_skipped(out, done)
-        if done:
+        if sweep.finished(out, key):
             return
         sweep.clean_partial(out)
 
-    t0 = time.perf_counter()
-    if design is not None:
-        from sim.run import Results
-
-        results = Results(sensitivity.run_block(design, params, meta, frozenset(fixed), settings.seed,
-                                                settings.runs, workers, sweep.progress_hook()))
-    else:
-        results = _simulate_with_progress(job, workers)
-    wall = time.perf_counter() - t0
-
     explicit = {"scenario": settings.scenario, "seed": settings.seed, "runs": settings.runs,
                 "horizon_weeks": settings.horizon_weeks, "uncertainty": settings.uncertainty}
-    rerun = command(task_overrides, explicit)
     manifest = {
         "kind": "run",
         "scenario": settings.scenario,
@@ -194,23 +228,41 @@ def run_job(cfg: DictConfig, out: Path, task_overrides: list[str], in_sweep: boo
         "fixed_parameters": sorted(fixed),
         "trace": settings.trace,
         "workers": workers,
-        "wall_time_s": round(wall, 3),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "command": rerun,
+        "command": command(task_overrides, explicit),
         "rerun_row": command(task_overrides, {**explicit, "runs": 1, "seed": "SEED"}).replace("SEED", "{seed}"),
         "git": git_state(Path(__file__).resolve().parent.parent),
         "versions": versions(),
         "overrides": task_overrides,
         "config_sha256": key,
     }
-    write_job(out, results, config_yaml, manifest)
-    if not in_sweep:   # a sweep prints one progress bar and one summary, not a table per job
-        report(results, settings, out, wall, workers)
+    t0 = time.perf_counter()
+
+    def finish(results) -> float:
+        wall = time.perf_counter() - t0
+        write_job(out, results, config_yaml, {**manifest, "wall_time_s": round(wall, 3)})
+        return wall
+
+    progress = sweep.progress_hook(str(out))
+    if design is not None:
+        from sim.run import Results
+
+        finish(Results(sensitivity.run_block(design, params, meta, frozenset(fixed), settings.seed,
+                                             settings.runs, workers, progress)))
+    elif progress is not None and workers > 1 and not job.trace:
+        # an in-process sweep: submit the runs and move on; the sweep's writer thread finishes
+        pending = Pending(job, workers, progress)
+        sweep.defer(out, lambda: finish(pending.result()))
+    elif progress is not None:
+        finish(simulate(job, workers=workers, progress=progress))
+    else:
+        results = _simulate_with_progress(job, workers)
+        wall = finish(results)
+        if not in_sweep:   # a sweep prints one progress bar and one summary, not a table per job
+            report(results, settings, out, wall, workers)
 
 
 def _simulate_with_progress(job: Job, workers: int):
-    if sweep.progress_hook() is not None:
-        return simulate(job, workers=workers, progress=sweep.progress_hook())
     if job.runs < 2000 or not sys.stderr.isatty():
         return simulate(job, workers=workers)
     from tqdm import tqdm

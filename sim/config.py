@@ -6,6 +6,7 @@ This module and :mod:`sim.cli` are the only places that import Hydra.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Iterable
@@ -93,6 +94,36 @@ def _one_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
+def _stamp(conf_dir: Path) -> tuple:
+    """What the composed defaults depend on: every config file's name, size and mtime."""
+    return tuple(sorted((str(f), st.st_size, st.st_mtime_ns) for f in conf_dir.rglob("*.yaml")
+                        for st in [f.stat()]))
+
+
+@functools.lru_cache(maxsize=8)
+def _base(conf_dir: Path, stamp: tuple) -> dict:
+    """The config with no overrides (the keys overrides may name); cached while conf/ is unchanged."""
+    from hydra import compose as hcompose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from omegaconf import OmegaConf
+
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
+            try:
+                return OmegaConf.to_container(hcompose(config_name="config"), resolve=False)
+            except Exception as exc:  # noqa: BLE001 - Hydra raises many kinds; all become one line
+                raise ConfigError(_one_line(exc)) from None
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def composed_keys(conf_dir: Path | str = CONF_DIR) -> dict:
+    """The config with no overrides, for :func:`check_override_keys` (cached; do not modify)."""
+    conf_dir = Path(conf_dir).resolve()
+    return _base(conf_dir, _stamp(conf_dir))
+
+
 def compose(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> dict:
     """Compose conf/ with overrides into a plain dict (no Hydra runtime needed)."""
     from hydra import compose as hcompose, initialize_config_dir
@@ -101,14 +132,10 @@ def compose(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> d
 
     overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
     conf_dir = Path(conf_dir).resolve()
+    check_override_keys(overrides, composed_keys(conf_dir), conf_dir)
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-            try:
-                base = OmegaConf.to_container(hcompose(config_name="config"), resolve=False)
-            except Exception as exc:  # noqa: BLE001 - Hydra raises many kinds; all become one line
-                raise ConfigError(_one_line(exc)) from None
-            check_override_keys(overrides, base, conf_dir)
             try:
                 cfg = hcompose(config_name="config", overrides=list(overrides))
                 return OmegaConf.to_container(cfg, resolve=True)

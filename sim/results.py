@@ -8,6 +8,7 @@ is written to a temporary name and renamed, so none is ever left half-written.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -40,6 +41,7 @@ def write_parquet(path: Path, df: pd.DataFrame) -> None:
     os.replace(tmp, path)
 
 
+@functools.lru_cache(maxsize=1)
 def versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for p in PACKAGES:
@@ -50,6 +52,7 @@ def versions() -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=4)
 def git_state(where: Path) -> dict[str, Any]:
     def git(*args: str) -> str:
         return subprocess.run(["git", "-C", str(where), *args], capture_output=True, text=True,

@@ -78,7 +78,61 @@ def to_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def auto_workers(runs: int) -> int:
-    return 1 if runs < PARALLEL_MIN_RUNS else max(1, min(os.cpu_count() or 1, 8))
+    return 1 if runs < PARALLEL_MIN_RUNS else cores()
+
+
+def cores() -> int:
+    """Cores this process may use (a SLURM allocation or taskset, else the machine's), at most 8."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        n = os.cpu_count() or 1
+    return max(1, min(n, 8))
+
+
+def executor(workers: int):
+    """The process pool runs go to: loky's reusable executor, kept warm between jobs of a sweep."""
+    from joblib.externals.loky import get_reusable_executor
+
+    return get_reusable_executor(max_workers=workers, timeout=600)
+
+
+def warm_up(workers: int) -> None:
+    """Start the worker processes now (they import the model while Hydra composes configs)."""
+    executor(workers).submit(_ready)
+
+
+def _ready() -> bool:
+    return True
+
+
+class Pending:
+    """A job's runs submitted to the pool; :meth:`result` waits for them, in seed order."""
+
+    def __init__(self, job: Job, workers: int, progress: Callable[[int], None] | None = None):
+        self.job, self.progress = job, progress
+        seeds = range(job.seed, job.seed + job.runs)
+        n_chunks = workers * 8 if job.runs >= workers * 8 else workers
+        size = max(1, min(500, -(-job.runs // n_chunks)))
+        self.chunks = [seeds[i:i + size] for i in range(0, job.runs, size)]
+        pool = executor(workers)
+        self.futures = [pool.submit(_run_chunk, job, c) for c in self.chunks]
+
+    def result(self) -> Results:
+        rows: list[dict] = []
+        try:
+            for fut, chunk in zip(self.futures, self.chunks):
+                rows.extend(fut.result())
+                if self.progress:
+                    self.progress(len(chunk))
+        except BaseException:
+            self.cancel()
+            raise
+        return Results(to_frame(rows))
+
+    def cancel(self) -> None:
+        for fut in self.futures:
+            fut.cancel()
 
 
 def simulate(job: Job, workers: int | None = None,
@@ -87,27 +141,16 @@ def simulate(job: Job, workers: int | None = None,
     if job.trace:
         return _simulate_traced(job)
     workers = auto_workers(job.runs) if workers is None else workers
+    if workers > 1:
+        return Pending(job, workers, progress).result()
     seeds = range(job.seed, job.seed + job.runs)
-    if workers <= 1:
-        rows: list[dict] = []
-        step = max(1, min(500, job.runs // 20 or 1))
-        for start in range(0, job.runs, step):
-            chunk = seeds[start:start + step]
-            rows.extend(_run_chunk(job, chunk))
-            if progress:
-                progress(len(chunk))
-        return Results(to_frame(rows))
-    from joblib import Parallel, delayed
-
-    n_chunks = workers * 8 if job.runs >= workers * 8 else workers
-    size = -(-job.runs // n_chunks)
-    chunks = [seeds[i:i + size] for i in range(0, job.runs, size)]
-    rows = []
-    with Parallel(n_jobs=workers, backend="loky", return_as="generator") as par:
-        for part, chunk in zip(par(delayed(_run_chunk)(job, c) for c in chunks), chunks):
-            rows.extend(part)
-            if progress:
-                progress(len(chunk))
+    rows: list[dict] = []
+    step = max(1, min(500, job.runs // 20 or 1))
+    for start in range(0, job.runs, step):
+        chunk = seeds[start:start + step]
+        rows.extend(_run_chunk(job, chunk))
+        if progress:
+            progress(len(chunk))
     return Results(to_frame(rows))
 
 

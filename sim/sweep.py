@@ -67,17 +67,54 @@ def clean_partial(folder: Path) -> None:
             f.unlink(missing_ok=True)
 
 
-# The sweep running in this process (basic launcher): lets jobs report runs as they finish and
-# use both cores by default even when each job is small.
-@dataclass
-class _Active:
-    total_runs: int
-    partial: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+# The sweep running in this process (Hydra's basic launcher). Jobs hand their runs to a warm pool
+# of worker processes and return at once; a writer thread waits for each job's runs, in order,
+# and writes its folder. So while the workers simulate job k, this process composes job k+1
+# (Hydra's per-job cost is ~0.5 s) instead of leaving both cores idle.
+IN_FLIGHT = 2      # jobs submitted but not yet written, at most (bounds memory)
 
-    def add(self, n: int) -> None:
+
+class _Active:
+    def __init__(self, total_runs: int) -> None:
+        import queue
+
+        self.total_runs = total_runs
+        self.lock = threading.Lock()
+        self.partial: dict[str, int] = {}      # job folder -> runs finished, until it is written
+        self.error: BaseException | None = None
+        self.queue: queue.Queue = queue.Queue(maxsize=IN_FLIGHT)
+        self.writer = threading.Thread(target=self._write_loop, name="isf-sim-writer", daemon=True)
+        self.writer.start()
+
+    def add(self, key: str, n: int) -> None:
         with self.lock:
-            self.partial += n
+            self.partial[key] = self.partial.get(key, 0) + n
+
+    def _write_loop(self) -> None:
+        while True:
+            task = self.queue.get()
+            try:
+                if task is None:
+                    return
+                if self.error is None:
+                    task()
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                self.error = exc
+            finally:
+                self.queue.task_done()
+
+    def defer(self, task: Callable[[], None]) -> None:
+        self.raise_error()
+        self.queue.put(task)
+
+    def drain(self) -> None:
+        self.queue.put(None)
+        self.writer.join()
+        self.raise_error()
+
+    def raise_error(self) -> None:
+        if self.error is not None:
+            raise RuntimeError(f"a job of this sweep failed: {self.error!r}") from self.error
 
 
 _ACTIVE: _Active | None = None
@@ -87,22 +124,55 @@ def in_process_sweep() -> bool:
     return _ACTIVE is not None
 
 
-def progress_hook() -> Callable[[int], None] | None:
+def progress_hook(key: str) -> Callable[[int], None] | None:
     """Where a job in this process reports finished runs (None outside an in-process sweep)."""
-    return _ACTIVE.add if _ACTIVE is not None else None
+    if _ACTIVE is None:
+        return None
+    active = _ACTIVE
+    return lambda n: active.add(key, n)
 
 
-def job_started() -> None:
-    if _ACTIVE is not None:
-        with _ACTIVE.lock:
-            _ACTIVE.partial = 0
+def defer(folder: Path, work: Callable[[], None]) -> bool:
+    """Hand a job's remaining work (wait for its runs, write its folder) to the writer thread.
+
+    Returns False outside an in-process sweep: the caller then does the work itself.
+    """
+    if _ACTIVE is None:
+        return False
+    active = _ACTIVE
+
+    def task() -> None:
+        work()
+        with active.lock:   # written: the folder now counts as done, not as partial runs
+            active.partial.pop(str(folder), None)
+
+    active.defer(task)
+    return True
 
 
-def workers_for(runs: int, auto: Callable[[int], int]) -> int:
-    """Default worker processes for a job: both cores when the whole in-process sweep is large."""
+def total_workers(total_runs: int) -> int:
+    from sim.run import auto_workers
+
+    return auto_workers(total_runs)
+
+
+def workers_for(runs: int, auto: Callable[[int], int], launcher: str = "") -> int:
+    """Default worker processes for a job (``workers=auto``).
+
+    - Hydra's basic launcher (jobs one after another in this process): the pool of all cores as
+      soon as the whole sweep is large enough, even if each job is small;
+    - launchers that run jobs side by side on this machine (joblib, Dask): 1 — the launcher
+      already uses the cores;
+    - anything else (one job per SLURM task, a single run): the cores this process may use.
+    """
     if _ACTIVE is not None:
         return auto(max(runs, _ACTIVE.total_runs))
+    if any(name in launcher for name in SIDE_BY_SIDE):
+        return 1
     return auto(runs)
+
+
+SIDE_BY_SIDE = ("hydra_joblib_launcher", "dask_launcher", "submitit_launcher.LocalLauncher")
 
 
 # --------------------------------------------------------------------------- sweep plan
@@ -242,13 +312,12 @@ class _Bar:
         self.thread.start()
 
     def poll(self) -> int:
-        for i in range(len(self.plan.jobs)):
-            if i not in self.done and (self.sweep_dir / str(i) / MANIFEST).is_file() \
-                    and (self.sweep_dir / str(i) / RUNS).is_file():
-                self.done.add(i)
-        n = sum(self.plan.runs[i] for i in self.done)
         with self.active.lock:
-            n += self.active.partial
+            for i in range(len(self.plan.jobs)):
+                if i not in self.done and (self.sweep_dir / str(i) / MANIFEST).is_file() \
+                        and (self.sweep_dir / str(i) / RUNS).is_file():
+                    self.done.add(i)
+            n = sum(self.plan.runs[i] for i in self.done) + sum(self.active.partial.values())
         n = min(n, sum(self.plan.runs))
         if self.bar is not None and n != self.bar.n:
             self.bar.n = n
@@ -279,20 +348,22 @@ class SweepCallback(Callback):
     def __init__(self, progress: str = "auto") -> None:
         self.progress = progress
         self._bar: _Bar | None = None
-        self._t0 = 0.0
+        self._t0 = self._started = 0.0
+        self._active: _Active | None = None
         self._plan: Plan | None = None
         self._manifest: dict = {}
 
     def __getstate__(self) -> dict:
         # launchers (submitit, joblib) pickle Hydra's context, callbacks included: the bar and
         # its thread stay in the process that started the sweep
-        return {"progress": self.progress, "_bar": None, "_t0": 0.0, "_plan": None, "_manifest": {}}
+        return {"progress": self.progress, "_bar": None, "_t0": 0.0, "_started": 0.0, "_plan": None,
+                "_manifest": {}, "_active": None}
 
     def on_multirun_start(self, config: Any, **kwargs: Any) -> None:
         global _ACTIVE
         from sim import sensitivity
 
-        self._t0 = time.perf_counter()
+        self._t0, self._started = time.perf_counter(), time.time()
         sweep_dir = Path(config.hydra.sweep.dir)
         self._plan = p = plan(config, sensitivity.runs_of)
         sweep_dir.mkdir(parents=True, exist_ok=True)
@@ -318,9 +389,13 @@ class SweepCallback(Callback):
         }
         _write_manifest(sweep_dir / MANIFEST, self._manifest)
         in_process = launcher.startswith("hydra._internal.core_plugins.basic_launcher")
-        active = _Active(total_runs=sum(p.runs))
+        self._active = active = _Active(total_runs=sum(p.runs))
         if in_process:
             _ACTIVE = active
+            if total_workers(sum(p.runs)) > 1:
+                from sim.run import warm_up
+
+                warm_up(total_workers(sum(p.runs)))
         show = self.progress == "always" or (self.progress == "auto" and sys.stderr.isatty())
         self._bar = _Bar(sweep_dir, p, active, enabled=show)
 
@@ -328,14 +403,18 @@ class SweepCallback(Callback):
         global _ACTIVE
         from sim import sensitivity
 
-        _ACTIVE = None
+        try:
+            if self._active is not None:
+                self._active.drain()    # the last jobs' runs, written
+        finally:
+            _ACTIVE = None
         if self._bar is not None:
             self._bar.close()
         sweep_dir = Path(config.hydra.sweep.dir)
         p = self._plan or plan(config, sensitivity.runs_of)
         rows = combine(sweep_dir, p)
         extra = sensitivity.analyse(config, sweep_dir)
-        skipped = sum(1 for i in range(len(p.jobs)) if _skipped(sweep_dir / str(i)))
+        skipped = sum(1 for i in range(len(p.jobs)) if _older(sweep_dir / str(i) / MANIFEST, self._started))
         self._manifest.update({"status": "complete", "rows": rows, "jobs_resumed": skipped,
                                "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                                "wall_time_s": round(time.perf_counter() - self._t0, 3), **extra})
@@ -343,19 +422,12 @@ class SweepCallback(Callback):
         summary(sweep_dir, p, rows, skipped, time.perf_counter() - self._t0)
 
 
-SKIPPED_MARK = ".skipped"
-
-
-def _skipped(folder: Path) -> bool:
-    return (folder / SKIPPED_MARK).is_file()
-
-
-def mark_skipped(folder: Path, skipped: bool) -> None:
-    mark = folder / SKIPPED_MARK
-    if skipped:
-        mark.touch()
-    else:
-        mark.unlink(missing_ok=True)
+def _older(path: Path, started: float) -> bool:
+    """True for a job result written before this sweep started (kept on resume)."""
+    try:
+        return path.stat().st_mtime < started
+    except OSError:
+        return False
 
 
 def summary(sweep_dir: Path, p: Plan, rows: int, skipped: int, wall: float) -> None:

@@ -46,8 +46,9 @@ def test_a_changed_config_is_not_mistaken_for_a_finished_job(run, tmp_path):
 
 
 @pytest.mark.slow
-def test_kill_9_then_resume_equals_an_uninterrupted_sweep(run, tmp_path):
-    args = ["-m", "seed=range(0,120,20)", "runs=20", "horizon_weeks=30", "workers=1"]
+@pytest.mark.parametrize("workers", ["1", "2"])   # 2: jobs pipelined through the warm pool
+def test_kill_9_then_resume_equals_an_uninterrupted_sweep(run, tmp_path, workers):
+    args = ["-m", "seed=range(0,120,20)", "runs=20", "horizon_weeks=30", f"workers={workers}"]
     run(*args, f"hydra.sweep.dir={tmp_path / 'whole'}")
     out = tmp_path / "killed"
     proc = subprocess.Popen([sys.executable, "-m", "sim", *args, f"hydra.sweep.dir={out}"], cwd=tmp_path,

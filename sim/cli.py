@@ -13,6 +13,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Callable, Sequence
 
 import hydra
 import yaml
@@ -99,15 +100,44 @@ def _check(overrides: list[str], raw: dict) -> int:
     return build(sensitivity.split_design(raw)[1], override_keys(overrides))[1].runs
 
 
-def precheck(argv: list[str]) -> int:
-    """Compose and validate what the command line asks for, before anything is written.
+def check_jobs(jobs: Sequence[Sequence[str]], compose_job: Callable[[list[str]], dict]) -> int:
+    """Validate a sweep's jobs; return their total number of runs.
 
-    A sweep is checked job by job without composing each job: the config is composed once per
-    distinct choice of config groups (``scenario=``, ``+experiment=``), and each job's plain
-    ``key=value`` overrides are applied to a copy of it (Hydra's parser types the values).
+    Composing a job costs ~0.3 s (Hydra reads and merges ~30 YAML files), so the config is
+    composed once per distinct choice of config groups (``scenario=``, ``+experiment=``) and each
+    job's plain ``key=value`` overrides are applied to a copy of it, typed by Hydra's parser.
     """
     import copy
 
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parser = OverridesParser.create()
+    composed: dict[tuple, dict] = {}
+    total = 0
+    for full in jobs:
+        job = [o for o in full if not o.lstrip("+~").startswith(("hydra", "design."))]   # jobs check design.*
+        groups = tuple(o for o in job if _is_group(o))
+        values = [o for o in job if not _is_group(o)]
+        if groups not in composed:      # the first job of each group choice: composed in full
+            composed[groups] = compose_job(list(full))
+            total += _check(job, composed[groups])
+            continue
+        check_override_keys(values, composed[groups])
+        raw = copy.deepcopy(composed[groups])
+        try:
+            for o in parser.parse_overrides(values):
+                _set_path(raw, o.key_or_group, o.value())
+        except Exception as exc:  # noqa: BLE001 - a malformed value: one line
+            raise ConfigError(str(exc).strip().splitlines()[0]) from None
+        total += _check(job, raw)
+    return total
+
+
+def precheck(argv: list[str]) -> int:
+    """Compose and validate what the command line asks for, before anything is written.
+
+    Returns the number of runs asked for (all jobs of a sweep).
+    """
     overrides = [a for a in argv if not a.startswith("-")]
     multirun = any(a in ("-m", "--multirun") for a in argv)
     conf_dir = CONF_DIR
@@ -117,34 +147,18 @@ def precheck(argv: list[str]) -> int:
         elif a in ("--config-path", "-cp") and i + 1 < len(argv):
             conf_dir = Path(argv[i + 1])
             overrides = [o for o in overrides if o != argv[i + 1]]
+    overrides = [o for o in overrides if not o.lstrip("+~").startswith("design.")]
     if not multirun:
-        overrides = [o for o in overrides if not o.lstrip("+~").startswith("design.")]
         return _check(overrides, compose(overrides, conf_dir))
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    parser = OverridesParser.create()
     try:
-        parsed = parser.parse_overrides(overrides)
+        parsed = OverridesParser.create().parse_overrides(overrides)
     except Exception as exc:  # noqa: BLE001
         raise ConfigError(str(exc).strip().splitlines()[0]) from None
     jobs = [job for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
-    composed: dict[tuple, dict] = {}
-    total = 0
-    for job in jobs:
-        job = [o for o in job if not o.lstrip("+~").startswith(("hydra", "design."))]   # jobs check design.*
-        groups = tuple(o for o in job if _is_group(o))
-        values = [o for o in job if not _is_group(o)]
-        if groups not in composed:      # the first job of each group choice: composed in full
-            composed[groups] = compose(job, conf_dir)
-            total += _check(job, composed[groups])
-            continue
-        check_override_keys(values, composed_keys(conf_dir), conf_dir)
-        raw = copy.deepcopy(composed[groups])
-        for o in parser.parse_overrides(values):
-            _set_path(raw, o.key_or_group, o.value())
-        total += _check(job, raw)
-    return total
+    return check_jobs(jobs, lambda job: compose(job, conf_dir))
 
 
 def main() -> None:

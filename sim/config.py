@@ -41,9 +41,10 @@ def _base_keys(cfg: dict, prefix: str = "") -> set[str]:
     return keys
 
 
-def check_override_keys(overrides: Iterable[str], base: dict, conf_dir: Path = CONF_DIR) -> None:
+def check_override_keys(overrides: Iterable[str], base: dict, conf_dir: Path | str = CONF_DIR) -> None:
     """Reject unknown keys, unknown actor ids and unknown scenarios, naming what is allowed."""
     keys = _base_keys(base)
+    conf_dir = Path(conf_dir)
     for ov in overrides:
         if "=" not in ov:
             raise ConfigError(f"'{ov}' is not an override; allowed: key=value (e.g. runs=500)")
@@ -132,17 +133,24 @@ def compose(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> d
 
     overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
     conf_dir = Path(conf_dir).resolve()
-    check_override_keys(overrides, composed_keys(conf_dir), conf_dir)
+    if any(o.startswith(("+", "~")) for o in overrides):   # additions: check against the defaults first
+        check_override_keys(overrides, composed_keys(conf_dir), conf_dir)
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
             try:
-                cfg = hcompose(config_name="config", overrides=list(overrides))
-                return OmegaConf.to_container(cfg, resolve=True)
+                cfg = OmegaConf.to_container(hcompose(config_name="config", overrides=list(overrides)),
+                                             resolve=True)
             except Exception as exc:  # noqa: BLE001
-                raise ConfigError(_one_line(exc)) from None
+                failure = ConfigError(_one_line(exc))
+            else:
+                check_override_keys(overrides, cfg, conf_dir)
+                return cfg
     finally:
         GlobalHydra.instance().clear()
+    # composing failed: say what is wrong in terms of the keys that exist, if that is the problem
+    check_override_keys(overrides, composed_keys(conf_dir), conf_dir)
+    raise failure
 
 
 def load(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> tuple[ModelParams, RunSettings, dict]:

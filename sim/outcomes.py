@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from sim.model import ISFModel
+if TYPE_CHECKING:   # the model (and Mesa) is imported where runs happen, not to read tables
+    from sim.model import ISFModel
 
 NAN = math.nan
 

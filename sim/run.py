@@ -12,13 +12,15 @@ from __future__ import annotations
 import os
 import random
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
-from sim.model import ISFModel
 from sim.outcomes import COLUMNS, outcome
 from sim.params import ModelParams, sample
+
+if TYPE_CHECKING:
+    from sim.model import ISFModel
 
 EVENT_COLUMNS = {"seed": "int64", "week": "int64", "kind": "string", "actor": "string",
                  "target": "string", "value": "float64", "text": "string"}
@@ -48,6 +50,8 @@ class Results:
 
 def run_model(params: ModelParams, seed: int, trace: bool = False) -> ISFModel:
     """One run of the model to its horizon."""
+    from sim.model import ISFModel   # here, not at the top: a sweep's main process never needs Mesa
+
     return ISFModel(params, rng=seed, trace=trace).run()
 
 
@@ -103,6 +107,8 @@ def warm_up(workers: int) -> None:
 
 
 def _ready() -> bool:
+    import sim.model  # noqa: F401 - the worker imports Mesa and the model now, not on its first runs
+
     return True
 
 

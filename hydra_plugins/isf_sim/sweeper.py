@@ -1,0 +1,36 @@
+"""Hydra's basic sweeper, with a cheaper check of the jobs before the launch.
+
+The basic sweeper composes every job's config once to check it (``validate_batch_is_legal``)
+and the launcher composes it again to run it; with isf-sim's ~30 config files each composition
+costs ~0.3 s, so a 100-job sweep spent half a minute checking. This sweeper checks a batch as
+``isf-sim``'s command-line check does (:func:`sim.cli.check_jobs`): it composes once per choice
+of config groups and applies each job's ``key=value`` overrides to a copy. Everything else —
+the expansion of ``range()``, lists and ``glob()``, ``hydra.sweeper.params``, batches — is the
+basic sweeper's own.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from omegaconf import OmegaConf
+
+
+class Sweeper(BasicSweeper):
+    def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
+        from sim.cli import check_jobs
+
+        loader = self.hydra_context.config_loader if getattr(self, "hydra_context", None) else self.config_loader
+        assert loader is not None and self.config is not None
+
+        def compose_job(job: list[str]) -> dict:
+            cfg = loader.load_sweep_config(master_config=self.config, sweep_overrides=job)
+            out = {}
+            for key in cfg:
+                if key != "hydra":
+                    value = cfg[key]
+                    out[key] = OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else value
+            return out
+
+        check_jobs(batch, compose_job)

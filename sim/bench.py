@@ -12,7 +12,9 @@ the parameters, seeds 0..N-1) three ways, and prints runs per second and the rat
    that collects the outcome once, at the last step — the least work batch_run allows).
 
 ``--sampled`` adds the sweep with ``uncertainty=sample`` (the default of isf-sim: each run draws
-its parameters from their ranges), which costs the drawing on top.
+its parameters from their ranges), which costs the drawing on top. ``--memory`` runs two sweeps
+of 1,000-run jobs, 1,000 and 100,000 runs in all (default uncertainty), and prints the peak
+resident memory of the ``isf-sim`` process and of its largest worker for each.
 """
 
 from __future__ import annotations
@@ -60,6 +62,34 @@ def sweep(runs: int, jobs: int, uncertainty: str = "fixed") -> tuple[float, int]
     return rows / wall, rows
 
 
+_PEAK = """
+import resource, sys
+from sim.cli import main
+sys.argv = ["isf-sim", *sys.argv[1:]]
+try:
+    main()
+finally:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"PEAK {own} {workers}", file=sys.stderr)
+"""
+
+
+def peak_memory(runs: int, per_job: int = 1000) -> tuple[float, float, float]:
+    """(MB of the isf-sim process, MB of its largest worker, seconds) for a sweep of `runs` runs."""
+    out = Path(tempfile.mkdtemp(prefix="isf-bench-"))
+    try:
+        cmd = [sys.executable, "-c", _PEAK, "-m", f"seed=range(0,{runs},{per_job})", f"runs={per_job}",
+               f"hydra.sweep.dir={out / 'sweep'}"]
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, check=True, cwd=out, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - t
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    own, workers = (int(x) for x in proc.stderr.rsplit("PEAK ", 1)[1].split())
+    return own / 1024, workers / 1024, wall
+
+
 class BatchRunModel(ISFModel):
     """ISFModel as `mesa.batch_run` expects a model: keyword arguments and a `datacollector`.
 
@@ -91,6 +121,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--runs", type=int, default=20000, help="runs per measurement (default 20000)")
     ap.add_argument("--jobs", type=int, default=10, help="jobs the sweep splits the runs into (default 10)")
     ap.add_argument("--sampled", action="store_true", help="also time the sweep with uncertainty=sample")
+    ap.add_argument("--memory", action="store_true",
+                    help="peak memory of sweeps of 1,000 and 100,000 runs (takes a few minutes)")
     args = ap.parse_args(argv)
     if args.runs < args.jobs or args.jobs < 1:
         ap.error("--runs must be at least --jobs, and --jobs at least 1")
@@ -115,6 +147,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  mesa.batch_run, {n} processes          : {brate:7.0f} runs/s  ({brate / bare:.2f}x the bare loop)")
     print(f"  isf-sim sweep / mesa.batch_run       : {rate / brate:7.2f}x")
     print(f"  100,000 runs at the sweep's rate     : {100_000 / rate / 60:7.1f} min")
+    if args.memory:
+        for total in (1_000, 100_000):
+            own, worker, wall = peak_memory(total)
+            print(f"  peak memory, sweep of {total:>7,} runs  : isf-sim {own:5.0f} MB, largest worker "
+                  f"{worker:4.0f} MB ({wall:.0f} s)")
 
 
 if __name__ == "__main__":

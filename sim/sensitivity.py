@@ -124,11 +124,11 @@ def run_block(design: Design, params: ModelParams, meta: dict[str, dict], fixed:
     rows: list[dict] = []
     if workers <= 1:
         parts = (_run_points(params, c, seed, runs) for c in chunks)
-    else:
-        from joblib import Parallel, delayed
+    else:   # the same warm pool as plain jobs (sim.run.executor)
+        from sim.run import executor
 
-        parts = Parallel(n_jobs=workers, backend="loky", return_as="generator")(
-            delayed(_run_points)(params, c, seed, runs) for c in chunks)
+        pool = executor(workers)
+        parts = (f.result() for f in [pool.submit(_run_points, params, c, seed, runs) for c in chunks])
     for part in parts:
         rows.extend(part)
         if progress:
@@ -184,34 +184,48 @@ def describe(cfg: Any) -> dict | None:
     return _design_cfg(cfg)
 
 
-def analyse(cfg: Any, sweep_dir: Path) -> dict:
-    """After a design sweep: indices for every outcome into ``sensitivity.parquet``."""
+def analyse(cfg: Any, sweep_dir: Path, swept: list[str] | tuple[str, ...] = ()) -> dict:
+    """After a design sweep: indices for every outcome into ``sensitivity.parquet``.
+
+    If the sweep also swept other keys (``scenario=a,b``, a parameter), the indices are computed
+    for each combination of their values, which become leading columns of the table.
+    """
     d = _design_cfg(cfg)
     if not d:
         return {}
+    import json
+
     import yaml
 
     from sim.config import lever_keys
     from sim.params import parameter_meta
 
     design, _ = split_design({"design": d})
-    raw = yaml.safe_load((sweep_dir / "0" / "config.yaml").read_text(encoding="utf-8"))
-    import json
-
-    fixed = frozenset(json.loads((sweep_dir / "0" / "manifest.json").read_text())["fixed_parameters"])
-    prob = problem(parameter_meta(raw), fixed | lever_keys(raw))
-    X = matrix(design, prob)
-    cols = ["point", *[o for o in design.outcomes]]
-    runs = pd.read_parquet(sweep_dir / "runs.parquet", columns=cols)
-    means = runs.groupby("point")[list(design.outcomes)].mean(numeric_only=False).astype(float)
-    if len(means) != len(X):
-        raise ConfigError(f"design has {len(X)} points but the sweep ran {len(means)}: run every design.block")
-    table = indices(design, prob, X, means)
+    others = [k for k in swept if k != "design.block"]
+    runs = pd.read_parquet(sweep_dir / "runs.parquet",
+                           columns=list(dict.fromkeys(["job", "point", *others, *design.outcomes])))
+    groups = runs.groupby(others, sort=False, dropna=False) if others else [((), runs)]
+    frames, points, n_params = [], 0, 0
+    for values, part in groups:
+        job = sweep_dir / str(int(part["job"].iloc[0]))
+        raw = yaml.safe_load((job / "config.yaml").read_text(encoding="utf-8"))
+        fixed = frozenset(json.loads((job / "manifest.json").read_text(encoding="utf-8"))["fixed_parameters"])
+        prob = problem(parameter_meta(raw), fixed | lever_keys(raw))
+        X = matrix(design, prob)
+        means = part.groupby("point")[list(design.outcomes)].mean(numeric_only=False).astype(float)
+        if len(means) != len(X):
+            raise ConfigError(f"design has {len(X)} points but the sweep ran {len(means)}: run every design.block")
+        table = indices(design, prob, X, means)
+        values = values if isinstance(values, tuple) else (values,)
+        for i, (k, v) in enumerate(zip(others, values)):
+            table.insert(i, k, v)
+        frames.append(table)
+        points, n_params = len(X), prob["num_vars"]
     from sim.results import write_parquet
 
-    write_parquet(sweep_dir / "sensitivity.parquet", table)
-    return {"sensitivity": "sensitivity.parquet", "design_points": int(len(X)),
-            "design_parameters": prob["num_vars"]}
+    write_parquet(sweep_dir / "sensitivity.parquet", pd.concat(frames, ignore_index=True))
+    return {"sensitivity": "sensitivity.parquet", "design_points": int(points),
+            "design_parameters": n_params, "sensitivity_by": others}
 
 
 def indices(design: Design, prob: dict, X: np.ndarray, means: pd.DataFrame) -> pd.DataFrame:

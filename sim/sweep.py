@@ -413,7 +413,7 @@ class SweepCallback(Callback):
         sweep_dir = Path(config.hydra.sweep.dir)
         p = self._plan or plan(config, sensitivity.runs_of)
         rows = combine(sweep_dir, p)
-        extra = sensitivity.analyse(config, sweep_dir)
+        extra = sensitivity.analyse(config, sweep_dir, p.swept)
         skipped = sum(1 for i in range(len(p.jobs)) if _older(sweep_dir / str(i) / MANIFEST, self._started))
         self._manifest.update({"status": "complete", "rows": rows, "jobs_resumed": skipped,
                                "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -243,10 +243,12 @@ def _trace(item: Item, f: ResultFolder, opts: Options) -> None:
 
 def _sensitivity(item: Item, f: ResultFolder) -> None:
     s = f.sensitivity
+    by = list(s.columns[:list(s.columns).index("outcome")])   # keys swept with the design, if any
     tables = {}
-    for (outcome, method), _ in s.groupby(["outcome", "method"], sort=False):
-        sub = s[(s["outcome"] == outcome) & (s["method"] == method)]
-        tables[f"{outcome} ({method})"] = an.sensitivity_table(sub)
+    for key, sub in s.groupby([*by, "outcome", "method"], sort=False):
+        *values, outcome, method = key
+        where = ", ".join(f"{k}={v}" for k, v in zip(by, values))
+        tables[f"{outcome} ({method}{', ' + where if where else ''})"] = an.sensitivity_table(sub)
         if len(tables) == 4:
             break
     item.tables.update(tables)

@@ -59,3 +59,16 @@ def test_experiment_runs_briefly(run, tmp_path, name):
         assert table["point"].nunique() == manifest["design_points"]
     else:
         assert manifest["swept"] == [first] and table[first].nunique() == 2
+
+
+def test_sensitivity_swept_with_another_key_gets_indices_per_value(run, tmp_path):
+    out = tmp_path / "sw"
+    run("-m", "+experiment=sensitivity_morris", "scenario=baseline,us_presses_israel", "design.samples=2",
+        "design.blocks=1", "design.block=0", "runs=1", "horizon_weeks=12", f"hydra.sweep.dir={out}")
+    sens = pd.read_parquet(out / "sensitivity.parquet")
+    assert list(sens.columns) == ["scenario", *COLUMNS]
+    assert set(sens["scenario"]) == {"baseline", "us_presses_israel"}
+    # the scenario's levers are fixed, so they are not among its design's parameters
+    levers = {"actors.USA.pressure.ISR"}
+    assert levers & set(sens.loc[sens["scenario"] == "baseline", "parameter"])
+    assert not levers & set(sens.loc[sens["scenario"] == "us_presses_israel", "parameter"])

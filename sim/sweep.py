@@ -400,6 +400,23 @@ class SweepCallback(Callback):
         self._bar = _Bar(sweep_dir, p, active, enabled=show)
 
     def on_multirun_end(self, config: Any, **kwargs: Any) -> None:
+        # Hydra turns an exception in a callback into a warning and exits 0: a sweep whose last
+        # jobs or combined table failed must not look finished, so exit here, non-zero
+        from sim.params import ConfigError
+
+        try:
+            self._end(config)
+        except ConfigError as exc:
+            print(f"isf-sim: error: {exc}", file=sys.stderr)
+            sys.exit(2)
+        except Exception as exc:  # noqa: BLE001
+            import traceback
+
+            traceback.print_exc()
+            print(f"isf-sim: error: the sweep did not complete: {exc}", file=sys.stderr)
+            sys.exit(1)
+
+    def _end(self, config: Any) -> None:
         global _ACTIVE
         from sim import sensitivity
 

@@ -72,3 +72,12 @@ def test_sensitivity_swept_with_another_key_gets_indices_per_value(run, tmp_path
     levers = {"actors.USA.pressure.ISR"}
     assert levers & set(sens.loc[sens["scenario"] == "baseline", "parameter"])
     assert not levers & set(sens.loc[sens["scenario"] == "us_presses_israel", "parameter"])
+
+
+def test_a_sensitivity_sweep_missing_blocks_fails_loudly(run, tmp_path):
+    out = tmp_path / "sw"
+    proc = run("-m", "+experiment=sensitivity_morris", "design.samples=2", "design.blocks=2", "design.block=0",
+               "runs=1", "horizon_weeks=8", f"hydra.sweep.dir={out}", check=False)
+    assert proc.returncode == 2
+    assert "run every design.block" in proc.stderr.strip().splitlines()[-1]
+    assert json.loads((out / "manifest.json").read_text())["status"] == "running"

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test bench exercises clean
 
 setup: $(STAMP)
 
@@ -29,6 +29,10 @@ test: setup
 ## speed: runs per second of the bare model loop and of isf-sim
 bench: setup
 	$(BIN)/python -m sim.bench
+
+## the numbers in the exercises' instructor notes, from real runs (about a minute)
+exercises: setup
+	$(BIN)/python -m sim.exercises
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

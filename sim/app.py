@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import threading
 from functools import lru_cache
@@ -317,7 +316,6 @@ def main(argv: list[str] | None = None) -> None:
     cmd = [sys.executable, "-m", "solara", "run", str(PAGE_FILE), "--host", args.host,
            "--port", str(args.port), "--production", "--no-open"]
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-    try:
-        sys.exit(subprocess.call(cmd, env=env))
-    except KeyboardInterrupt:
-        sys.exit(0)
+    sys.stdout.flush()
+    # become the server (no child left behind when this process is stopped)
+    os.execve(sys.executable, cmd, env)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -69,11 +70,12 @@ def server():
             assert proc.poll() is None, "isf-app exited early"
             time.sleep(0.3)
     yield url
-    proc.terminate()
+    os.killpg(proc.pid, signal.SIGTERM)      # the server and anything it started
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 @pytest.mark.slow

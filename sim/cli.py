@@ -100,6 +100,13 @@ def _check(overrides: list[str], raw: dict) -> int:
     return build(sensitivity.split_design(raw)[1], override_keys(overrides))[1].runs
 
 
+CHECKED: set[tuple[str, ...]] = set()    # jobs this process has validated (the sweeper skips them)
+
+
+def job_id(job: Sequence[str]) -> tuple[str, ...]:
+    return tuple(sorted(o for o in job if not o.lstrip("+~").startswith("hydra")))
+
+
 def check_jobs(jobs: Sequence[Sequence[str]], compose_job: Callable[[list[str]], dict]) -> int:
     """Validate a sweep's jobs; return their total number of runs.
 
@@ -116,6 +123,7 @@ def check_jobs(jobs: Sequence[Sequence[str]], compose_job: Callable[[list[str]],
     total = 0
     for full in jobs:
         job = [o for o in full if not o.lstrip("+~").startswith(("hydra", "design."))]   # jobs check design.*
+        CHECKED.add(job_id(full))
         groups = tuple(o for o in job if _is_group(o))
         values = [o for o in job if not _is_group(o)]
         if groups not in composed:      # the first job of each group choice: composed in full
@@ -169,14 +177,39 @@ def main() -> None:
         print(help_text())
         return
     if not any(a.split("=")[0] in HYDRA_INFO_FLAGS for a in argv):
+        pool = not any(a.startswith(("hydra/launcher=", "hydra.launcher", "workers=")) for a in argv)
+        warm = pool and auto_workers(_runs_asked(argv)) > 1
+        if warm:
+            warm_up(auto_workers(_runs_asked(argv)))   # workers import the model while configs compose
         try:
             runs = precheck(argv)
         except ConfigError as exc:
             fail(str(exc))
-        in_process = not any(a.startswith(("hydra/launcher=", "hydra.launcher")) for a in argv)
-        if in_process and auto_workers(runs) > 1 and not any(a.startswith("workers=") for a in argv):
-            warm_up(auto_workers(runs))   # the workers start while Hydra composes the configs
+        if pool and not warm and auto_workers(runs) > 1:
+            warm_up(auto_workers(runs))
     hydra_main()
+
+
+def _runs_asked(argv: list[str]) -> int:
+    """A quick estimate of the runs the command asks for (before the full check)."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    overrides = [a for a in argv if not a.startswith("-") and not a.startswith(("hydra.", "hydra/"))]
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+        jobs = [j for b in BasicSweeper.split_arguments(parsed, None) for j in b] \
+            if any(a in ("-m", "--multirun") for a in argv) else [overrides]
+    except Exception:  # noqa: BLE001 - the full check reports it
+        return 0
+    total = 0
+    for job in jobs:
+        runs = [o.split("=", 1)[1] for o in job if o.startswith("runs=")]
+        try:
+            total += int(runs[-1]) if runs else 300
+        except ValueError:
+            return 0
+    return total
 
 
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 EVENT_COLUMNS = {"seed": "int64", "week": "int64", "kind": "string", "actor": "string",
                  "target": "string", "value": "float64", "text": "string"}
+NAN = float("nan")
 PARALLEL_MIN_RUNS = 400     # below this, starting worker processes costs more than it saves
 
 
@@ -62,18 +63,36 @@ def run_params(job: Job, seed: int) -> tuple[ModelParams, dict[str, float]]:
     return sample(job.params, job.meta, random.Random(f"isf-sim/sample/{seed}"), job.fixed)
 
 
-def _run_chunk(job: Job, seeds: range) -> list[dict]:
+def _run_chunk(job: Job, seeds: range) -> dict[str, list]:
     rows = []
     for s in seeds:
         params, drawn = run_params(job, s)
         row = outcome(run_model(params, s), s)
         row.update({f"param.{k}": float(v) for k, v in drawn.items()})
         rows.append(row)
-    return rows
+    return columns(rows)
 
 
-def to_frame(rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame.from_records(rows)
+def columns(rows: list[dict]) -> dict[str, list]:
+    """Rows -> columns (what workers send back: each key once, not once per run; sampled runs
+    carry ~125 param.* keys, which made a pickled row ~6 KB)."""
+    keys = dict.fromkeys(k for r in rows for k in r)
+    return {k: [r.get(k, NAN) for r in rows] for k in keys}
+
+
+def concat(parts: list[dict[str, list]]) -> dict[str, list]:
+    """Column chunks, in order, -> one set of columns (a key missing from a chunk: NaN there)."""
+    keys = dict.fromkeys(k for part in parts for k in part)
+    out: dict[str, list] = {k: [] for k in keys}
+    for part in parts:
+        n = len(next(iter(part.values()), []))
+        for k in keys:
+            out[k].extend(part[k] if k in part else [NAN] * n)
+    return out
+
+
+def to_frame(data: list[dict] | dict[str, list]) -> pd.DataFrame:
+    df = pd.DataFrame(data) if isinstance(data, dict) else pd.DataFrame.from_records(data)
     if df.empty:
         df = pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS.items()})
     df = df.astype({c: t for c, t in COLUMNS.items()})
@@ -125,16 +144,16 @@ class Pending:
         self.futures = [pool.submit(_run_chunk, job, c) for c in self.chunks]
 
     def result(self) -> Results:
-        rows: list[dict] = []
+        parts: list[dict[str, list]] = []
         try:
             for fut, chunk in zip(self.futures, self.chunks):
-                rows.extend(fut.result())
+                parts.append(fut.result())
                 if self.progress:
                     self.progress(len(chunk))
         except BaseException:
             self.cancel()
             raise
-        return Results(to_frame(rows))
+        return Results(to_frame(concat(parts)))
 
     def cancel(self) -> None:
         for fut in self.futures:
@@ -150,14 +169,14 @@ def simulate(job: Job, workers: int | None = None,
     if workers > 1:
         return Pending(job, workers, progress).result()
     seeds = range(job.seed, job.seed + job.runs)
-    rows: list[dict] = []
+    parts: list[dict[str, list]] = []
     step = max(1, min(500, job.runs // 20 or 1))
     for start in range(0, job.runs, step):
         chunk = seeds[start:start + step]
-        rows.extend(_run_chunk(job, chunk))
+        parts.append(_run_chunk(job, chunk))
         if progress:
             progress(len(chunk))
-    return Results(to_frame(rows))
+    return Results(to_frame(concat(parts)))
 
 
 def _simulate_traced(job: Job) -> Results:

@@ -96,9 +96,9 @@ def _point_values(prob: dict, meta: dict[str, dict], x: np.ndarray) -> dict[str,
     return out
 
 
-def _run_points(params: ModelParams, points: list[tuple[int, dict[str, Any]]], seed: int, runs: int) -> list[dict]:
+def _run_points(params: ModelParams, points: list[tuple[int, dict[str, Any]]], seed: int, runs: int) -> dict[str, list]:
     from sim.outcomes import outcome
-    from sim.run import run_model
+    from sim.run import columns, run_model
 
     rows = []
     for k, values in points:
@@ -108,20 +108,20 @@ def _run_points(params: ModelParams, points: list[tuple[int, dict[str, Any]]], s
             row = outcome(run_model(p, s), s)
             row.update({f"param.{name}": float(v) for name, v in values.items()})
             rows.append(row)
-    return rows
+    return columns(rows)
 
 
 def run_block(design: Design, params: ModelParams, meta: dict[str, dict], fixed: frozenset[str],
               seed: int, runs: int, workers: int = 1, progress=None) -> pd.DataFrame:
     """Run this job's slice of the design: a tidy runs table with a ``point`` column."""
-    from sim.run import to_frame
+    from sim.run import concat, to_frame
 
     prob = problem(meta, fixed)
     X = matrix(design, prob)
     todo = [(k, _point_values(prob, meta, X[k])) for k in block_range(design, len(X))]
     size = max(1, min(50, -(-len(todo) // max(1, workers * 8))))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    rows: list[dict] = []
+    done: list[dict[str, list]] = []
     if workers <= 1:
         parts = (_run_points(params, c, seed, runs) for c in chunks)
     else:   # the same warm pool as plain jobs (sim.run.executor)
@@ -130,10 +130,10 @@ def run_block(design: Design, params: ModelParams, meta: dict[str, dict], fixed:
         pool = executor(workers)
         parts = (f.result() for f in [pool.submit(_run_points, params, c, seed, runs) for c in chunks])
     for part in parts:
-        rows.extend(part)
+        done.append(part)
         if progress:
-            progress(len(part))
-    df = to_frame(rows)
+            progress(len(part["seed"]))
+    df = to_frame(concat(done))
     df.insert(1, "point", ((df["seed"] - seed) // runs).astype("int64"))
     return df
 

@@ -6,7 +6,8 @@ costs ~0.3 s, so a 100-job sweep spent half a minute checking. This sweeper chec
 ``isf-sim``'s command-line check does (:func:`sim.cli.check_jobs`): it composes once per choice
 of config groups and applies each job's ``key=value`` overrides to a copy. Everything else —
 the expansion of ``range()``, lists and ``glob()``, ``hydra.sweeper.params``, batches — is the
-basic sweeper's own.
+basic sweeper's own. Jobs that ``isf-sim`` already checked from the command line in this process
+are not checked again.
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ from omegaconf import OmegaConf
 
 class Sweeper(BasicSweeper):
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
-        from sim.cli import check_jobs
+        from sim.cli import CHECKED, check_jobs, job_id
+
+        batch = [job for job in batch if job_id(job) not in CHECKED]   # checked from the command line
+        if not batch:
+            return
 
         loader = self.hydra_context.config_loader if getattr(self, "hydra_context", None) else self.config_loader
         assert loader is not None and self.config is not None

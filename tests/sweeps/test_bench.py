@@ -25,5 +25,5 @@ def test_bench_command_runs_end_to_end():
     proc = subprocess.run([sys.executable, "-m", "sim.bench", "--runs", "60", "--jobs", "2"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    for line in ("bare model loop", "isf-sim -m, 2 jobs", "mesa.batch_run", "isf-sim sweep / mesa.batch_run"):
+    for line in ("bare model loop", "uncertainty=fixed", "uncertainty=sample", "outcome once", "every week"):
         assert line in proc.stdout

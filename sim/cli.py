@@ -20,7 +20,7 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 
 from sim import sensitivity, summary, sweep
-from sim.config import CONF_DIR, check_override_keys, compose, composed_keys, lever_keys, override_keys, scenarios
+from sim.config import CONF_DIR, check_override_keys, compose, lever_keys, override_keys, scenarios
 from sim.params import ConfigError, build, parameter_meta
 from sim.results import command, git_state, versions, write_job
 from sim.run import Job, Pending, auto_workers, simulate, warm_up

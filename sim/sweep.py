@@ -26,7 +26,7 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -120,10 +120,6 @@ class _Active:
 _ACTIVE: _Active | None = None
 
 
-def in_process_sweep() -> bool:
-    return _ACTIVE is not None
-
-
 def progress_hook(key: str) -> Callable[[int], None] | None:
     """Where a job in this process reports finished runs (None outside an in-process sweep)."""
     if _ACTIVE is None:
@@ -148,12 +144,6 @@ def defer(folder: Path, work: Callable[[], None]) -> bool:
 
     active.defer(task)
     return True
-
-
-def total_workers(total_runs: int) -> int:
-    from sim.run import auto_workers
-
-    return auto_workers(total_runs)
 
 
 def workers_for(runs: int, auto: Callable[[int], int], launcher: str = "") -> int:
@@ -392,10 +382,10 @@ class SweepCallback(Callback):
         self._active = active = _Active(total_runs=sum(p.runs))
         if in_process:
             _ACTIVE = active
-            if total_workers(sum(p.runs)) > 1:
-                from sim.run import warm_up
+            from sim.run import auto_workers, warm_up
 
-                warm_up(total_workers(sum(p.runs)))
+            if auto_workers(sum(p.runs)) > 1:
+                warm_up(auto_workers(sum(p.runs)))
         show = self.progress == "always" or (self.progress == "auto" and sys.stderr.isatty())
         self._bar = _Bar(sweep_dir, p, active, enabled=show)
 

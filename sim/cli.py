@@ -158,6 +158,11 @@ def precheck(argv: list[str]) -> int:
     overrides = [o for o in overrides if not o.lstrip("+~").startswith("design.")]
     if not multirun:
         return _check(overrides, compose(overrides, conf_dir))
+    return check_jobs(_jobs(overrides), lambda job: compose(job, conf_dir))
+
+
+def _jobs(overrides: list[str]) -> list[list[str]]:
+    """A sweep's jobs, each a list of overrides, as Hydra's basic sweeper expands them."""
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
@@ -165,8 +170,7 @@ def precheck(argv: list[str]) -> int:
         parsed = OverridesParser.create().parse_overrides(overrides)
     except Exception as exc:  # noqa: BLE001
         raise ConfigError(str(exc).strip().splitlines()[0]) from None
-    jobs = [job for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
-    return check_jobs(jobs, lambda job: compose(job, conf_dir))
+    return [job for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
 
 
 def main() -> None:
@@ -178,9 +182,10 @@ def main() -> None:
         return
     if not any(a.split("=")[0] in HYDRA_INFO_FLAGS for a in argv):
         pool = not any(a.startswith(("hydra/launcher=", "hydra.launcher", "workers=")) for a in argv)
-        warm = pool and auto_workers(_runs_asked(argv)) > 1
+        workers = auto_workers(_runs_asked(argv)) if pool else 1
+        warm = workers > 1
         if warm:
-            warm_up(auto_workers(_runs_asked(argv)))   # workers import the model while configs compose
+            warm_up(workers)   # the workers import the model while the configs compose
         try:
             runs = precheck(argv)
         except ConfigError as exc:
@@ -192,15 +197,10 @@ def main() -> None:
 
 def _runs_asked(argv: list[str]) -> int:
     """A quick estimate of the runs the command asks for (before the full check)."""
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
     overrides = [a for a in argv if not a.startswith("-") and not a.startswith(("hydra.", "hydra/"))]
     try:
-        parsed = OverridesParser.create().parse_overrides(overrides)
-        jobs = [j for b in BasicSweeper.split_arguments(parsed, None) for j in b] \
-            if any(a in ("-m", "--multirun") for a in argv) else [overrides]
-    except Exception:  # noqa: BLE001 - the full check reports it
+        jobs = _jobs(overrides) if any(a in ("-m", "--multirun") for a in argv) else [overrides]
+    except ConfigError:   # the full check reports it
         return 0
     total = 0
     for job in jobs:

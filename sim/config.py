@@ -6,7 +6,6 @@ This module and :mod:`sim.cli` are the only places that import Hydra.
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 from typing import Iterable
@@ -95,15 +94,8 @@ def _one_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def _stamp(conf_dir: Path) -> tuple:
-    """What the composed defaults depend on: every config file's name, size and mtime."""
-    return tuple(sorted((str(f), st.st_size, st.st_mtime_ns) for f in conf_dir.rglob("*.yaml")
-                        for st in [f.stat()]))
-
-
-@functools.lru_cache(maxsize=8)
-def _base(conf_dir: Path, stamp: tuple) -> dict:
-    """The config with no overrides (the keys overrides may name); cached while conf/ is unchanged."""
+def _compose(conf_dir: Path, overrides: list[str], resolve: bool) -> dict:
+    """Hydra's compose API on ``conf_dir`` -> a plain dict; failures become one line."""
     from hydra import compose as hcompose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
     from omegaconf import OmegaConf
@@ -112,45 +104,31 @@ def _base(conf_dir: Path, stamp: tuple) -> dict:
     try:
         with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
             try:
-                return OmegaConf.to_container(hcompose(config_name="config"), resolve=False)
+                return OmegaConf.to_container(hcompose(config_name="config", overrides=overrides), resolve=resolve)
             except Exception as exc:  # noqa: BLE001 - Hydra raises many kinds; all become one line
                 raise ConfigError(_one_line(exc)) from None
     finally:
         GlobalHydra.instance().clear()
 
 
-def composed_keys(conf_dir: Path | str = CONF_DIR) -> dict:
-    """The config with no overrides, for :func:`check_override_keys` (cached; do not modify)."""
-    conf_dir = Path(conf_dir).resolve()
-    return _base(conf_dir, _stamp(conf_dir))
-
-
 def compose(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> dict:
-    """Compose conf/ with overrides into a plain dict (no Hydra runtime needed)."""
-    from hydra import compose as hcompose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-    from omegaconf import OmegaConf
+    """Compose conf/ with overrides into a plain dict (no Hydra runtime needed).
 
+    Composed once; only when an override adds or deletes keys (``+``/``~``), or composing fails,
+    is the config without overrides composed too, to name the keys that exist.
+    """
     overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
     conf_dir = Path(conf_dir).resolve()
     if any(o.startswith(("+", "~")) for o in overrides):   # additions: check against the defaults first
-        check_override_keys(overrides, composed_keys(conf_dir), conf_dir)
-    GlobalHydra.instance().clear()
+        check_override_keys(overrides, _compose(conf_dir, [], resolve=False), conf_dir)
     try:
-        with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-            try:
-                cfg = OmegaConf.to_container(hcompose(config_name="config", overrides=list(overrides)),
-                                             resolve=True)
-            except Exception as exc:  # noqa: BLE001
-                failure = ConfigError(_one_line(exc))
-            else:
-                check_override_keys(overrides, cfg, conf_dir)
-                return cfg
-    finally:
-        GlobalHydra.instance().clear()
-    # composing failed: say what is wrong in terms of the keys that exist, if that is the problem
-    check_override_keys(overrides, composed_keys(conf_dir), conf_dir)
-    raise failure
+        cfg = _compose(conf_dir, overrides, resolve=True)
+    except ConfigError:
+        # say what is wrong in terms of the keys that exist, if that is the problem
+        check_override_keys(overrides, _compose(conf_dir, [], resolve=False), conf_dir)
+        raise
+    check_override_keys(overrides, cfg, conf_dir)
+    return cfg
 
 
 def load(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> tuple[ModelParams, RunSettings, dict]:

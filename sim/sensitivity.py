@@ -17,7 +17,6 @@ Nothing here imports Hydra; the callback in :mod:`sim.sweep` calls :func:`runs_o
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -256,7 +255,3 @@ def indices(design: Design, prob: dict, X: np.ndarray, means: pd.DataFrame) -> p
     out = out[list(COLUMNS)].astype({"outcome": "string", "parameter": "string", "method": "string",
                                      **{c: "float64" for c in COLUMNS[3:]}})
     return out.reset_index(drop=True)
-
-
-def cpu_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))

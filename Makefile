@@ -32,7 +32,7 @@ bench: setup
 
 ## the numbers in the exercises' instructor notes, from real runs (about a minute)
 exercises: setup
-	$(BIN)/python -m sim.exercises
+	$(BIN)/python -m sim.teaching.exercises
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sim import docs
-from sim.config import scenarios
+from sim.tools import docs
+from sim.config.compose import scenarios
 from tests.conftest import ROOT
 
 
@@ -14,7 +14,7 @@ def test_readme_lists_every_scenario_with_its_summary():
 
 
 def test_parameters_doc_is_up_to_date():
-    assert (ROOT / "docs" / "parameters.md").read_text() == docs.render(), "run: python -m sim.docs"
+    assert (ROOT / "docs" / "parameters.md").read_text() == docs.render(), "run: python -m sim.tools.docs"
 
 
 def test_readme_quickstart_has_two_commands_that_ci_runs():

@@ -6,9 +6,9 @@ import random
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from sim.mechanisms import commitments, vetoes
-from sim.model import ISFModel
-from sim.params import sample, with_values
+from sim.model.mechanisms import commitments, vetoes
+from sim.model.model import ISFModel
+from sim.model.paths import sample, with_values
 
 SWITCHES = ("pressure", "vetoes", "commitments", "council", "ground", "sequencing")
 
@@ -52,7 +52,7 @@ def test_invariants_hold_every_week(base_params, base_meta, seed, draw, off, pre
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**31), draw=st.integers(0, 2**31))
 def test_outcome_row_is_consistent(base_params, base_meta, seed, draw):
-    from sim.outcomes import outcome
+    from sim.model.outcomes import outcome
     params, _ = sample(base_params, base_meta, random.Random(draw))
     row = outcome(ISFModel(params, rng=seed).run(), seed)
     assert row["deployed"] == (row["week_deployed"] == row["week_deployed"])   # not NaN

@@ -6,9 +6,9 @@ import statistics
 
 import pytest
 
-from sim.mechanisms import commitments, council, ground, pressure, sequencing, vetoes
-from sim.model import ISFModel
-from sim.params import with_values
+from sim.model.mechanisms import commitments, council, ground, pressure, sequencing, vetoes
+from sim.model.model import ISFModel
+from sim.model.paths import with_values
 
 
 def model(params, seed=0, **values):

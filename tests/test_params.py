@@ -7,8 +7,9 @@ import re
 import pytest
 import yaml
 
-from sim.config import scenarios
-from sim.params import ACTOR_IDS, ConfigError, build, parameter_meta
+from sim.config.compose import scenarios
+from sim.model.params import ACTOR_IDS, ConfigError
+from sim.config import build, parameter_meta
 from tests.conftest import ROOT, raw_config
 
 EVIDENCE = (ROOT.parent / "shared" / "evidence.md")
@@ -99,7 +100,7 @@ def test_actor_values_are_validated(base_raw):
 def test_sampling_stays_in_ranges_and_respects_fixed(base_params, base_meta):
     import random
 
-    from sim.params import sample
+    from sim.model.paths import sample
     for s in range(20):
         _, drawn = sample(base_params, base_meta, random.Random(s), frozenset({"actors.ISR.resolve"}))
         assert "actors.ISR.resolve" not in drawn

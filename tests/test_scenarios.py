@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from sim.config import lever_keys, scenarios
-from sim.outcomes import COLUMNS
-from sim.params import parameter_meta, with_values
-from sim.run import Job, simulate
+from sim.config.compose import lever_keys, scenarios
+from sim.model.outcomes import COLUMNS
+from sim.config import parameter_meta
+from sim.model.paths import with_values
+from sim.model.run import Job, simulate
 from tests.conftest import params_for, raw_config
 
 RUNS = 300

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.mechanisms import commitments, council, ground, vetoes
-from sim.model import ISFModel
+from sim.model.mechanisms import commitments, council, ground, vetoes
+from sim.model.model import ISFModel
 
 
 @pytest.fixture(scope="module")

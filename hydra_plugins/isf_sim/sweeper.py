@@ -3,11 +3,11 @@
 The basic sweeper composes every job's config once to check it (``validate_batch_is_legal``)
 and the launcher composes it again to run it; with isf-sim's ~30 config files each composition
 costs ~0.3 s, so a 100-job sweep spent half a minute checking. This sweeper checks a batch as
-``isf-sim``'s command-line check does (:func:`sim.cli.check_jobs`): it composes once per choice
+``isf-sim``'s command-line check does (:func:`sim.sweep.plan.check_jobs`): it composes once per choice
 of config groups and applies each job's ``key=value`` overrides to a copy. Everything else —
 the expansion of ``range()``, lists and ``glob()``, ``hydra.sweeper.params``, batches — is the
-basic sweeper's own. Jobs that ``isf-sim`` already checked from the command line in this process
-are not checked again.
+basic sweeper's own. When ``isf-sim`` has already checked every job from the command line, it
+says so in this sweeper's config (``hydra.sweeper.prechecked=true``) and the check is skipped.
 """
 
 from __future__ import annotations
@@ -19,11 +19,14 @@ from omegaconf import OmegaConf
 
 
 class Sweeper(BasicSweeper):
-    def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
-        from sim.cli import CHECKED, check_jobs, job_id
+    def __init__(self, max_batch_size: int | None, params: dict | None = None, prechecked: bool = False) -> None:
+        super().__init__(max_batch_size=max_batch_size, params=params)
+        self.prechecked = prechecked
 
-        batch = [job for job in batch if job_id(job) not in CHECKED]   # checked from the command line
-        if not batch:
+    def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
+        from sim.sweep.plan import check_jobs
+
+        if self.prechecked:
             return
 
         loader = self.hydra_context.config_loader if getattr(self, "hydra_context", None) else self.config_loader

@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-from sim import bench
-from sim.config import load
-from sim.model import ISFModel
-from sim.outcomes import outcome
+from sim.tools import bench
+from sim.config.compose import load
+from sim.model.model import ISFModel
+from sim.model.outcomes import outcome
 
 
 def test_batch_run_adapter_gives_the_model_s_own_outcomes():
@@ -22,7 +22,7 @@ def test_batch_run_adapter_gives_the_model_s_own_outcomes():
 
 @pytest.mark.slow
 def test_bench_command_runs_end_to_end():
-    proc = subprocess.run([sys.executable, "-m", "sim.bench", "--runs", "60", "--jobs", "2"],
+    proc = subprocess.run([sys.executable, "-m", "sim.tools.bench", "--runs", "60", "--jobs", "2"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     for line in ("bare model loop", "uncertainty=fixed", "uncertainty=sample", "outcome once", "every week"):

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from conftest import EXPERIMENTS, ROOT, combined
-from sim.config import compose
-from sim.params import build
-from sim.sensitivity import COLUMNS, split_design
+from sim.config.compose import compose
+from sim.config import build
+from sim.sweep.sensitivity import COLUMNS, split_design
 
 
 def _sweeper_params(name: str) -> dict:

@@ -8,25 +8,28 @@ import time
 
 import pytest
 
-from sim import sweep
+from pathlib import Path
+
+from sim.sweep import pipeline
+from sim.sweep.pipeline import Pipeline
 
 
 def test_deferred_jobs_run_in_order_and_drain_waits_for_all():
-    active = sweep._Active(total_runs=10)
+    active = Pipeline(total_runs=10)
     done: list[int] = []
     for i in range(6):
-        active.defer(lambda i=i: (time.sleep(0.01), done.append(i)))
+        active.defer(Path('job'), lambda i=i: (time.sleep(0.01), done.append(i)))
     active.drain()
     assert done == list(range(6))
 
 
 def test_the_queue_bounds_the_jobs_in_flight():
-    active = sweep._Active(total_runs=10)
+    active = Pipeline(total_runs=10)
     gate = threading.Event()
-    active.defer(gate.wait)                      # the writer is busy with this one
-    for _ in range(sweep.IN_FLIGHT):
-        active.defer(lambda: None)               # these wait in the queue
-    blocked = threading.Thread(target=active.defer, args=(lambda: None,), daemon=True)
+    active.defer(Path('job'), gate.wait)                      # the writer is busy with this one
+    for _ in range(pipeline.IN_FLIGHT):
+        active.defer(Path('job'), lambda: None)               # these wait in the queue
+    blocked = threading.Thread(target=active.defer, args=(Path('job'), lambda: None), daemon=True)
     blocked.start()
     blocked.join(timeout=0.3)
     assert blocked.is_alive()                    # one more would exceed IN_FLIGHT: it waits
@@ -37,16 +40,16 @@ def test_the_queue_bounds_the_jobs_in_flight():
 
 
 def test_a_failed_job_is_raised_in_the_main_thread():
-    active = sweep._Active(total_runs=10)
+    active = Pipeline(total_runs=10)
     ran: list[str] = []
 
     def boom():
         raise ValueError("model exploded")
 
-    active.defer(boom)
+    active.defer(Path('job'), boom)
     time.sleep(0.1)
     with pytest.raises(RuntimeError, match="model exploded"):
-        active.defer(lambda: ran.append("later"))
+        active.defer(Path('job'), lambda: ran.append("later"))
     with pytest.raises(RuntimeError, match="model exploded"):
         active.drain()
     assert ran == []                             # nothing after a failure is written

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from sim import app
-from sim.config import load
-from sim.outcomes import outcome
+from sim.teaching import app
+from sim.config.compose import load
+from sim.model.outcomes import outcome
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -58,7 +58,7 @@ def _free_port() -> int:
 def server():
     pytest.importorskip("solara")
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-c", "from sim.app import main; main()", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-c", "from sim.teaching.app import main; main()", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 60

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from sim.config import load
-from sim.mechanisms import bargaining, pressure
-from sim.model import ISFModel
-from sim.outcomes import outcome
-from sim.params import ConfigError, with_values
+from sim.config.compose import load
+from sim.model.mechanisms import bargaining, pressure
+from sim.model.model import ISFModel
+from sim.model.outcomes import outcome
+from sim.model.params import ConfigError
+from sim.model.paths import with_values
 
 
 def test_default_rule_is_the_models_equilibrium():

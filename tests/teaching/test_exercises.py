@@ -6,8 +6,8 @@ folders relative to it, e.g. ``hydra.run.dir=results/ex1/baseline``). A command 
 (answers piped into ``isf-play``) or a ``python -c`` line runs through bash, with the venv's
 ``bin`` first on PATH; the others run in this process through their console-script entry point
 (``isf-sim`` -> ``sim.cli:main`` ...), which saves the ~1 s of imports a subprocess costs. Two
-documented substitutions keep them cheap without skipping any (``sim.exercises.with_runs`` and
-``sim.exercises.trimmed``):
+documented substitutions keep them cheap without skipping any (``sim.teaching.exercises.with_runs`` and
+``sim.teaching.exercises.trimmed``):
 
 * ``runs=N`` becomes ``runs=40`` in a single job and ``runs=12`` per job in a sweep, when N is
   larger (40: enough for isf-report's comparisons, which need 30 runs a folder; a sweep's
@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import exercises as ex
+from sim.teaching import exercises as ex
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS, SWEEP_RUNS = 40, 12
@@ -90,7 +90,7 @@ def test_sheet_has_its_sections_and_numbers(sheet):
     for section in SECTIONS:
         assert any(section in h for h in headings), f"{sheet.name}: no '{section}' section"
     block = text[text.index(ex.BEGIN):text.index(ex.END)]
-    assert block.count("\n| ") >= 3, f"{sheet.name}: empty numbers block (run: python -m sim.exercises)"
+    assert block.count("\n| ") >= 3, f"{sheet.name}: empty numbers block (run: python -m sim.teaching.exercises)"
     notes = text[text.lower().index("## instructor notes"):]
     assert ex.BEGIN in notes, f"{sheet.name}: the numbers belong in the instructor notes"
     cmds = ex.commands(text)
@@ -153,7 +153,7 @@ def test_every_command_of_the_sheet_runs(sheet, tmp_path):
 
 
 def _same_as_the_numbers_script(cmd: ex.Command, cwd: Path) -> None:
-    """The numbers script (sim.exercises) gets the table this isf-sim command wrote: a single
+    """The numbers script (sim.teaching.exercises) gets the table this isf-sim command wrote: a single
     job's, or the first job's of a sweep (an experiment's sweep expanded as Hydra does)."""
     if "-m" in cmd.args:
         _swept, jobs = ex.sweep_jobs(cmd)
@@ -182,10 +182,10 @@ def test_substitutions_shrink_runs_and_sweeps_only():
 def test_the_numbers_are_current():
     """The first row of every sheet's numbers (the baseline, shared by all sheets) is what the
     model gives now: a model change that moves the numbers makes this fail until
-    `python -m sim.exercises` is run (which also re-checks the directions the notes claim)."""
+    `python -m sim.teaching.exercises` is run (which also re-checks the directions the notes claim)."""
     plans = [ex.plan(p) for p in SHEETS]
     results = ex.run_all([pl.singles[0].overrides for pl in plans], jobs=1)
     for pl in plans:
         first = pl.singles[0]
         row = ex.table_row(first, results[first.overrides][0], ex.SHEETS[pl.path.name])
-        assert f"\n{row}\n" in pl.path.read_text(), f"{pl.path.name}: stale numbers, run `python -m sim.exercises`"
+        assert f"\n{row}\n" in pl.path.read_text(), f"{pl.path.name}: stale numbers, run `python -m sim.teaching.exercises`"

@@ -6,10 +6,10 @@ import io
 import subprocess
 import sys
 
-from sim import play
-from sim.config import load
-from sim.model import ISFModel
-from sim.outcomes import outcome
+from sim.teaching import play
+from sim.config.compose import load
+from sim.model.model import ISFModel
+from sim.model.outcomes import outcome
 
 
 def _game(argv, answers=""):
@@ -47,7 +47,7 @@ def test_unknown_actor_is_a_one_line_error(capsys):
 
 
 def test_console_script_reads_piped_answers():
-    r = subprocess.run([sys.executable, "-c", "import sys; from sim.play import main; sys.exit(main())",
+    r = subprocess.run([sys.executable, "-c", "import sys; from sim.teaching.play import main; sys.exit(main())",
                         "actor=TUR", "runs=5", "horizon_weeks=4"], input="auto\n", text=True,
                        capture_output=True, timeout=120)
     assert r.returncode == 0, r.stderr

@@ -1,11 +1,11 @@
-"""Decision hooks (sim.policy): the default policy changes nothing; a policy's choices count."""
+"""Decision hooks (sim.model.policy): the default policy changes nothing; a policy's choices count."""
 
 from __future__ import annotations
 
-from sim.config import load
-from sim.model import ISFModel
-from sim.outcomes import outcome
-from sim.policy import Policy
+from sim.config.compose import load
+from sim.model.model import ISFModel
+from sim.model.outcomes import outcome
+from sim.model.policy import Policy
 
 
 def _run(params, seed, policies=None, weeks=None):

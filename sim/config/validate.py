@@ -1,0 +1,210 @@
+"""From a composed config (a plain dict) to typed parameters, checking everything once.
+
+:func:`build` checks every key, type, range and actor id against the schema of
+:mod:`sim.model.params` and raises :class:`ConfigError` with one line naming the key and what
+is allowed. It dispatches on the declared types (``bool``, ``int``, ``float``, a ``Literal`` of
+words, a tuple of actor ids); domains and units come from the fields' metadata. No Hydra here.
+"""
+
+from __future__ import annotations
+
+import math
+import typing
+from dataclasses import fields
+from functools import cache
+from typing import Any, Literal, get_args, get_origin
+
+from sim.config import provenance
+from sim.model.params import (
+    ACTOR_IDS, MECHANISM_TYPES, ROLE_TYPES, ActorIds, ActorParams, ConfigError, Mechanisms,
+    ModelParams, RunSettings, Uncertainty,
+)
+
+RUN_KEYS = ("scenario", "seed", "runs", "horizon_weeks", "uncertainty", "trace", "workers")
+TOP_KEYS = RUN_KEYS + ("actors", "mechanisms")
+_fmt = provenance._fmt  # noqa: SLF001 - one formatter for both modules
+
+
+# --------------------------------------------------------------------------- one value
+def number(path: str, value: Any, kind: type, domain: tuple[float, float]) -> float | int:
+    low, high = domain
+    allowed = f"{'an integer' if kind is int else 'a number'} in [{low:g}, {high:g}]"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{path} = {_fmt(value)} is not a number; allowed: {allowed}")
+    if kind is int:
+        if isinstance(value, float) and not value.is_integer():
+            raise ConfigError(f"{path} = {value} is not an integer; allowed: {allowed}")
+        value = int(value)
+    else:
+        value = float(value)
+        if math.isnan(value):
+            raise ConfigError(f"{path} is NaN; allowed: {allowed}")
+    if not low <= value <= high:
+        raise ConfigError(f"{path} = {value:g} is out of range; allowed: {allowed}")
+    return value
+
+
+def boolean(path: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{path} = {_fmt(value)} is not a boolean; allowed: true or false")
+    return value
+
+
+def word(path: str, value: Any, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ConfigError(f"{path} = {_fmt(value)}; allowed: {', '.join(allowed)}")
+    return value
+
+
+def actor_ids(path: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError(f"{path} = {_fmt(value)} is not a list of actor ids; allowed ids: {', '.join(ACTOR_IDS)}")
+    for v in value:
+        if v not in ACTOR_IDS:
+            raise ConfigError(f"{path}: unknown actor id {_fmt(v)}; allowed: {', '.join(ACTOR_IDS)}")
+    return tuple(value)
+
+
+def unknown(path: str, keys: set[str], allowed: list[str]) -> None:
+    extra = sorted(keys - set(allowed))
+    if extra:
+        where = f"{path}.{extra[0]}" if path else extra[0]
+        raise ConfigError(f"unknown key '{where}'; allowed here: {', '.join(allowed)}")
+
+
+def mapping(path: str, value: Any) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path} = {_fmt(value)} is not a mapping")
+    return value
+
+
+# --------------------------------------------------------------------------- by type
+@cache
+def _checkers(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(field name, checker(path, value)) for each field of a schema dataclass, from its type."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in fields(cls):
+        t = hints[f.name]
+        if t is bool:
+            check = boolean
+        elif t is ActorIds or t == ActorIds:
+            check = actor_ids
+        elif get_origin(t) is Literal:
+            check = (lambda words: lambda p, v: word(p, v, words))(get_args(t))
+        elif t in (int, float):
+            check = (lambda kind, dom: lambda p, v: number(p, v, kind, dom))(t, f.metadata["domain"])
+        else:  # pragma: no cover - a schema field of a type this module does not know
+            raise TypeError(f"{cls.__name__}.{f.name}: no checker for {t}")
+        out.append((f.name, check))
+    return tuple(out)
+
+
+def dataclass_of(cls: type, path: str, raw: dict) -> Any:
+    """Check ``raw`` against the schema ``cls``: every field present, each of its type and domain."""
+    raw = mapping(path, raw)
+    checkers = _checkers(cls)
+    unknown(path, set(raw), [name for name, _ in checkers])
+    kwargs: dict[str, Any] = {}
+    for name, check in checkers:
+        if name not in raw:
+            raise ConfigError(f"{path}.{name} is missing; every {path.rsplit('.', 1)[-1]} sets it (see conf/)")
+        kwargs[name] = check(f"{path}.{name}", raw[name])
+    return cls(**kwargs)
+
+
+def _domain(name: str) -> tuple[float, float]:
+    return next(f.metadata["domain"] for f in fields(ActorParams) if f.name == name)
+
+
+def actor(aid: str, raw: dict, exempt: frozenset[str] = frozenset()) -> ActorParams:
+    path = f"actors.{aid}"
+    raw = mapping(path, raw)
+    allowed = ["name", "capability", "position", "resolve", "pressure", "leverage", "meta", *ROLE_TYPES]
+    unknown(path, set(raw), allowed)
+    if not isinstance(raw.get("name"), str):
+        raise ConfigError(f"{path}.name is missing; allowed: the actor's name as text")
+    kw: dict[str, Any] = {"id": aid, "name": raw["name"]}
+    for key in ("capability", "position", "resolve"):
+        if raw.get(key) is not None:
+            kw[key] = number(f"{path}.{key}", raw[key], float, _domain(key))
+    for key in ("pressure", "leverage"):
+        links = mapping(f"{path}.{key}", raw.get(key) or {})
+        for target, v in links.items():
+            if target not in ACTOR_IDS:
+                raise ConfigError(f"{path}.{key}.{target}: unknown actor id '{target}'; allowed: {', '.join(ACTOR_IDS)}")
+            links[target] = number(f"{path}.{key}.{target}", v, float, _domain(key))
+        kw[key] = dict(links)
+    for role, cls in ROLE_TYPES.items():
+        if raw.get(role) is not None:
+            kw[role] = dataclass_of(cls, f"{path}.{role}", raw[role])
+    provenance.check(path, raw, exempt)
+    return ActorParams(**kw)
+
+
+def _check_links(actors: dict[str, ActorParams]) -> None:
+    for a in actors.values():
+        for target in a.pressure:
+            t = actors[target]
+            if t.position is None or t.resolve is None:
+                raise ConfigError(f"actors.{a.id}.pressure.{target}: {target} has no position and resolve to press; "
+                                  f"allowed targets: {', '.join(x.id for x in actors.values() if x.resolve is not None)}")
+            if target not in a.leverage:
+                raise ConfigError(f"actors.{a.id}.pressure.{target} needs actors.{a.id}.leverage.{target}")
+        if a.pressure and a.capability <= 0:
+            raise ConfigError(f"actors.{a.id}.capability must be > 0 for an actor that presses others")
+
+
+def _settings_domain(name: str) -> tuple[float, float]:
+    return next(f.metadata["domain"] for f in fields(RunSettings) if f.name == name)
+
+
+# --------------------------------------------------------------------------- the whole config
+def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams, RunSettings]:
+    """Validate a composed config (plain dict) into model parameters and run settings.
+
+    ``exempt``: parameter paths given on the command line, which need no provenance entry.
+    """
+    raw = mapping("config", raw)
+    unknown("", {k for k in raw if k != "hydra"}, list(TOP_KEYS))
+    actors_raw = mapping("actors", raw.get("actors") or {})
+    for aid in actors_raw:
+        if aid not in ACTOR_IDS:
+            raise ConfigError(f"unknown actor id '{aid}' in actors.{aid}; allowed: {', '.join(ACTOR_IDS)}")
+    missing = [a for a in ACTOR_IDS if a not in actors_raw]
+    if missing:
+        raise ConfigError(f"actors: {', '.join(missing)} missing; every actor of DESIGN.md needs its file in conf/actors/")
+    actors = {aid: actor(aid, actors_raw[aid], exempt) for aid in ACTOR_IDS}
+    _check_links(actors)
+
+    mech_raw = mapping("mechanisms", raw.get("mechanisms") or {})
+    unknown("mechanisms", set(mech_raw), list(MECHANISM_TYPES))
+    mech_kw = {}
+    for name, cls in MECHANISM_TYPES.items():
+        path = f"mechanisms.{name}"
+        section = mapping(path, mech_raw.get(name))
+        provenance.check(path, section, exempt)
+        mech_kw[name] = dataclass_of(cls, path, {k: v for k, v in section.items() if k != "meta"})
+    mechanisms = Mechanisms(**mech_kw)
+    if mechanisms.council.no_below > mechanisms.council.yes_at:
+        raise ConfigError("mechanisms.council.no_below must not exceed mechanisms.council.yes_at")
+
+    scen = raw.get("scenario") or {}
+    scen_name = scen.get("name", "baseline") if isinstance(scen, dict) else str(scen)
+    workers = raw.get("workers", "auto")
+    if workers != "auto":
+        workers = number("workers", workers, int, (1, 512))
+    settings = RunSettings(
+        scenario=scen_name,
+        seed=number("seed", raw.get("seed", 0), int, _settings_domain("seed")),
+        runs=number("runs", raw.get("runs", 300), int, _settings_domain("runs")),
+        horizon_weeks=number("horizon_weeks", raw.get("horizon_weeks", 52), int, _settings_domain("horizon_weeks")),
+        uncertainty=word("uncertainty", raw.get("uncertainty", "fixed"), get_args(Uncertainty)),
+        trace=boolean("trace", raw.get("trace", False)),
+        workers=None if workers == "auto" else workers,
+    )
+    if settings.seed + settings.runs - 1 > 2**32 - 1:
+        raise ConfigError(f"seed + runs exceeds 2^32 - 1; allowed: seed <= {2**32 - settings.runs}")
+    model = ModelParams(actors=actors, mechanisms=mechanisms,
+                        horizon_weeks=settings.horizon_weeks, scenario=scen_name)
+    return model, settings

@@ -1,0 +1,207 @@
+"""Run one scenario many times -> tidy tables. No Hydra, no files.
+
+Run ``i`` of a job with seed ``S`` uses seed ``S + i``: the row's ``seed`` column re-runs that
+row alone (``runs=1 seed=<row seed>``). With ``uncertainty=sample`` the run's parameters are
+drawn first, from a generator seeded by the same row seed, so that holds there too. Results do
+not depend on the number of worker processes: runs are independent and are put back in seed
+order.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+import pandas as pd
+
+from sim.model.outcomes import COLUMNS, outcome
+from sim.model.params import ModelParams
+from sim.model.paths import sample
+
+if TYPE_CHECKING:
+    from sim.model.model import ISFModel
+
+EVENT_COLUMNS = {"seed": "int64", "week": "int64", "kind": "string", "actor": "string",
+                 "target": "string", "value": "float64", "text": "string"}
+NAN = float("nan")
+PARALLEL_MIN_RUNS = 400     # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class Job:
+    """What to run: parameters, first seed, replicates, and how to treat uncertainty."""
+
+    params: ModelParams
+    seed: int = 0
+    runs: int = 300
+    uncertainty: str = "fixed"
+    meta: dict[str, dict] = field(default_factory=dict)   # parameter path -> range etc.
+    fixed: frozenset[str] = frozenset()                   # paths never sampled (levers, overrides)
+    trace: bool = False
+
+
+@dataclass
+class Results:
+    runs: pd.DataFrame
+    events: pd.DataFrame | None = None
+    timeline: pd.DataFrame | None = None
+    positions: pd.DataFrame | None = None
+
+
+def run_model(params: ModelParams, seed: int, trace: bool = False) -> ISFModel:
+    """One run of the model to its horizon."""
+    from sim.model.model import ISFModel   # here, not at the top: a sweep's main process never needs Mesa
+
+    return ISFModel(params, rng=seed, trace=trace).run()
+
+
+def run_params(job: Job, seed: int) -> tuple[ModelParams, dict[str, float]]:
+    """The parameters run ``seed`` of this job uses (drawn from their ranges if sampling)."""
+    if job.uncertainty != "sample":
+        return job.params, {}
+    return sample(job.params, job.meta, random.Random(f"isf-sim/sample/{seed}"), job.fixed)
+
+
+def _run_chunk(job: Job, seeds: range) -> dict[str, list]:
+    rows = []
+    for s in seeds:
+        params, drawn = run_params(job, s)
+        row = outcome(run_model(params, s), s)
+        row.update({f"param.{k}": float(v) for k, v in drawn.items()})
+        rows.append(row)
+    return columns(rows)
+
+
+def columns(rows: list[dict]) -> dict[str, list]:
+    """Rows -> columns (what workers send back: each key once, not once per run; sampled runs
+    carry ~125 param.* keys, which made a pickled row ~6 KB)."""
+    keys = dict.fromkeys(k for r in rows for k in r)
+    return {k: [r.get(k, NAN) for r in rows] for k in keys}
+
+
+def concat(parts: list[dict[str, list]]) -> dict[str, list]:
+    """Column chunks, in order, -> one set of columns (a key missing from a chunk: NaN there)."""
+    keys = dict.fromkeys(k for part in parts for k in part)
+    out: dict[str, list] = {k: [] for k in keys}
+    for part in parts:
+        n = len(next(iter(part.values()), []))
+        for k in keys:
+            out[k].extend(part[k] if k in part else [NAN] * n)
+    return out
+
+
+def to_frame(data: list[dict] | dict[str, list]) -> pd.DataFrame:
+    df = pd.DataFrame(data) if isinstance(data, dict) else pd.DataFrame.from_records(data)
+    if df.empty:
+        df = pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS.items()})
+    df = df.astype({c: t for c, t in COLUMNS.items()})
+    params = sorted(c for c in df.columns if c.startswith("param."))
+    return df[list(COLUMNS) + params].reset_index(drop=True)
+
+
+def auto_workers(runs: int) -> int:
+    return 1 if runs < PARALLEL_MIN_RUNS else cores()
+
+
+def cores() -> int:
+    """Cores this process may use (a SLURM allocation or taskset, else the machine's), at most 8."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        n = os.cpu_count() or 1
+    return max(1, min(n, 8))
+
+
+def executor(workers: int):
+    """The process pool runs go to: loky's reusable executor, kept warm between jobs of a sweep."""
+    from joblib.externals.loky import get_reusable_executor
+
+    return get_reusable_executor(max_workers=workers, timeout=600)
+
+
+def warm_up(workers: int) -> None:
+    """Start the worker processes now (they import the model while Hydra composes configs)."""
+    executor(workers).submit(_ready)
+
+
+def _ready() -> bool:
+    import sim.model.model  # noqa: F401 - the worker imports Mesa and the model now, not on its first runs
+
+    return True
+
+
+class Pending:
+    """A job's runs submitted to the pool; :meth:`result` waits for them, in seed order."""
+
+    def __init__(self, job: Job, workers: int, progress: Callable[[int], None] | None = None):
+        self.job, self.progress = job, progress
+        seeds = range(job.seed, job.seed + job.runs)
+        n_chunks = workers * 8 if job.runs >= workers * 8 else workers
+        size = max(1, min(500, -(-job.runs // n_chunks)))
+        self.chunks = [seeds[i:i + size] for i in range(0, job.runs, size)]
+        pool = executor(workers)
+        self.futures = [pool.submit(_run_chunk, job, c) for c in self.chunks]
+
+    def result(self) -> Results:
+        parts: list[dict[str, list]] = []
+        try:
+            for fut, chunk in zip(self.futures, self.chunks):
+                parts.append(fut.result())
+                if self.progress:
+                    self.progress(len(chunk))
+        except BaseException:
+            self.cancel()
+            raise
+        return Results(to_frame(concat(parts)))
+
+    def cancel(self) -> None:
+        for fut in self.futures:
+            fut.cancel()
+
+
+def simulate(job: Job, workers: int | None = None,
+             progress: Callable[[int], None] | None = None) -> Results:
+    """Run the job's replicates (in parallel when worth it) and return tidy tables."""
+    if job.trace:
+        return _simulate_traced(job)
+    workers = auto_workers(job.runs) if workers is None else workers
+    if workers > 1:
+        return Pending(job, workers, progress).result()
+    seeds = range(job.seed, job.seed + job.runs)
+    parts: list[dict[str, list]] = []
+    step = max(1, min(500, job.runs // 20 or 1))
+    for start in range(0, job.runs, step):
+        chunk = seeds[start:start + step]
+        parts.append(_run_chunk(job, chunk))
+        if progress:
+            progress(len(chunk))
+    return Results(to_frame(concat(parts)))
+
+
+def _simulate_traced(job: Job) -> Results:
+    rows, events, timelines, positions = [], [], [], []
+    for s in range(job.seed, job.seed + job.runs):
+        params, drawn = run_params(job, s)
+        model = run_model(params, s, trace=True)
+        row = outcome(model, s)
+        row.update({f"param.{k}": float(v) for k, v in drawn.items()})
+        rows.append(row)
+        events.extend((s, *e) for e in model.events)
+        tl = model.datacollector.get_model_vars_dataframe().rename_axis("week").reset_index()
+        tl.insert(0, "seed", s)
+        timelines.append(tl)
+        pos = model.datacollector.get_agent_vars_dataframe().reset_index()
+        pos = pos.rename(columns={"Step": "week"}).drop(columns=["AgentID"])
+        pos.insert(0, "seed", s)
+        positions.append(pos)
+    ev = pd.DataFrame(events, columns=list(EVENT_COLUMNS)).astype(EVENT_COLUMNS)
+    tl = pd.concat(timelines, ignore_index=True).astype(
+        {"seed": "int64", "week": "int64", "deaths": "int64", "troops_committed": "int64",
+         "troops_deployed": "int64", "un_authorized": "bool", "collapsed": "bool"})
+    pos = pd.concat(positions, ignore_index=True)[
+        ["seed", "week", "actor", "position", "pressure", "committed", "deployed"]].astype(
+        {"seed": "int64", "week": "int64", "actor": "string", "position": "float64",
+         "pressure": "float64", "committed": "int64", "deployed": "int64"})
+    return Results(to_frame(rows), ev, tl, pos)

@@ -1,0 +1,103 @@
+"""What `isf-sim` prints: the configurations that emerged and the headline chances, and the
+week-by-week story of a traced run. Pure functions of the result tables."""
+
+from __future__ import annotations
+
+import math
+
+from pathlib import Path
+
+import pandas as pd
+
+from sim.report.analysis import wilson_interval as wilson
+
+
+def configurations(runs: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+    """Configuration, runs, probability and 95% interval; beyond `top`, one 'other' row."""
+    n = len(runs)
+    counts = runs["configuration"].value_counts()
+    counts = counts.sort_index().sort_values(ascending=False, kind="stable")
+    rows = [(str(cfg), int(k)) for cfg, k in counts.items()]
+    if len(rows) > top:
+        rows = rows[:top] + [(f"other ({len(rows) - top} configurations)", sum(k for _, k in rows[top:]))]
+    out = pd.DataFrame(rows, columns=["configuration", "runs"])
+    out["p"] = out["runs"] / n
+    ci = [wilson(k, n) for k in out["runs"]]
+    out["low"] = [c[0] for c in ci]
+    out["high"] = [c[1] for c in ci]
+    return out
+
+
+def headline(runs: pd.DataFrame) -> list[tuple[str, float, float, float]]:
+    """(label, p, low, high) for the chances people ask about first."""
+    n = len(runs)
+    items = [
+        ("ISF deployed within the horizon", runs["deployed"]),
+        ("Council resolution passed", runs["un_authorized"]),
+        ("ceasefire collapsed", runs["ceasefire_collapsed"]),
+        ("Turkish troops in the force", runs["turkey_role"] == "troops"),
+        ("Türkiye in a CMCC liaison role only", runs["turkey_role"] == "liaison"),
+        ("any reconstruction money released", runs["funding_usd"] > 0),
+    ]
+    out = []
+    for label, s in items:
+        k = int(s.sum())
+        lo, hi = wilson(k, n)
+        out.append((label, k / n if n else math.nan, lo, hi))
+    return out
+
+
+def median_week(runs: pd.DataFrame, column: str) -> str:
+    """Median week over all runs, counting runs where it never happened as 'later than the horizon'."""
+    w = runs[column]
+    if w.isna().mean() >= 0.5:
+        return "not reached in half the runs"
+    return f"week {w.fillna(math.inf).median():.0f}"
+
+
+def story(events: pd.DataFrame, timeline: pd.DataFrame | None = None) -> str:
+    """A readable week-by-week account of one traced run."""
+    lines = []
+    deaths = events[events["kind"] == "deaths"].set_index("week")["value"] if len(events) else pd.Series(dtype=float)
+    tl = timeline.set_index("week") if timeline is not None else None
+    for week, ev in events[events["kind"] != "deaths"].groupby("week", sort=True):
+        head = f"Week {week}"
+        if week in deaths.index:
+            head += f" — {int(deaths[week])} killed"
+        if tl is not None and week in tl.index:
+            r = tl.loc[week]
+            head += f" (strikes {r['strikes']:.0%} of week 0)" if "strikes" in r else ""
+            head += (f"; troops committed {int(r['troops_committed']):,}, deployed {int(r['troops_deployed']):,}"
+                     f"; Israel holds {r['israeli_control']:.0%} of Gaza")
+        lines.append(head)
+        for text in ev["text"]:
+            lines.append(f"  - {text}")
+    return "\n".join(lines)
+
+
+def print_job(results, settings, out: Path, wall: float, workers: int) -> None:
+    """The table `isf-sim` prints after a job: configurations, headline, median weeks."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    runs = results.runs
+    if settings.trace:
+        console.print(story(results.events, results.timeline), markup=False, soft_wrap=True)
+        console.print()
+    n = len(runs)
+    table = Table(title=f"{settings.scenario}: configurations that emerged in {n:,} runs "
+                        f"({settings.horizon_weeks} weeks, uncertainty={settings.uncertainty})")
+    table.add_column("configuration (contributors | mandate | legal basis)")
+    table.add_column("runs", justify="right")
+    table.add_column("P", justify="right")
+    table.add_column("95% interval", justify="right")
+    for r in configurations(runs).itertuples():
+        table.add_row(r.configuration, f"{r.runs:,}", f"{r.p:.3f}", f"{r.low:.3f}–{r.high:.3f}")
+    console.print(table)
+    for label, p, lo, hi in headline(runs):
+        console.print(f"  P({label}) = {p:.3f}  [95%: {lo:.3f}–{hi:.3f}]")
+    console.print(f"  median week of deployment: {median_week(runs, 'week_deployed')}; "
+                  f"of the Council resolution: {median_week(runs, 'week_authorized')}")
+    console.print(f"  {n:,} runs in {wall:.2f} s on {workers} worker(s)")
+    console.print(f"results: {out}")

@@ -1,0 +1,226 @@
+"""Sweeps (`isf-sim -m ...`): one progress bar, resume, the combined table, the sweep manifest.
+
+Hydra runs the sweep (its sweeper expands the overrides, its launcher runs the jobs: in this
+process, in joblib workers, on SLURM through submitit, ...). This module only listens, through a
+Hydra callback registered in ``conf/config.yaml`` (``hydra.callbacks.sweep``):
+
+- ``on_multirun_start`` (in the process that runs ``isf-sim -m``): works out the job list the
+  sweeper will run (:mod:`sim.sweep.plan`), writes ``manifest.json`` at the sweep root with
+  ``status: running``, starts the in-process pipeline (:mod:`sim.sweep.pipeline`) when the
+  launcher runs jobs here, and one progress bar for all the sweep's runs. The bar counts finished
+  job folders on disk (so it works whatever the launcher) plus the runs of in-process jobs.
+- each job (:func:`sim.sweep.job.run_job`) skips itself if its folder already holds a complete
+  result of the same config: re-running the same command on the same ``hydra.sweep.dir`` resumes.
+- ``on_multirun_end``: waits for the pipeline, streams every job's table into one
+  ``runs.parquet`` at the sweep root (:mod:`sim.sweep.combine`), completes the manifest and, for
+  sensitivity designs, writes ``sensitivity.parquet``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from omegaconf import OmegaConf
+
+from sim.model.params import ConfigError
+from sim.model.run import auto_workers, warm_up
+from sim.sweep import pipeline, sensitivity
+from sim.sweep.combine import combine
+from sim.sweep.folders import MANIFEST, RUNS, atomic_write_text, git_state, versions
+from sim.sweep.job import launcher_kind
+from sim.sweep.pipeline import Pipeline
+from sim.sweep.plan import SweepPlan, job_values, sweep_plan
+
+
+try:
+    from hydra.experimental.callback import Callback
+except ImportError:  # pragma: no cover
+    Callback = object  # type: ignore[misc,assignment]
+
+
+
+def _write_manifest(path: Path, data: dict) -> None:
+    atomic_write_text(path, json.dumps(data, indent=2, default=str) + "\n")
+
+
+def _command(cfg: Any, sweep_dir: Path | None = None) -> str:
+    import shlex
+
+    args = [o for o in cfg.hydra.overrides.task]
+    hyd = [o for o in cfg.hydra.overrides.hydra
+           if not o.startswith(("hydra.mode=", "hydra.sweep.dir=", "hydra.sweeper.prechecked="))]
+    if sweep_dir is not None:
+        hyd.append(f"hydra.sweep.dir={sweep_dir}")
+    return "isf-sim -m " + " ".join(shlex.quote(o) for o in args + hyd)
+
+
+class _Bar:
+    """One tqdm bar for the whole sweep, fed by a thread that watches finished job folders."""
+
+    def __init__(self, sweep_dir: Path, p: SweepPlan, pipe: Pipeline | None, enabled: bool):
+        self.sweep_dir, self.plan, self.pipe = sweep_dir, p, pipe
+        self.lock = pipe.lock if pipe is not None else threading.Lock()
+        self.done: set[int] = set()
+        self.stop = threading.Event()
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=sum(p.runs), unit="run", desc=f"isf-sim: {len(p.jobs)} jobs",
+                            dynamic_ncols=True, smoothing=0.05, file=sys.stderr)
+        self.poll()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def poll(self) -> int:
+        with self.lock:
+            for i in range(len(self.plan.jobs)):
+                if i not in self.done and (self.sweep_dir / str(i) / MANIFEST).is_file() \
+                        and (self.sweep_dir / str(i) / RUNS).is_file():
+                    self.done.add(i)
+            n = sum(self.plan.runs[i] for i in self.done) + sum(self.pipe.partial.values() if self.pipe is not None else ())
+        n = min(n, sum(self.plan.runs))
+        if self.bar is not None and n != self.bar.n:
+            self.bar.n = n
+            self.bar.refresh()
+        return n
+
+    def _loop(self) -> None:
+        while not self.stop.wait(0.5):
+            self.poll()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=2)
+        self.poll()
+        if self.bar is not None:
+            self.bar.close()
+
+
+class SweepCallback(Callback):
+    """Registered in conf/config.yaml; Hydra instantiates it once per `isf-sim` process."""
+
+    def __init__(self, progress: str = "auto") -> None:
+        self.progress = progress
+        self._bar: _Bar | None = None
+        self._t0 = self._started = 0.0
+        self._in_process = False
+        self._plan: SweepPlan | None = None
+        self._manifest: dict = {}
+
+    def __getstate__(self) -> dict:
+        # launchers (submitit, joblib) pickle Hydra's context, callbacks included: the bar and
+        # its thread stay in the process that started the sweep
+        return {"progress": self.progress, "_bar": None, "_t0": 0.0, "_started": 0.0, "_plan": None,
+                "_manifest": {}, "_in_process": False}
+
+    def on_multirun_start(self, config: Any, **kwargs: Any) -> None:
+        self._t0, self._started = time.perf_counter(), time.time()
+        sweep_dir = Path(config.hydra.sweep.dir)
+        self._plan = p = sweep_plan(config, sensitivity.runs_of)
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        launcher = OmegaConf.to_container(config.hydra.launcher, resolve=False)
+        self._manifest = {
+            "kind": "sweep",
+            "status": "running",
+            "swept": p.swept,
+            "jobs": len(p.jobs),
+            "runs": sum(p.runs),
+            "command": _command(config),
+            "resume": _command(config, sweep_dir),
+            "job_folders": "<sweep dir>/<job number>/ (runs.parquet, config.yaml, manifest.json, .hydra/)",
+            "combined": "runs.parquet: every job's rows, plus `job` and one column per swept key",
+            "seeds": "every job uses seeds seed .. seed+runs-1 (common random numbers across jobs)",
+            "launcher": launcher.get("_target_", ""),
+            "design": sensitivity.describe(config),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "git": git_state(),
+            "versions": versions(),
+        }
+        _write_manifest(sweep_dir / MANIFEST, self._manifest)
+        self._in_process = launcher_kind(launcher) == "in_process"
+        pipe = None
+        if self._in_process:    # jobs run one after another here: pipeline them through a warm pool
+            pipe = pipeline.start(total_runs=sum(p.runs))
+            if auto_workers(sum(p.runs)) > 1:
+                warm_up(auto_workers(sum(p.runs)))
+        show = self.progress == "always" or (self.progress == "auto" and sys.stderr.isatty())
+        self._bar = _Bar(sweep_dir, p, pipe, enabled=show)
+
+    def on_job_end(self, config: Any, job_return: Any, **kwargs: Any) -> None:
+        # Hydra keeps every job's JobReturn until the sweep ends, each with two copies of the
+        # job's config (~1.3 MB as OmegaConf nodes): 100 jobs held ~130 MB. The job folder has
+        # the config; nothing downstream reads these copies, so drop them: memory stays flat.
+        if _is_sweep_job(config):
+            job_return.cfg = None
+            job_return.hydra_cfg = None
+
+    def on_multirun_end(self, config: Any, **kwargs: Any) -> None:
+        # Hydra turns an exception in a callback into a warning and exits 0: a sweep whose last
+        # jobs or combined table failed must not look finished, so exit here, non-zero
+        try:
+            self._end(config)
+        except ConfigError as exc:
+            print(f"isf-sim: error: {exc}", file=sys.stderr)
+            sys.exit(2)
+        except Exception as exc:  # noqa: BLE001
+            import traceback
+
+            traceback.print_exc()
+            print(f"isf-sim: error: the sweep did not complete: {exc}", file=sys.stderr)
+            sys.exit(1)
+
+    def _end(self, config: Any) -> None:
+        if self._in_process:
+            pipeline.stop()    # the last jobs' runs, written
+        if self._bar is not None:
+            self._bar.close()
+        sweep_dir = Path(config.hydra.sweep.dir)
+        p = self._plan or sweep_plan(config, sensitivity.runs_of)
+        rows = combine(sweep_dir, p)
+        extra = sensitivity.analyse(config, sweep_dir, p.swept)
+        skipped = sum(1 for i in range(len(p.jobs)) if _older(sweep_dir / str(i) / MANIFEST, self._started))
+        self._manifest.update({"status": "complete", "rows": rows, "jobs_resumed": skipped,
+                               "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                               "wall_time_s": round(time.perf_counter() - self._t0, 3), **extra})
+        _write_manifest(sweep_dir / MANIFEST, self._manifest)
+        summary(sweep_dir, p, rows, skipped, time.perf_counter() - self._t0)
+
+
+def _is_sweep_job(config: Any) -> bool:
+    try:
+        return str(config.hydra.mode) == "RunMode.MULTIRUN"
+    except Exception:  # noqa: BLE001 - no hydra node: not a sweep job
+        return False
+
+
+def _older(path: Path, started: float) -> bool:
+    """True for a job result written before this sweep started (kept on resume)."""
+    try:
+        return path.stat().st_mtime < started
+    except OSError:
+        return False
+
+
+def summary(sweep_dir: Path, p: SweepPlan, rows: int, skipped: int, wall: float) -> None:
+    """A few lines at the end of a sweep (never one per run or per job)."""
+    import pyarrow.parquet as pq
+
+    head = f"{len(p.jobs)} jobs, {rows:,} runs"
+    if skipped:
+        head += f" ({skipped} jobs already done, kept)"
+    print(f"isf-sim: sweep over {', '.join(p.swept) or 'nothing'}: {head} in {wall:.1f} s")
+    if p.swept and len(p.jobs) <= 24:
+        t = pq.read_table(sweep_dir / RUNS, columns=["job", "deployed", "un_authorized"]).to_pandas()
+        g = t.groupby("job")[["deployed", "un_authorized"]].mean()
+        width = max(len(" ".join(f"{k}={v}" for k, v in job_values(j, p.swept).items())) for j in p.jobs)
+        print(f"  {'job':>3}  {'swept values':<{width}}  P(deployed)  P(UN resolution)")
+        for i, j in enumerate(p.jobs):
+            label = " ".join(f"{k}={v}" for k, v in job_values(j, p.swept).items())
+            print(f"  {i:>3}  {label:<{width}}  {g.loc[i, 'deployed']:>11.3f}  {g.loc[i, 'un_authorized']:>16.3f}")
+    print(f"results: {sweep_dir} (runs.parquet: all runs; one folder per job)")

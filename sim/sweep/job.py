@@ -1,0 +1,143 @@
+"""One job: a scenario run ``runs`` times, written to its folder.
+
+:func:`run_job` takes the composed config as a plain dict and knows nothing of Hydra: the
+command line (:mod:`sim.cli`) and the launchers call it. A job in an in-process sweep hands its
+runs to the sweep's pipeline (:mod:`sim.sweep.pipeline`) and returns at once.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from sim.config import build, lever_keys, override_keys, parameter_meta
+from sim.model.run import Job, Pending, Results, auto_workers, simulate
+from sim.sweep import pipeline, sensitivity
+from sim.sweep.folders import RUNS, clean_partial, command, finished, git_state, job_key, versions, write_job
+
+
+def launcher_kind(launcher: Mapping[str, Any] | None) -> str:
+    """How a launcher runs jobs, read from its config (``hydra.launcher``):
+
+    - ``in_process``: one after another in this process (Hydra's basic launcher: a config with
+      nothing but its target);
+    - ``cluster``: one job per allocation (submitit's SLURM launcher: a config with a partition);
+    - ``side_by_side``: several jobs at once on this machine or on one-core workers (joblib's
+      ``n_jobs``, submitit's local launcher, Dask).
+    """
+    keys = set(launcher or {}) - {"_target_"}
+    if not keys:
+        return "in_process"
+    if "partition" in keys:
+        return "cluster"
+    return "side_by_side"
+
+
+def workers_for(runs: int, kind: str, sweep_runs: int | None = None) -> int:
+    """Default worker processes for a job (``workers=auto``).
+
+    In an in-process sweep, the pool of all cores as soon as the whole sweep is large enough,
+    even if each job is small; under launchers that run jobs side by side, 1 (the launcher
+    already uses the cores); otherwise (a single run, one job per SLURM task) the cores this
+    process may use.
+    """
+    if sweep_runs is not None:
+        return auto_workers(max(runs, sweep_runs))
+    if kind == "side_by_side":
+        return 1
+    return auto_workers(runs)
+
+
+def discard(folder: Path) -> None:
+    """Remove a job folder that holds no results (nothing half-written stays behind)."""
+    if folder.exists() and not (folder / RUNS).exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        parent = folder.parent
+        if parent.exists() and not any(parent.iterdir()):
+            parent.rmdir()
+
+
+def dump_config(raw: dict) -> str:
+    return yaml.dump(raw, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
+                     allow_unicode=True)
+
+
+def run_job(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = False,
+            launcher: Mapping[str, Any] | None = None) -> None:
+    """Validate the composed config ``raw`` (no ``hydra`` node), run it, write ``out``."""
+    design, model_raw = sensitivity.split_design(raw)
+    params, settings = build(model_raw, override_keys(task_overrides))
+    meta = parameter_meta(model_raw)
+    fixed = lever_keys(model_raw) | override_keys(task_overrides)
+    job = Job(params=params, seed=settings.seed, runs=settings.runs, uncertainty=settings.uncertainty,
+              meta=meta, fixed=frozenset(fixed), trace=settings.trace)
+    pipe = pipeline.current() if in_sweep else None
+    workers = settings.workers or workers_for(settings.runs, launcher_kind(launcher),
+                                              pipe.total_runs if pipe is not None else None)
+    config_yaml = dump_config(raw)
+    key = job_key(config_yaml)
+    if in_sweep:   # resume: a finished job of the same config is kept, not re-run
+        if finished(out, key):
+            return
+        clean_partial(out)
+
+    explicit = {"scenario": settings.scenario, "seed": settings.seed, "runs": settings.runs,
+                "horizon_weeks": settings.horizon_weeks, "uncertainty": settings.uncertainty}
+    manifest = {
+        "kind": "run",
+        "scenario": settings.scenario,
+        "seed": settings.seed,
+        "runs": settings.runs,
+        "seeds": {"first": settings.seed, "last": settings.seed + settings.runs - 1,
+                  "rule": "run i uses seed + i; the row's seed column re-runs that row alone"},
+        "horizon_weeks": settings.horizon_weeks,
+        "uncertainty": settings.uncertainty,
+        "fixed_parameters": sorted(fixed),
+        "trace": settings.trace,
+        "workers": workers,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "command": command(task_overrides, explicit),
+        "rerun_row": command(task_overrides, {**explicit, "runs": 1, "seed": "SEED"}).replace("SEED", "{seed}"),
+        "git": git_state(),
+        "versions": versions(),
+        "overrides": task_overrides,
+        "config_sha256": key,
+    }
+    t0 = time.perf_counter()
+
+    def finish(results: Results) -> float:
+        wall = time.perf_counter() - t0
+        write_job(out, results, config_yaml, {**manifest, "wall_time_s": round(wall, 3)})
+        return wall
+
+    progress = pipe.progress_hook(str(out)) if pipe is not None else None
+    if design is not None:
+        finish(Results(sensitivity.run_block(design, params, meta, frozenset(fixed), settings.seed,
+                                             settings.runs, workers, progress)))
+    elif pipe is not None and workers > 1 and not job.trace:
+        # an in-process sweep: submit the runs and move on; the sweep's writer thread finishes
+        pending = Pending(job, workers, progress)
+        pipe.defer(out, lambda: finish(pending.result()))
+    elif pipe is not None:
+        finish(simulate(job, workers=workers, progress=progress))
+    else:
+        results = _simulate_with_progress(job, workers)
+        wall = finish(results)
+        if not in_sweep:   # a sweep prints one progress bar and one summary, not a table per job
+            from sim.report.table import print_job
+
+            print_job(results, settings, out, wall, workers)
+
+
+def _simulate_with_progress(job: Job, workers: int) -> Results:
+    if job.runs < 2000 or not sys.stderr.isatty():
+        return simulate(job, workers=workers)
+    from tqdm import tqdm
+
+    with tqdm(total=job.runs, unit="run", desc="isf-sim", leave=False) as bar:
+        return simulate(job, workers=workers, progress=bar.update)

@@ -1,0 +1,7 @@
+"""`python -m sim.teaching.exercises`: write and check the exercises' instructor numbers."""
+
+import sys
+
+from sim.teaching.exercises import main
+
+sys.exit(main())

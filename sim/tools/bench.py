@@ -1,0 +1,179 @@
+"""Speed of isf-sim: `python -m sim.tools.bench [--runs N] [--jobs J]` (or `make bench`).
+
+Measures, in one process tree and one go, baseline runs (52 weeks, seeds 0, 1, 2, ...) four ways
+and prints runs per second and the ratios:
+
+1. the bare model loop on one core — build the model, step it 52 weeks, read the outcome: the
+   limit nothing can beat per core;
+2. ``isf-sim -m seed=range(0,N,N/J) runs=N/J`` — a J-job sweep of N runs on all cores, timed
+   from the outside: Python and Hydra start-up, composing every job's config, the worker pool,
+   writing every job folder and the combined table, all included; with point values
+   (``uncertainty=fixed``, the same runs as 1) and with isf-sim's default ``uncertainty=sample``
+   (each run first draws its parameters);
+3. ``mesa.batch_run`` on the same model, runs and cores, two ways: through an adapter that
+   collects the outcome once, after the last week (the least work batch_run allows: like for
+   like), and the way Mesa models usually feed it, the model's DataCollector (model and agent
+   reporters) collected every week.
+
+The bare loop and batch_run run at a steady rate per run, so they are timed on the first
+``--rate-runs`` of the same seeds (default 10,000) to keep the bench to a few minutes; the
+sweep runs all N. ``--memory`` adds two sweeps of 1,000-run jobs, 1,000 and 100,000 runs in
+all, and prints the peak resident memory of the ``isf-sim`` process and of its largest worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import mesa
+
+from sim.config.compose import load
+from sim.model.model import ISFModel
+from sim.model.outcomes import outcome
+from sim.model.params import ModelParams
+from sim.model.run import cores
+
+
+def bare_loop(params: ModelParams, runs: int, seed: int = 0) -> float:
+    """Runs per second of the model alone, one core."""
+    t = time.perf_counter()
+    for s in range(seed, seed + runs):
+        outcome(ISFModel(params, rng=s).run(), s)
+    return runs / (time.perf_counter() - t)
+
+
+def sweep(runs: int, jobs: int, uncertainty: str = "fixed") -> tuple[float, int]:
+    """Runs per second of a whole `isf-sim -m` sweep (wall time of the command); rows written."""
+    import pyarrow.parquet as pq
+
+    per_job = runs // jobs
+    out = Path(tempfile.mkdtemp(prefix="isf-bench-"))
+    try:
+        cmd = [sys.executable, "-m", "sim", "-m", f"seed=range(0,{per_job * jobs},{per_job})",
+               f"runs={per_job}", f"uncertainty={uncertainty}", f"hydra.sweep.dir={out / 'sweep'}"]
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, cwd=out, stdout=subprocess.DEVNULL)
+        wall = time.perf_counter() - t
+        rows = pq.read_metadata(out / "sweep" / "runs.parquet").num_rows
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return rows / wall, rows
+
+
+_PEAK = """
+import resource, sys
+from sim.cli import main
+sys.argv = ["isf-sim", *sys.argv[1:]]
+try:
+    main()
+finally:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"PEAK {own} {workers}", file=sys.stderr)
+"""
+
+
+def peak_memory(runs: int, per_job: int = 1000) -> tuple[float, float, float]:
+    """(MB of the isf-sim process, MB of its largest worker, seconds) for a sweep of `runs` runs."""
+    out = Path(tempfile.mkdtemp(prefix="isf-bench-"))
+    try:
+        cmd = [sys.executable, "-c", _PEAK, "-m", f"seed=range(0,{runs},{per_job})", f"runs={per_job}",
+               f"hydra.sweep.dir={out / 'sweep'}"]
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, check=True, cwd=out, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - t
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    own, workers = (int(x) for x in proc.stderr.rsplit("PEAK ", 1)[1].split())
+    return own / 1024, workers / 1024, wall
+
+
+class BatchRunModel(ISFModel):
+    """ISFModel as `mesa.batch_run` expects a model: keyword arguments and a `datacollector`.
+
+    batch_run reads the last collected step (data_collection_period=-1), so the outcome is
+    collected once, after the last week.
+    """
+
+    def __init__(self, params: ModelParams, rng: int | None = None) -> None:
+        super().__init__(params, rng=rng)
+        self.seed_value = rng
+        self.datacollector = mesa.DataCollector(model_reporters={"outcome": lambda m: outcome(m, m.seed_value)})
+
+    def step(self) -> None:
+        super().step()
+        if self.week >= self.params.horizon_weeks:
+            self.datacollector.collect(self)
+
+
+class WeeklyModel(ISFModel):
+    """ISFModel with its own DataCollector (model and agent reporters) collected every week."""
+
+    def __init__(self, params: ModelParams, rng: int | None = None) -> None:
+        super().__init__(params, rng=rng)
+        self.datacollector.collect(self)
+
+    def step(self) -> None:
+        super().step()
+        self.datacollector.collect(self)
+
+
+def batch_run(params: ModelParams, runs: int, processes: int,
+              model_cls: type[ISFModel] = BatchRunModel) -> tuple[float, list[dict]]:
+    t = time.perf_counter()
+    rows = mesa.batch_run(model_cls, parameters={"params": params}, number_processes=processes,
+                          data_collection_period=-1, max_steps=params.horizon_weeks,
+                          display_progress=False, rng=list(range(runs)))
+    return runs / (time.perf_counter() - t), rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m sim.tools.bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=40000, help="runs of the sweep (default 40000)")
+    ap.add_argument("--jobs", type=int, default=8, help="jobs the sweep splits them into (default 8)")
+    ap.add_argument("--rate-runs", type=int, default=10000,
+                    help="runs timing the bare loop and batch_run (default 10000, at most --runs)")
+    ap.add_argument("--memory", action="store_true",
+                    help="peak memory of sweeps of 1,000 and 100,000 runs (takes a few minutes)")
+    args = ap.parse_args(argv)
+    if args.jobs < 1 or args.runs < args.jobs:
+        ap.error("--runs must be at least --jobs, and --jobs at least 1")
+    m = max(1, min(args.rate_runs, args.runs))
+    params, _, _ = load(["uncertainty=fixed"])
+    n = cores()
+    print(f"isf-sim bench: baseline runs of {params.horizon_weeks} weeks, {n} cores; "
+          f"sweeps of {args.runs:,} runs in {args.jobs} jobs, rates of the others on {m:,} runs")
+
+    bare_loop(params, 50)   # warm-up (imports, caches)
+    bare = bare_loop(params, m)
+    print(f"  bare model loop, 1 core                    : {bare:6.0f} runs/s  ({1000 / bare:.2f} ms a run)")
+    rate, rows = sweep(args.runs, args.jobs)
+    assert rows == args.runs // args.jobs * args.jobs, rows
+    print(f"  isf-sim -m, {n} cores, uncertainty=fixed     : {rate:6.0f} runs/s  "
+          f"{rate / bare:4.2f}x the bare loop (harness {1 - rate / (bare * n):.0%} of {n} x bare)")
+    srate, _ = sweep(args.runs, args.jobs, "sample")
+    print(f"  isf-sim -m, {n} cores, uncertainty=sample    : {srate:6.0f} runs/s  {srate / bare:4.2f}x the bare loop")
+    lean, brows = batch_run(params, m, n)
+    assert len(brows) == m
+    print(f"  mesa.batch_run, {n} processes, outcome once  : {lean:6.0f} runs/s  {lean / bare:4.2f}x the bare loop")
+    weekly, _ = batch_run(params, m, n, WeeklyModel)
+    print(f"  mesa.batch_run, {n} processes, every week    : {weekly:6.0f} runs/s  {weekly / bare:4.2f}x the bare loop")
+    print(f"  isf-sim sweep (fixed) / batch_run          : {rate / lean:6.2f}x (outcome once), "
+          f"{rate / weekly:.2f}x (every week)")
+    print(f"  100,000 runs at the sweep's rate           : {100_000 / rate / 60:6.1f} min fixed, "
+          f"{100_000 / srate / 60:.1f} min sampled")
+    if args.memory:
+        for total in (1_000, 100_000):
+            own, worker, wall = peak_memory(total)
+            print(f"  peak memory, sweep of {total:>7,} runs  : isf-sim {own:5.0f} MB, largest worker "
+                  f"{worker:4.0f} MB ({wall:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -18,7 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.config import CONF_DIR, compose, scenarios
 from sim.config.compose import register_experiments
 from sim.model.params import ConfigError
-from sim.sweep.job import discard, run_job
+from sim.sweep.job import run_or_fail
 from sim.sweep.plan import check_config, check_jobs, expand
 
 PROG = "isf-sim"
@@ -127,12 +127,5 @@ def hydra_main(cfg: DictConfig) -> None:
     out = Path(hc.runtime.output_dir)
     raw = OmegaConf.to_container(cfg, resolve=True)
     raw.pop("hydra", None)
-    try:
-        run_job(raw, out, list(hc.overrides.task), in_sweep=hc.mode == RunMode.MULTIRUN,
+    run_or_fail(raw, out, list(hc.overrides.task), in_sweep=hc.mode == RunMode.MULTIRUN,
                 launcher=OmegaConf.to_container(hc.launcher, resolve=False))
-    except ConfigError as exc:
-        discard(out)
-        fail(str(exc))
-    except BaseException:
-        discard(out)
-        raise

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.config.compose import compose
+from sim.config import compose
 from sim.config import build, parameter_meta
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.config.compose import scenarios
+from sim.config import scenarios
 from tests.conftest import ROOT, isf_sim
 
 

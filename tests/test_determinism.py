@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.config.compose import lever_keys
+from sim.config import lever_keys
 from sim.config import parameter_meta
 from sim.model.run import Job, simulate
 from tests.conftest import params_for, raw_config

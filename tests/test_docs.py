@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sim.tools import docs
-from sim.config.compose import scenarios
+from sim.config import scenarios
 from tests.conftest import ROOT
 
 

@@ -6,7 +6,7 @@ import statistics
 
 import pytest
 
-from sim.model.mechanisms import commitments, council, ground, pressure, sequencing, vetoes
+from sim.model.mechanisms import bargaining, commitments, council, ground, pressure, sequencing, vetoes
 from sim.model.model import ISFModel
 from sim.model.paths import with_values
 
@@ -17,9 +17,9 @@ def model(params, seed=0, **values):
 
 # ---------------------------------------------------------------- 1. pressure
 def test_equilibrium_rule():
-    assert pressure.equilibrium(0.2, 0.0, 1.0) == 0.2
-    assert pressure.equilibrium(0.2, 1.0, 1.0) == pytest.approx(0.6)   # P = R: halfway to the demand
-    assert pressure.equilibrium(0.0, 3.0, 1.0) == pytest.approx(0.75)
+    assert bargaining.equilibrium(0.2, 0.0, 1.0) == 0.2
+    assert bargaining.equilibrium(0.2, 1.0, 1.0) == pytest.approx(0.6)   # P = R: halfway to the demand
+    assert bargaining.equilibrium(0.0, 3.0, 1.0) == pytest.approx(0.75)
 
 
 def test_more_pressure_moves_israel_further(base_params):

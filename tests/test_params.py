@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from sim.config.compose import scenarios
+from sim.config import scenarios
 from sim.model.params import ACTOR_IDS, ConfigError
 from sim.config import build, parameter_meta
 from tests.conftest import ROOT, raw_config

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.config.compose import lever_keys, scenarios
+from sim.config import lever_keys, scenarios
 from sim.model.outcomes import COLUMNS
 from sim.config import parameter_meta
 from sim.model.paths import with_values

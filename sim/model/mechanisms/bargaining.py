@@ -5,7 +5,7 @@ sets it against the target's resolve R; a *bargaining rule* turns (ideal, curren
 P, R) into the position the target heads for this week. Positions then close ``speed`` of the
 gap to it, plus noise, whatever the rule. ``mechanisms.pressure.rule`` picks one:
 
-``default`` — the model's own contest rule (:func:`sim.model.mechanisms.pressure.equilibrium`)::
+``default`` — the model's own contest rule (:func:`equilibrium`)::
 
     target = ideal + (1 - ideal) x P / (P + R)
 
@@ -38,11 +38,15 @@ point where vetoes yield — so what differs between them is how far and how fas
 
 from __future__ import annotations
 
-RULES = ("default", "compromise", "nash")
+from typing import get_args
+
+from sim.model.params import Rule
+
+RULES: tuple[str, ...] = get_args(Rule)
 
 
 def equilibrium(ideal: float, pressure: float, resolve: float) -> float:
-    """The default contest rule (the same function as :func:`sim.model.mechanisms.pressure.equilibrium`)."""
+    """The default contest rule: where a position settles under constant pressure against resolve."""
     if pressure <= 0:
         return ideal
     return ideal + (1.0 - ideal) * pressure / (pressure + resolve)

@@ -32,7 +32,13 @@ from sim.model.mechanisms import vetoes
 if TYPE_CHECKING:
     from sim.model.model import ISFModel
 
+VOTE = {1: "yes", 0: "abstain", -1: "no"}            # a seat's vote, in words
 VOTE_WORD = {1: "votes yes", 0: "abstains", -1: "votes no"}
+
+
+def tally(votes: list[int]) -> str:
+    """A bloc's votes in words: '2 yes, 1 abstain, 0 no'."""
+    return ", ".join(f"{votes.count(v)} {VOTE[v]}" for v in (1, 0, -1))
 PASS_VOTES = 9
 
 
@@ -102,7 +108,7 @@ def vote(model: ISFModel) -> None:
             if len(vs) == 1:
                 text = f"{aid} {VOTE_WORD[vs[0]]}"
             else:
-                text = f"{aid}: {vs.count(1)} yes, {vs.count(0)} abstain, {vs.count(-1)} no"
+                text = f"{aid}: {tally(vs)}"
             model.log("vote", aid, "", sum(vs) / len(vs), text)
     if yes >= PASS_VOTES and not blockers:
         model.authorized = True

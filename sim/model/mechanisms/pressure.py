@@ -79,13 +79,6 @@ def effective_resolve(model: ISFModel, target: Actor) -> float:
     return r
 
 
-def equilibrium(ideal: float, pressure: float, resolve: float) -> float:
-    """Where a position settles under constant pressure against resolve."""
-    if pressure <= 0:
-        return ideal
-    return ideal + (1.0 - ideal) * pressure / (pressure + resolve)
-
-
 def apply(model: ISFModel) -> None:
     """Pressers push their targets; positions move toward their pressure equilibrium."""
     cfg = model.params.mechanisms.pressure
@@ -105,7 +98,7 @@ def apply(model: ISFModel) -> None:
             continue
         before = t.position
         if cfg.rule == "default":
-            eq = equilibrium(t.ideal, t.pressure_in, effective_resolve(model, t))
+            eq = bargaining.equilibrium(t.ideal, t.pressure_in, effective_resolve(model, t))
         else:
             eq = bargaining.target(cfg.rule, t.ideal, before, t.pressure_in, effective_resolve(model, t))
         pos = before + cfg.speed * (eq - before)

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from sim.tools import bench
-from sim.config.compose import load
+from sim.config import load
 from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
 

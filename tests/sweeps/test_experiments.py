@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import EXPERIMENTS, ROOT, combined
-from sim.config.compose import compose
+from sim.config import compose
 from sim.config import build
 from sim.sweep.sensitivity import COLUMNS, split_design
 

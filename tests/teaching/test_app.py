@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sim.teaching import app
-from sim.config.compose import load
+from sim.config import load
 from sim.model.outcomes import outcome
 
 ROOT = Path(__file__).resolve().parents[2]

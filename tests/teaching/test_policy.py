@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.config.compose import load
+from sim.config import load
 from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
 from sim.model.policy import Policy

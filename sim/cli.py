@@ -127,5 +127,9 @@ def hydra_main(cfg: DictConfig) -> None:
     out = Path(hc.runtime.output_dir)
     raw = OmegaConf.to_container(cfg, resolve=True)
     raw.pop("hydra", None)
-    run_or_fail(raw, out, list(hc.overrides.task), in_sweep=hc.mode == RunMode.MULTIRUN,
-                launcher=OmegaConf.to_container(hc.launcher, resolve=False))
+    done = run_or_fail(raw, out, list(hc.overrides.task), in_sweep=hc.mode == RunMode.MULTIRUN,
+                       launcher=OmegaConf.to_container(hc.launcher, resolve=False))
+    if done is not None:
+        from sim.report.table import print_job
+
+        print_job(done.results, done.settings, done.folder, done.wall, done.workers)

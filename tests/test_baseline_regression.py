@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_scenarios import run
+from helpers import run_scenario as run
 
 EXPECTED = {
     # uncertainty: (deployed, authorized, collapsed, sum of week_deployed, deaths, turkey_role counts)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.config import scenarios
-from tests.conftest import ROOT, isf_sim
+from helpers import ROOT, isf_sim
 
 
 def result_dirs(cwd: Path) -> list[Path]:
@@ -21,7 +21,7 @@ def result_dirs(cwd: Path) -> list[Path]:
 @pytest.fixture(scope="module")
 def one_job(tmp_path_factory):
     cwd = tmp_path_factory.mktemp("job")
-    proc = isf_sim(["runs=40", "seed=11", "scenario=credible_amnesty", "actors.ISR.resolve=0.8"], cwd)
+    proc = isf_sim(cwd, *["runs=40", "seed=11", "scenario=credible_amnesty", "actors.ISR.resolve=0.8"], check=False)
     assert proc.returncode == 0, proc.stderr
     [folder] = result_dirs(cwd)
     return cwd, folder, proc
@@ -56,7 +56,7 @@ def test_the_manifest_command_reproduces_the_bytes(one_job, tmp_path):
     _, folder, _ = one_job
     man = json.loads((folder / "manifest.json").read_text())
     args = shlex.split(man["command"])[1:]
-    proc = isf_sim(args, tmp_path)
+    proc = isf_sim(tmp_path, *args, check=False)
     assert proc.returncode == 0, proc.stderr
     [again] = result_dirs(tmp_path)
     assert (again / "runs.parquet").read_bytes() == (folder / "runs.parquet").read_bytes()
@@ -68,14 +68,14 @@ def test_a_rows_seed_reruns_that_row(one_job, tmp_path):
     row = runs.iloc[[17]].reset_index(drop=True)
     man = json.loads((folder / "manifest.json").read_text())
     cmd = man["rerun_row"].format(seed=int(row.loc[0, "seed"]))
-    proc = isf_sim(shlex.split(cmd)[1:], tmp_path)
+    proc = isf_sim(tmp_path, *shlex.split(cmd)[1:], check=False)
     assert proc.returncode == 0, proc.stderr
     [again] = result_dirs(tmp_path)
     pd.testing.assert_frame_equal(pd.read_parquet(again / "runs.parquet"), row)
 
 
 def test_trace_tells_the_story_and_writes_events(tmp_path):
-    proc = isf_sim(["trace=true", "runs=1", "seed=3"], tmp_path)
+    proc = isf_sim(tmp_path, *["trace=true", "runs=1", "seed=3"], check=False)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "Week 1 —" in out and "Week 52 —" in out
@@ -117,7 +117,7 @@ BAD = [
 
 @pytest.mark.parametrize("args, message", BAD)
 def test_bad_input_one_line_exit_2_nothing_written(tmp_path, args, message):
-    proc = isf_sim(args, tmp_path)
+    proc = isf_sim(tmp_path, *args, check=False)
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     err = proc.stderr.strip()
     assert len(err.splitlines()) == 1, err
@@ -135,7 +135,7 @@ def test_a_malformed_actor_file_is_reported(tmp_path, breakage, message):
     shutil.copytree(ROOT / "conf", conf)
     isr = conf / "actors" / "ISR.yaml"
     isr.write_text(isr.read_text().replace("resolve: 1.2\n", breakage))
-    proc = isf_sim([f"--config-path={conf}", "runs=5"], tmp_path)
+    proc = isf_sim(tmp_path, *[f"--config-path={conf}", "runs=5"], check=False)
     assert proc.returncode == 2, proc.stderr
     err = proc.stderr.strip()
     assert len(err.splitlines()) == 1 and message in err, err

@@ -9,7 +9,7 @@ import pytest
 from sim.config import lever_keys
 from sim.config import parameter_meta
 from sim.model.run import Job, simulate
-from tests.conftest import params_for, raw_config
+from helpers import params_for, raw_config
 
 
 def job(uncertainty="sample", seed=100, runs=60, scenario="baseline"):

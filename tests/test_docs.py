@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sim.tools import docs
 from sim.config import scenarios
-from tests.conftest import ROOT
+from helpers import ROOT
 
 
 def test_readme_lists_every_scenario_with_its_summary():

@@ -10,7 +10,7 @@ import yaml
 from sim.config import scenarios
 from sim.model.params import ACTOR_IDS, ConfigError
 from sim.config import build, parameter_meta
-from tests.conftest import ROOT, raw_config
+from helpers import ROOT, raw_config
 
 EVIDENCE = (ROOT.parent / "shared" / "evidence.md")
 KNOWN_IDS = {f"E{i:02d}" for i in range(1, 51)}

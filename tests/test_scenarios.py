@@ -12,20 +12,9 @@ from sim.model.outcomes import COLUMNS
 from sim.config import parameter_meta
 from sim.model.paths import with_values
 from sim.model.run import Job, simulate
-from tests.conftest import params_for, raw_config
+from helpers import run_scenario as run
 
 RUNS = 300
-
-
-def run(scenario="baseline", runs=RUNS, uncertainty="sample", values=None, seed=0):
-    raw = raw_config(f"scenario={scenario}")
-    params = params_for(f"scenario={scenario}")
-    fixed = lever_keys(raw)
-    if values:
-        params = with_values(params, values)
-        fixed = fixed | frozenset(values)
-    return simulate(Job(params, seed=seed, runs=runs, uncertainty=uncertainty,
-                        meta=parameter_meta(raw), fixed=fixed), workers=1).runs
 
 
 @pytest.fixture(scope="module")

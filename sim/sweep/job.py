@@ -10,13 +10,14 @@ from __future__ import annotations
 import shutil
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 
 from sim.config import build, lever_keys, override_keys, parameter_meta
-from sim.model.params import ConfigError
+from sim.model.params import ConfigError, RunSettings
 from sim.model.run import Job, Pending, Results, auto_workers, simulate
 from sim.sweep import pipeline, sensitivity
 from sim.sweep.folders import RUNS, clean_partial, command, finished, git_state, job_key, versions, write_job
@@ -68,12 +69,23 @@ def dump_config(raw: dict) -> str:
                      allow_unicode=True)
 
 
+@dataclass
+class Finished:
+    """A single job (not part of a sweep), written: what the command prints about it."""
+
+    results: Results
+    settings: RunSettings
+    folder: Path
+    wall: float
+    workers: int
+
+
 def run_or_fail(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = False,
-                launcher: Mapping[str, Any] | None = None) -> None:
+                launcher: Mapping[str, Any] | None = None) -> Finished | None:
     """:func:`run_job`; a configuration error ends the command with one line and exit code 2,
     and a job that did not finish leaves no folder behind."""
     try:
-        run_job(raw, out, task_overrides, in_sweep=in_sweep, launcher=launcher)
+        return run_job(raw, out, task_overrides, in_sweep=in_sweep, launcher=launcher)
     except ConfigError as exc:
         discard(out)
         print(f"isf-sim: error: {exc}", file=sys.stderr)
@@ -84,8 +96,11 @@ def run_or_fail(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool 
 
 
 def run_job(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = False,
-            launcher: Mapping[str, Any] | None = None) -> None:
-    """Validate the composed config ``raw`` (no ``hydra`` node), run it, write ``out``."""
+            launcher: Mapping[str, Any] | None = None) -> Finished | None:
+    """Validate the composed config ``raw`` (no ``hydra`` node), run it, write ``out``.
+
+    Returns what a single job's command prints (None for a job of a sweep, whose writing may
+    still be under way in the sweep's pipeline)."""
     design, model_raw = sensitivity.split_design(raw)
     params, settings = build(model_raw, override_keys(task_overrides))
     meta = parameter_meta(model_raw)
@@ -99,7 +114,7 @@ def run_job(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = Fa
     key = job_key(config_yaml)
     if in_sweep:   # resume: a finished job of the same config is kept, not re-run
         if finished(out, key):
-            return
+            return None
         clean_partial(out)
 
     explicit = {"scenario": settings.scenario, "seed": settings.seed, "runs": settings.runs,
@@ -145,9 +160,8 @@ def run_job(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = Fa
         results = _simulate_with_progress(job, workers)
         wall = finish(results)
         if not in_sweep:   # a sweep prints one progress bar and one summary, not a table per job
-            from sim.report.table import print_job
-
-            print_job(results, settings, out, wall, workers)
+            return Finished(results, settings, out, wall, workers)
+    return None
 
 
 def _simulate_with_progress(job: Job, workers: int) -> Results:

@@ -1,6 +1,6 @@
-"""Speed of isf-sim: `python -m sim.tools.bench [--runs N] [--jobs J]` (or `make bench`).
+"""Speed of isf-sim: `python -m sim.bench [--runs N] [--jobs J]` (or `make bench`).
 
-Measures, in one process tree and one go, baseline runs (52 weeks, seeds 0, 1, 2, ...) four ways
+Measures, in one process tree and one go, baseline runs (52 weeks, seeds 0, 1, 2, ...) five ways
 and prints runs per second and the ratios:
 
 1. the bare model loop on one core — build the model, step it 52 weeks, read the outcome: the
@@ -13,7 +13,11 @@ and prints runs per second and the ratios:
 3. ``mesa.batch_run`` on the same model, runs and cores, two ways: through an adapter that
    collects the outcome once, after the last week (the least work batch_run allows: like for
    like), and the way Mesa models usually feed it, the model's DataCollector (model and agent
-   reporters) collected every week.
+   reporters) collected every week;
+4. a grid of small jobs, as experiments are: ``isf-sim -m`` over 6 values of US pressure on
+   Israel x 6 of Israel's resolve, 40 runs each (1,440 runs, ``uncertainty=fixed``), against the
+   same 1,440 runs as one job on one core (``isf-sim runs=1440 workers=1``), both timed as whole
+   commands (``--grid`` runs only this case).
 
 The bare loop and batch_run run at a steady rate per run, so they are timed on the first
 ``--rate-runs`` of the same seeds (default 10,000) to keep the bench to a few minutes; the
@@ -64,6 +68,34 @@ def sweep(runs: int, jobs: int, uncertainty: str = "fixed") -> tuple[float, int]
     finally:
         shutil.rmtree(out, ignore_errors=True)
     return rows / wall, rows
+
+
+GRID = ("actors.USA.pressure.ISR=0.1,0.25,0.4,0.55,0.7,0.9", "actors.ISR.resolve=0.5,0.8,1.1,1.4,1.7,2.0")
+
+
+def _timed(args: list[str], cwd: Path) -> float:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "sim", *args], check=True, cwd=cwd, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def grid(runs_per_job: int = 40) -> tuple[float, float, int]:
+    """Wall seconds of the 6 x 6 grid sweep and of the same runs as one job on one core; runs."""
+    total = runs_per_job * 36
+    out = Path(tempfile.mkdtemp(prefix="isf-bench-"))
+    try:
+        sweep_s = _timed(["-m", *GRID, f"runs={runs_per_job}", "uncertainty=fixed", "hydra.sweep.dir=grid"], out)
+        one_s = _timed([f"runs={total}", "uncertainty=fixed", "workers=1", "hydra.run.dir=one"], out)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return sweep_s, one_s, total
+
+
+def print_grid() -> None:
+    sweep_s, one_s, total = grid()
+    print(f"  grid of 36 jobs x 40 runs (isf-sim -m)     : {total / sweep_s:6.0f} runs/s  ({sweep_s:.1f} s)")
+    print(f"  the same {total:,} runs as one job, 1 core    : {total / one_s:6.0f} runs/s  ({one_s:.1f} s)")
+    print(f"  grid / one job                             : {one_s / sweep_s:6.2f}x (target >= 0.7x)")
 
 
 _PEAK = """
@@ -134,16 +166,20 @@ def batch_run(params: ModelParams, runs: int, processes: int,
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="python -m sim.tools.bench", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m sim.bench", description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=40000, help="runs of the sweep (default 40000)")
     ap.add_argument("--jobs", type=int, default=8, help="jobs the sweep splits them into (default 8)")
     ap.add_argument("--rate-runs", type=int, default=10000,
                     help="runs timing the bare loop and batch_run (default 10000, at most --runs)")
+    ap.add_argument("--grid", action="store_true", help="only the grid of small jobs (about 15 s)")
     ap.add_argument("--memory", action="store_true",
                     help="peak memory of sweeps of 1,000 and 100,000 runs (takes a few minutes)")
     args = ap.parse_args(argv)
     if args.jobs < 1 or args.runs < args.jobs:
         ap.error("--runs must be at least --jobs, and --jobs at least 1")
+    if args.grid:
+        print_grid()
+        return
     m = max(1, min(args.rate_runs, args.runs))
     params, _, _ = load(["uncertainty=fixed"])
     n = cores()
@@ -168,6 +204,7 @@ def main(argv: list[str] | None = None) -> None:
           f"{rate / weekly:.2f}x (every week)")
     print(f"  100,000 runs at the sweep's rate           : {100_000 / rate / 60:6.1f} min fixed, "
           f"{100_000 / srate / 60:.1f} min sampled")
+    print_grid()
     if args.memory:
         for total in (1_000, 100_000):
             own, worker, wall = peak_memory(total)

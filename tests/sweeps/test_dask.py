@@ -12,7 +12,7 @@ import time
 import pandas.testing as pdt
 import pytest
 
-from conftest import combined, isf_sim
+from helpers import combined, isf_sim
 
 pytest.importorskip("distributed")
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import EXPERIMENTS, ROOT, combined
+from helpers import EXPERIMENTS, ROOT, combined
 from sim.config import compose
 from sim.config import build
 from sim.sweep.sensitivity import COLUMNS, split_design

@@ -7,7 +7,7 @@ import json
 import pandas.testing as pdt
 import pytest
 
-from conftest import combined
+from helpers import combined
 
 ARGS = ["-m", "scenario=baseline,credible_amnesty", "runs=8", "horizon_weeks=15"]
 

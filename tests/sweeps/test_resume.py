@@ -12,7 +12,7 @@ import time
 import pandas.testing as pdt
 import pytest
 
-from conftest import combined
+from helpers import combined
 
 ARGS = ["-m", "actors.ISR.resolve=0.6,1.0,1.4,1.8", "runs=12", "horizon_weeks=20"]
 

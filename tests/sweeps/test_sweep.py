@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pandas.testing as pdt
 
-from conftest import combined
+from helpers import combined
 
 
 def test_scenario_sweep_writes_combined_table_manifest_and_job_folders(run, tmp_path):

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 
-.PHONY: setup run test bench exercises clean
+.PHONY: setup run test lint bench exercises clean
 
 setup: $(STAMP)
 
@@ -22,9 +22,14 @@ run: setup
 	$(BIN)/isf-sim hydra.run.dir=results/baseline/latest
 	$(BIN)/isf-report results/baseline/latest
 
-## the tests (slow ones included)
-test: setup
+## the tests (slow ones included), after the lint and format check
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## ruff: lint and format check (`$(BIN)/ruff format .` and `$(BIN)/ruff check --fix .` mend most)
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## speed: runs per second of the bare model loop and of isf-sim
 bench: setup

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
-from sim.model.params import ConfigError, ModelParams
+from sim.model.params import MECHANISM_TYPES, ROLE_TYPES, ActorParams, ConfigError, ModelParams
 
 _PARTS: dict[str, list[str]] = {}
 
@@ -23,6 +23,20 @@ def split(path: str) -> list[str]:
     if parts is None:
         parts = _PARTS[path] = path.split(".")
     return parts
+
+
+def declaration(path: str) -> dict:
+    """The schema's metadata for a parameter path: its domain, unit and meaning."""
+    parts = split(path)
+    if parts[0] == "mechanisms" and len(parts) == 3:
+        cls, name = MECHANISM_TYPES[parts[1]], parts[2]
+    elif parts[0] == "actors" and len(parts) >= 3 and parts[2] in ROLE_TYPES:
+        cls, name = ROLE_TYPES[parts[2]], parts[3]
+    elif parts[0] == "actors" and len(parts) >= 3:
+        cls, name = ActorParams, parts[2]
+    else:
+        raise ConfigError(f"no parameter {path}")
+    return dict(next(f.metadata for f in fields(cls) if f.name == name))
 
 
 def get_value(model: ModelParams, path: str) -> Any:

@@ -24,7 +24,7 @@ from sim.config import load, scenarios
 from sim.model.mechanisms import bargaining, council, vetoes
 from sim.model.model import ISFModel
 from sim.model.params import MECHANISM_TYPES, ModelParams
-from sim.model.paths import with_values
+from sim.model.paths import get_value, with_values
 
 PAGE_FILE = Path(__file__).with_name("app_page.py")
 DEFAULT_PORT = 8765
@@ -52,19 +52,9 @@ def scenario_params(scenario: str) -> ModelParams:
         return load([f"scenario={scenario}"])[0]
 
 
-def _get(params: ModelParams, path: str) -> float:
-    parts = path.split(".")
-    a = params.actors[parts[1]]
-    if parts[2] in ("pressure", "leverage"):
-        return getattr(a, parts[2]).get(parts[3], 0.0)
-    if len(parts) == 3:
-        return getattr(a, parts[2])
-    return getattr(getattr(a, parts[2]), parts[3])
-
-
 def baseline_levers() -> dict[str, float]:
     base = scenario_params("baseline")
-    return {name: round(float(_get(base, paths[0])), 4) for name, (_, paths, *_r) in LEVERS.items()}
+    return {name: round(float(get_value(base, paths[0])), 4) for name, (_, paths, *_r) in LEVERS.items()}
 
 
 def build_params(scenario: str = "baseline", rule: str = "default", levers: dict[str, float] | None = None,

@@ -3,7 +3,9 @@
 Every function takes pandas tables shaped like the result folders' parquet files
 (``runs``, ``events``, ``timeline``, ``positions``, ``sensitivity``) and returns a
 new tidy table or a small dataclass. The plots and the written report only
-format what these functions return.
+format what these functions return. The named outcomes below are the project's
+one definition of each outcome (the teaching exercises use them too); the
+intervals come from :mod:`sim.stats`.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-Z95 = 1.959963984540054  # two-sided 95 % normal quantile
+from sim.stats import Difference, difference_of_means, difference_of_proportions, kaplan_meier, wilson_interval
 
 # --------------------------------------------------------------------------- outcomes
 
 #: Named binary outcomes: key -> (label, function of the runs table -> bool Series).
+#: The report tables and compares those in REPORTED; every one can be named (--outcome, the
+#: exercises' tables and claims).
 OUTCOMES: dict[str, tuple[str, object]] = {
     "deployed": ("P(deployed)", lambda r: _flag(r["deployed"])),
     "un_authorized": ("P(UN authorized)", lambda r: _flag(r["un_authorized"])),
@@ -36,12 +40,27 @@ OUTCOMES: dict[str, tuple[str, object]] = {
         "P(enforcement mandate)",
         lambda r: _flag(r["deployed"]) & (r["mandate"] == "enforcement"),
     ),
+    "turkish_liaison": ("P(Türkiye liaison only)", lambda r: r["turkey_role"] == "liaison"),
+    "veto_yielded": ("P(Israel lifts its veto)", lambda r: _flag(r["veto_yielded"])),
+    # the mandate of the design on the table at the end, deployed or not
+    "border_mandate": ("P(border mandate)", lambda r: r["mandate"] == "borders"),
+    "gulf_money": ("P(Saudi or Emirati money)", lambda r: _funded_by(r, "SAU", "ARE")),
+    "saudi_money": ("P(Saudi money)", lambda r: _funded_by(r, "SAU")),
+    "qatari_money": ("P(Qatari money)", lambda r: _funded_by(r, "QAT")),
 }
+
+REPORTED = ("deployed", "un_authorized", "ceasefire_collapsed", "turkish_troops", "deployed_without_turkey",
+            "funding_released", "enforcement_mandate")
 
 
 def _flag(col: pd.Series) -> pd.Series:
     """A boolean column with missing values read as False (astype(bool) would make NaN True)."""
     return col.astype(object).where(col.notna(), False).astype(bool)
+
+
+def _funded_by(runs: pd.DataFrame, *actors: str) -> pd.Series:
+    """Runs in which any of ``actors`` released money (``funders`` is e.g. ``"QAT+SAU"``)."""
+    return runs["funders"].fillna("").str.split("+").apply(lambda ids: any(a in ids for a in actors))
 
 
 #: Continuous outcomes compared by their means: column -> (label, unit).
@@ -51,6 +70,12 @@ MEANS: dict[str, tuple[str, str]] = {
     "disarmament": ("mean Hamas disarmament", "share 0-1"),
     "israeli_control": ("mean Israeli control", "share of Gaza 0-1"),
     "funding_usd": ("mean funding released", "USD"),
+}
+
+#: Times to an event, summarised by their Kaplan–Meier median: column -> label.
+WEEKS: dict[str, str] = {
+    "week_authorized": "median week authorized",
+    "week_deployed": "median week deployed",
 }
 
 
@@ -111,7 +136,7 @@ def outcome_series(runs: pd.DataFrame, key: str) -> pd.Series:
         raise KeyError(f"no column {key!r}")
     col = runs[key]
     values = set(pd.unique(col.dropna()))
-    if col.dtype == bool or str(col.dtype) == "boolean" or values <= {0, 1, True, False}:
+    if col.dtype == bool or str(col.dtype) == "boolean" or values <= {0, 1}:
         return _flag(col)
     raise KeyError(f"column {key!r} is not boolean")
 
@@ -119,62 +144,9 @@ def outcome_series(runs: pd.DataFrame, key: str) -> pd.Series:
 # --------------------------------------------------------------------------- proportions
 
 
-def wilson_interval(k, n, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a proportion k/n (NaNs if n == 0)."""
-    if n == 0:
-        return (math.nan, math.nan)
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    lo = 0.0 if k == 0 else max(0.0, centre - half)
-    hi = 1.0 if k == n else min(1.0, centre + half)
-    return (lo, hi)
-
-
 def proportion_row(k: int, n: int) -> dict:
     lo, hi = wilson_interval(k, n)
     return {"k": int(k), "n": int(n), "p": k / n if n else math.nan, "lo": lo, "hi": hi}
-
-
-@dataclass(frozen=True)
-class Difference:
-    """A difference b - a with a symmetric 95 % interval (± half)."""
-
-    a: float
-    b: float
-    diff: float
-    half: float
-
-    @property
-    def lo(self) -> float:
-        return self.diff - self.half
-
-    @property
-    def hi(self) -> float:
-        return self.diff + self.half
-
-    @property
-    def clear(self) -> bool:
-        """The 95 % interval excludes zero."""
-        return self.lo > 0 or self.hi < 0
-
-
-def difference_of_proportions(k1: int, n1: int, k2: int, n2: int, z: float = Z95) -> Difference:
-    """p2 - p1 with the Wald 95 % interval of a difference of independent proportions."""
-    p1, p2 = k1 / n1, k2 / n2
-    se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-    return Difference(p1, p2, p2 - p1, z * se)
-
-
-def difference_of_means(x1, x2, z: float = Z95) -> Difference:
-    """mean(x2) - mean(x1) with a normal-approximation (Welch) 95 % interval."""
-    x1 = np.asarray(x1, dtype=float)
-    x2 = np.asarray(x2, dtype=float)
-    x1, x2 = x1[~np.isnan(x1)], x2[~np.isnan(x2)]
-    v1 = x1.var(ddof=1) / len(x1) if len(x1) > 1 else 0.0
-    v2 = x2.var(ddof=1) / len(x2) if len(x2) > 1 else 0.0
-    return Difference(float(x1.mean()), float(x2.mean()), float(x2.mean() - x1.mean()), z * math.sqrt(v1 + v2))
 
 
 # --------------------------------------------------------------------------- configurations
@@ -203,8 +175,9 @@ def configuration_table(runs: pd.DataFrame, group: str = "group", top_k: int = 6
 
 
 def outcome_table(runs: pd.DataFrame, group: str = "group", keys=None) -> pd.DataFrame:
-    """P(outcome) with Wilson intervals for each group and each computable outcome."""
-    keys = list(OUTCOMES) if keys is None else keys
+    """P(outcome) with Wilson intervals for each group and each computable outcome (by default
+    those in REPORTED)."""
+    keys = REPORTED if keys is None else keys
     rows = []
     for g, sub in runs.groupby(group, sort=False):
         for key in keys:
@@ -217,50 +190,6 @@ def outcome_table(runs: pd.DataFrame, group: str = "group", keys=None) -> pd.Dat
 
 
 # --------------------------------------------------------------------------- survival
-
-
-def kaplan_meier(durations, observed, z: float = Z95) -> pd.DataFrame:
-    """Kaplan–Meier estimate of S(t) = P(event after t).
-
-    ``durations``: time of event or of censoring; ``observed``: True for an event.
-    Returns one row per distinct time (starting with t=0, S=1): time, at_risk,
-    events, censored, survival, lo, hi (95 % log(-log) Greenwood interval).
-    """
-    t = np.asarray(durations, dtype=float)
-    d = np.asarray(observed, dtype=bool)
-    rows = [{"time": 0.0, "at_risk": len(t), "events": 0, "censored": 0, "survival": 1.0, "lo": 1.0, "hi": 1.0}]
-    s, greenwood = 1.0, 0.0
-    for time in np.unique(t):
-        at_risk = int((t >= time).sum())
-        events = int(((t == time) & d).sum())
-        censored = int(((t == time) & ~d).sum())
-        if events:
-            s *= 1 - events / at_risk
-            if at_risk > events:
-                greenwood += events / (at_risk * (at_risk - events))
-            else:
-                greenwood = math.inf
-        lo, hi = _loglog_interval(s, greenwood, z)
-        if time == 0.0:
-            rows[0].update(events=events, censored=censored, survival=s, lo=lo, hi=hi)
-        else:
-            rows.append({"time": float(time), "at_risk": at_risk, "events": events, "censored": censored, "survival": s, "lo": lo, "hi": hi})
-    return pd.DataFrame(rows)
-
-
-def _loglog_interval(s: float, greenwood: float, z: float) -> tuple[float, float]:
-    if s >= 1.0:
-        return (1.0, 1.0)
-    if s <= 0.0 or not math.isfinite(greenwood):
-        return (0.0, 0.0) if s <= 0.0 else (0.0, 1.0)
-    se = math.sqrt(greenwood) / abs(math.log(s))
-    return (s ** math.exp(z * se), s ** math.exp(-z * se))
-
-
-def km_median(curve: pd.DataFrame) -> float:
-    """First time the survival drops to 0.5 or below (NaN if never)."""
-    below = curve[curve["survival"] <= 0.5]
-    return float(below["time"].iloc[0]) if len(below) else math.nan
 
 
 def survival_table(runs: pd.DataFrame, week_col: str, horizon: float | dict, group: str = "group") -> pd.DataFrame:
@@ -329,7 +258,8 @@ def _import_prim():
     return prim
 
 
-def prim_box(x: pd.DataFrame, y, threshold: float = 0.8, peel_alpha: float = 0.05, mass_min: float = 0.05) -> PrimResult:
+def prim_box(x: pd.DataFrame, y, threshold: float = 0.8, peel_alpha: float = 0.05,
+             mass_min: float = 0.05) -> PrimResult:
     """Scenario discovery: the PRIM box (EMA workbench) of parameter ranges where ``y`` holds.
 
     Peels with ``ema_workbench.analysis.prim.Prim`` and chooses, on the peeling
@@ -399,12 +329,13 @@ def active_actors(positions: pd.DataFrame, limit: int = 8) -> list[str]:
 
 
 def compare(runs_a: pd.DataFrame, runs_b: pd.DataFrame) -> pd.DataFrame:
-    """Differences b - a of the named outcomes (proportions) and the main means.
+    """Differences b - a of the reported outcomes (proportions) and the main means, with the
+    intervals of independent samples.
 
     Columns: outcome, label, kind ("proportion"/"mean"), a, b, diff, half, lo, hi, clear.
     """
     rows = []
-    for key in OUTCOMES:
+    for key in REPORTED:
         try:
             ya, yb = outcome_series(runs_a, key), outcome_series(runs_b, key)
         except KeyError:

@@ -14,6 +14,7 @@ import pandas as pd
 from sim.report import analysis as an
 from sim.report import plots
 from sim.report.folders import ResultFolder
+from sim.stats import kaplan_meier, km_median
 
 DEFAULT_HORIZON = 52.0
 MIN_POPULATION = 10  # beside larger folders, smaller ones stay out of the per-scenario figures
@@ -120,7 +121,8 @@ def population(folders: list[ResultFolder]) -> tuple[list[ResultFolder], list[Re
     return big, [f for f in folders if f not in big]
 
 
-def build(folders: list[ResultFolder], opts: Options) -> Report:
+def assemble(folders: list[ResultFolder], opts: Options) -> Report:
+    """The report's figures and tables that these folders allow (each skipped one with its reason)."""
     kept, left_out = population(folders)
     runs = combined_runs(kept)
     note = (f"Left out (fewer than {MIN_POPULATION} runs): {', '.join(f.name for f in left_out)}."
@@ -277,11 +279,11 @@ def _outcome_summary(runs: pd.DataFrame) -> pd.DataFrame:
     for g, sub in runs.groupby("group", sort=False):
         h = sub["horizon"].iloc[0]
         row = {"scenario": g, "runs": len(sub)}
-        for col, label in (("week_authorized", "median week authorized"), ("week_deployed", "median week deployed")):
+        for col, label in an.WEEKS.items():
             if col in sub:
                 w = sub[col].astype(float)
                 obs = w.notna() & (w <= h)
-                row[label] = an.km_median(an.kaplan_meier(w.where(obs, h), obs))
+                row[label] = km_median(kaplan_meier(w.where(obs, h), obs))
         rows.append(row)
     medians = pd.DataFrame(rows)
     if not len(table):

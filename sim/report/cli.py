@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 EPILOG = """outcomes for --outcome: deployed, un_authorized, ceasefire_collapsed, turkish_troops,
-deployed_without_turkey, funding_released, enforcement_mandate, their labels such as
+deployed_without_turkey, funding_released, enforcement_mandate, turkish_liaison, veto_yielded,
+border_mandate, gulf_money, saudi_money, qatari_money, their labels such as
 "P(deployed without Türkiye)", or any boolean column of runs.parquet.
 
 With two or more folders the first is the reference: each other folder is compared
@@ -54,7 +55,7 @@ def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     # Imports after parsing so that --help and usage errors are instant.
     from sim.report import analysis as an
-    from sim.report.build import Options, build
+    from sim.report.build import Options, assemble
     from sim.report.folders import NotAResultFolder, load
     from sim.report.render import comparison_lines, write
 
@@ -70,7 +71,7 @@ def _main(argv: list[str] | None) -> int:
     except KeyError:
         return _fail(f"unknown outcome {args.outcome!r}; use one of {', '.join(an.OUTCOMES)} or a boolean column")
     out = args.out or folders[0].path / "report"
-    report = build(folders, Options(outcome, args.top_k, args.seed, args.prim_threshold))
+    report = assemble(folders, Options(outcome, args.top_k, args.seed, args.prim_threshold))
     try:
         write(report, out)
     except OSError as exc:

@@ -62,8 +62,8 @@ def configurations(table: pd.DataFrame, group: str = "group") -> Figure:
         y = y0 + (i - (len(groups) - 1) / 2) * height
         ax.barh(y, sub["p"], height=height * 0.92, color=s["color"], hatch=s["hatch"], edgecolor="black",
                 linewidth=0.5, label=_wrap(g, 40), alpha=0.9)
-        ax.errorbar(sub["p"], y, xerr=[(sub["p"] - sub["lo"]).clip(lower=0), (sub["hi"] - sub["p"]).clip(lower=0)], fmt="none",
-                    ecolor="black", elinewidth=0.8, capsize=2)
+        xerr = [(sub["p"] - sub["lo"]).clip(lower=0), (sub["hi"] - sub["p"]).clip(lower=0)]
+        ax.errorbar(sub["p"], y, xerr=xerr, fmt="none", ecolor="black", elinewidth=0.8, capsize=2)
     ax.set_yticks(y0, [_wrap(c, 30) for c in confs])
     ax.invert_yaxis()
     ax.set_xlim(0, min(1.0, max(0.05, float(table["hi"].max()) * 1.1)))
@@ -253,7 +253,8 @@ def prim(result: PrimResult, label: str) -> Figure:
     ax2.invert_yaxis()
     ax2.set_xlim(0, 1)
     ax2.set_xlabel("position in the sampled range (0 = min, 1 = max);\nsolid = box, dotted = rest of the sampled range")
-    ax2.set_title(f"Box: coverage {result.coverage:.2f}, density {result.density:.2f} (base rate {result.base_rate:.2f})")
+    ax2.set_title(f"Box: coverage {result.coverage:.2f}, density {result.density:.2f} "
+                  f"(base rate {result.base_rate:.2f})")
     fig.suptitle(f"Scenario discovery: which parameter ranges lead to {label}")
     return fig
 

@@ -4,12 +4,11 @@ week-by-week story of a traced run. Pure functions of the result tables."""
 from __future__ import annotations
 
 import math
-
 from pathlib import Path
 
 import pandas as pd
 
-from sim.report.analysis import wilson_interval as wilson
+from sim.stats import wilson_interval as wilson
 
 
 def configurations(runs: pd.DataFrame, top: int = 10) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Analysis functions on small hand-made tables with known answers."""
+"""Analysis functions on small hand-made tables with known answers (the intervals themselves are
+tested in tests/test_stats.py)."""
 
 import math
 
@@ -7,49 +8,12 @@ import pandas as pd
 import pytest
 
 from sim.report import analysis as an
-
-
-def test_wilson_interval_known_values():
-    assert an.wilson_interval(5, 10) == pytest.approx((0.2366, 0.7634), abs=1e-4)
-    lo, hi = an.wilson_interval(0, 10)
-    assert lo == 0 and hi == pytest.approx(0.2775, abs=1e-4)
-    lo, hi = an.wilson_interval(10, 10)
-    assert hi == 1 and lo == pytest.approx(0.7225, abs=1e-4)
-    assert all(math.isnan(v) for v in an.wilson_interval(0, 0))
-
-
-def test_difference_of_proportions_wald_interval():
-    d = an.difference_of_proportions(4, 100, 21, 100)
-    se = math.sqrt(0.04 * 0.96 / 100 + 0.21 * 0.79 / 100)
-    assert d.diff == pytest.approx(0.17)
-    assert d.half == pytest.approx(1.959964 * se, rel=1e-6)
-    assert d.clear
-    assert not an.difference_of_proportions(50, 100, 52, 100).clear
+from sim.stats import wilson_interval
 
 
 def test_format_difference_matches_the_issue_wording():
     row = {"label": "P(Turkish troops)", "a": 0.04, "b": 0.21, "diff": 0.17, "half": 0.03}
     assert an.format_difference(row) == "P(Turkish troops) 0.04 → 0.21, difference 0.17 ± 0.03"
-
-
-def test_difference_of_means():
-    d = an.difference_of_means([1, 2, 3], [4, 5, 6])
-    assert d.diff == 3 and d.half == pytest.approx(1.959964 * math.sqrt(1 / 3 + 1 / 3), rel=1e-6)
-
-
-def test_kaplan_meier_tiny_censored_example():
-    km = an.kaplan_meier([1, 2, 2, 3, 4], [True, True, False, True, False])
-    assert km["time"].tolist() == [0, 1, 2, 3, 4]
-    assert km["at_risk"].tolist() == [5, 5, 4, 2, 1]
-    assert km["survival"].tolist() == pytest.approx([1, 0.8, 0.6, 0.3, 0.3])
-    assert an.km_median(km) == 3
-    # Greenwood variance at t=2 with the log(-log) transform
-    s, v = 0.6, 1 / (5 * 4) + 1 / (4 * 3)
-    se = math.sqrt(v) / abs(math.log(s))
-    row = km.iloc[2]
-    assert row["lo"] == pytest.approx(s ** math.exp(1.959964 * se), rel=1e-5)
-    assert row["hi"] == pytest.approx(s ** math.exp(-1.959964 * se), rel=1e-5)
-    assert (km["lo"] <= km["survival"]).all() and (km["survival"] <= km["hi"]).all()
 
 
 def test_survival_table_censors_missing_and_late_events_at_horizon():
@@ -58,7 +22,6 @@ def test_survival_table_censors_missing_and_late_events_at_horizon():
     assert km["time"].tolist() == [0, 2, 52]
     assert km["events"].tolist() == [0, 2, 0] and km["censored"].tolist() == [0, 0, 2]
     assert km["survival"].iloc[-1] == pytest.approx(0.5)
-    assert math.isnan(an.km_median(an.kaplan_meier([5, 5], [False, False])))
 
 
 def test_configuration_table_top_k_and_other():
@@ -73,7 +36,7 @@ def test_configuration_table_top_k_and_other():
     assert a["p"].to_dict() == {"x": 0.75, "z": 0.0, "other": 0.25}
     assert b["p"].to_dict() == {"x": 0.25, "z": 0.5, "other": 0.25}
     assert (t["n"] == 4).all() and t.groupby("group")["k"].sum().tolist() == [4, 4]
-    assert a.loc["x", "lo"] == pytest.approx(an.wilson_interval(3, 4)[0])
+    assert a.loc["x", "lo"] == pytest.approx(wilson_interval(3, 4)[0])
 
 
 def _runs(**cols):
@@ -91,12 +54,15 @@ def test_named_outcomes_and_labels():
     assert an.outcome_series(r, "turkish_troops").tolist() == [True, False, True, False]
     assert an.outcome_series(r, "funding_released").tolist() == [False, True, False, True]
     assert an.outcome_series(r, "veto_yielded").tolist() == [True, False, False, True]
+    assert an.outcome_series(r, "turkish_liaison").tolist() == [False, False, False, True]
+    assert an.outcome_series(r, "border_mandate").all()
     with pytest.raises(KeyError):
         an.outcome_series(r, "troops")  # not boolean
     assert an.resolve_outcome("P(deployed without Türkiye)") == "deployed_without_turkey"
     assert an.resolve_outcome("P(Turkish troops)") == "turkish_troops"
     assert an.resolve_outcome("un_authorised") == "un_authorized"
     assert an.resolve_outcome("veto_yielded", r.columns) == "veto_yielded"
+    assert an.resolve_outcome("Türkiye liaison only") == "turkish_liaison"
     with pytest.raises(KeyError):
         an.resolve_outcome("nonsense", r.columns)
 
@@ -135,10 +101,12 @@ def test_compare_flags_clear_differences():
     assert not d.loc["turkish_troops", "clear"]
     assert d.loc["troops", "kind"] == "mean" and d.loc["troops", "diff"] == 0
     assert "funding_released" not in d.index  # no funding_usd column: not compared
+    assert "turkish_liaison" not in d.index   # computable, but not among the REPORTED outcomes
 
 
 def test_key_events_and_active_actors():
-    ev = pd.DataFrame({"seed": 1, "week": [5, 3, 7, 9, 9], "kind": ["deploy", "veto_held", "deploy", "collapse", "pressure"],
+    ev = pd.DataFrame({"seed": 1, "week": [5, 3, 7, 9, 9],
+                       "kind": ["deploy", "veto_held", "deploy", "collapse", "pressure"],
                        "actor": ["IDN", "ISR", "IDN", "ISR", "USA"], "target": "", "value": np.nan, "text": ""})
     k = an.key_events(ev)
     assert k[["week", "kind"]].values.tolist() == [[5, "deploy"], [9, "collapse"]]
@@ -151,6 +119,13 @@ def test_sensitivity_table_sorted_by_total_index():
     s = pd.DataFrame({"outcome": "deployed", "parameter": ["a", "b"], "method": "sobol", "S1": [0.1, 0.3],
                       "ST": [0.2, 0.5]})
     assert an.sensitivity_table(s)["parameter"].tolist() == ["b", "a"]
+
+
+def test_money_by_funder():
+    r = pd.DataFrame({"funders": ["QAT+SAU", "", None, "ARE"]})
+    assert an.outcome_series(r, "saudi_money").tolist() == [True, False, False, False]
+    assert an.outcome_series(r, "gulf_money").tolist() == [True, False, False, True]
+    assert an.outcome_series(r, "qatari_money").tolist() == [True, False, False, False]
 
 
 def test_missing_values_in_boolean_outcomes_count_as_false():

@@ -5,10 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import fake_results
 import pandas as pd
 import pytest
 
-import fake_results
 from sim.report.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

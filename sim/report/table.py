@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.stats import median_time
 from sim.stats import wilson_interval as wilson
 
 
@@ -47,11 +48,10 @@ def headline(runs: pd.DataFrame) -> list[tuple[str, float, float, float]]:
 
 
 def median_week(runs: pd.DataFrame, column: str) -> str:
-    """Median week over all runs, counting runs where it never happened as 'later than the horizon'."""
-    w = runs[column]
-    if w.isna().mean() >= 0.5:
-        return "not reached in half the runs"
-    return f"week {w.fillna(math.inf).median():.0f}"
+    """The Kaplan–Meier median week over all runs, a run where it never happened counted as later
+    than every week (the report's median, on the same runs)."""
+    week = median_time(runs[column])
+    return "not reached in half the runs" if math.isnan(week) else f"week {week:.0f}"
 
 
 def story(events: pd.DataFrame, timeline: pd.DataFrame | None = None) -> str:

@@ -6,8 +6,8 @@ folders relative to it, e.g. ``hydra.run.dir=results/ex1/baseline``). A command 
 (answers piped into ``isf-play``) or a ``python -c`` line runs through bash, with the venv's
 ``bin`` first on PATH; the others run in this process through their console-script entry point
 (``isf-sim`` -> ``sim.cli:main`` ...), which saves the ~1 s of imports a subprocess costs. Two
-documented substitutions keep them cheap without skipping any (``sim.teaching.exercises.with_runs`` and
-``sim.teaching.exercises.trimmed``):
+documented substitutions keep them cheap without skipping any (``sheets.with_runs`` and
+``sheets.trimmed`` in ``sim.teaching.exercises``):
 
 * ``runs=N`` becomes ``runs=40`` in a single job and ``runs=12`` per job in a sweep, when N is
   larger (40: enough for isf-report's comparisons, which need 30 runs a folder; a sweep's
@@ -30,7 +30,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.teaching import exercises as ex
+from sim.teaching.exercises import running, sheets
+from sim.teaching.exercises.block import table_row
+from sim.teaching.exercises.claims import GameClaim, RunClaim, SpecError
+from sim.teaching.exercises.sheets import Command
+from sim.teaching.exercises.spec import load_spec, spec_path
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS, SWEEP_RUNS = 40, 12
@@ -45,16 +49,16 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _value(cmd: ex.Command, key: str) -> str | None:
+def _value(cmd: Command, key: str) -> str | None:
     return next((a.split("=", 1)[1] for a in cmd.args if a.split("=", 1)[0] == key), None)
 
 
-def _option(cmd: ex.Command, name: str) -> str | None:
+def _option(cmd: Command, name: str) -> str | None:
     args = list(cmd.args)
     return args[args.index(name) + 1] if name in args else None
 
 
-def _check_outputs(cmd: ex.Command, cwd: Path, stdout: str) -> None:
+def _check_outputs(cmd: Command, cwd: Path, stdout: str) -> None:
     """What each kind of command must leave behind."""
     if cmd.program == "isf-sim":
         sweep = "-m" in cmd.args
@@ -75,9 +79,12 @@ def _check_outputs(cmd: ex.Command, cwd: Path, stdout: str) -> None:
         assert "Debrief" in stdout, cmd.shell()
 
 
-def test_there_are_at_least_five_sheets_with_an_index():
+def test_there_are_at_least_five_sheets_with_an_index_and_their_claims():
     assert len(SHEETS) >= 5
-    assert {p.name for p in SHEETS} == set(ex.SHEETS)
+    assert {spec_path(p) for p in SHEETS} == set(SHEET_DIR.glob("*.numbers.yaml")), "a sheet without its claims"
+    for p in SHEETS:
+        spec = load_spec(p)
+        assert spec.table and spec.claims, f"{p.name}: its .numbers.yaml shows no table or makes no claim"
     index = (SHEET_DIR / "README.md").read_text()
     for p in SHEETS:
         assert f"({p.name})" in index, f"README.md does not link {p.name}"
@@ -89,25 +96,25 @@ def test_sheet_has_its_sections_and_numbers(sheet):
     headings = [h.lower() for h in re.findall(r"^##+ (.+)$", text, flags=re.M)]
     for section in SECTIONS:
         assert any(section in h for h in headings), f"{sheet.name}: no '{section}' section"
-    block = text[text.index(ex.BEGIN):text.index(ex.END)]
+    block = text[text.index(sheets.BEGIN):text.index(sheets.END)]
     assert block.count("\n| ") >= 3, f"{sheet.name}: empty numbers block (run: python -m sim.teaching.exercises)"
     notes = text[text.lower().index("## instructor notes"):]
-    assert ex.BEGIN in notes, f"{sheet.name}: the numbers belong in the instructor notes"
-    cmds = ex.commands(text)
-    assert cmds and all(c.program in ex.PROGRAMS for c in cmds), sheet.name
+    assert sheets.BEGIN in notes, f"{sheet.name}: the numbers belong in the instructor notes"
+    cmds = sheets.commands(text)
+    assert cmds and all(c.program in sheets.PROGRAMS for c in cmds), sheet.name
     assert all(seg[0] in ("yes", "printf", "echo") for c in cmds for seg in c.segments[:-1]), sheet.name
     evidence = set(re.findall(r"\bE\d\d\b", text))
     assert len(evidence) >= 3, f"{sheet.name}: ground the questions in the articles (E01...E50)"
     assert all(1 <= int(e[1:]) <= 50 for e in evidence)
 
 
-def shrink(cmd: ex.Command) -> ex.Command:
+def shrink(cmd: Command) -> Command:
     """The documented substitutions: fewer runs, sweeps cut to two values a key."""
     sweep = cmd.program == "isf-sim" and "-m" in cmd.args
-    return ex.trimmed(ex.with_runs(cmd, SWEEP_RUNS if sweep else RUNS, only_fewer=True))
+    return sheets.trimmed(sheets.with_runs(cmd, SWEEP_RUNS if sweep else RUNS, only_fewer=True))
 
 
-def run(cmd: ex.Command, cwd: Path) -> tuple[int, str, str]:
+def run(cmd: Command, cwd: Path) -> tuple[int, str, str]:
     """Run one command in ``cwd``: (exit code, stdout, stderr)."""
     if len(cmd.segments) > 1 or cmd.program not in ENTRY:
         proc = subprocess.run(["bash", "-c", cmd.shell()], cwd=cwd, env=_env(), capture_output=True, text=True,
@@ -141,7 +148,7 @@ ENTRY = {ep.name: ep for ep in metadata.entry_points(group="console_scripts")
 def test_every_command_of_the_sheet_runs(sheet, tmp_path):
     assert set(ENTRY) == {"isf-sim", "isf-report", "isf-play"}, "install isf-sim (pip install -e .)"
     checked = set()
-    for original in ex.commands(sheet.read_text()):
+    for original in sheets.commands(sheet.read_text()):
         cmd = shrink(original)
         code, stdout, stderr = run(cmd, tmp_path)
         assert code == 0, f"{sheet.name}: `{cmd.shell()}` failed ({code}):\n{stderr[-3000:]}"
@@ -152,40 +159,101 @@ def test_every_command_of_the_sheet_runs(sheet, tmp_path):
             _same_as_the_numbers_script(cmd, tmp_path)
 
 
-def _same_as_the_numbers_script(cmd: ex.Command, cwd: Path) -> None:
+def _same_as_the_numbers_script(cmd: Command, cwd: Path) -> None:
     """The numbers script (sim.teaching.exercises) gets the table this isf-sim command wrote: a single
     job's, or the first job's of a sweep (an experiment's sweep expanded as Hydra does)."""
     if "-m" in cmd.args:
-        _swept, jobs = ex.sweep_jobs(cmd)
-        mine, _ = ex.run_overrides(jobs[0])
+        _swept, jobs = running.sweep_jobs(cmd)
+        mine, _ = running.run_overrides(jobs[0])
         written = cwd / _value(cmd, "hydra.sweep.dir") / "0" / "runs.parquet"
     else:
-        mine, _ = ex.run_overrides(ex.overrides_of(cmd.args))
+        mine, _ = running.run_overrides(running.overrides_of(cmd.args))
         written = cwd / _value(cmd, "hydra.run.dir") / "runs.parquet"
     pd.testing.assert_frame_equal(mine, pd.read_parquet(written))
 
 
 def test_substitutions_shrink_runs_and_sweeps_only():
-    [a, b, c, d] = ex.commands(
+    [a, b, c, d] = sheets.commands(
         "```bash\nisf-sim scenario=baseline runs=500 hydra.run.dir=r/a\n"
         "isf-sim trace=true runs=1 seed=3 \\\n  hydra.run.dir=r/t   # a comment\n"
         "isf-sim -m +experiment=contributor_risk runs=500 hydra.sweep.dir=r/s\n"
         "printf '\\nlift\\nauto\\n' | isf-play actor=ISR seed=4\n```\n")
-    assert ex.with_runs(a, 40).args == ("scenario=baseline", "runs=40", "hydra.run.dir=r/a")
-    assert ex.with_runs(b, 40, only_fewer=True).args == b.args == ("trace=true", "runs=1", "seed=3", "hydra.run.dir=r/t")
-    assert ex.trimmed(c).args[-2:] == ("mechanisms.ground.deaths_per_day=5,10.5",
+    assert sheets.with_runs(a, 40).args == ("scenario=baseline", "runs=40", "hydra.run.dir=r/a")
+    assert sheets.with_runs(b, 40, only_fewer=True).args == b.args
+    assert b.args == ("trace=true", "runs=1", "seed=3", "hydra.run.dir=r/t")
+    assert sheets.trimmed(c).args[-2:] == ("mechanisms.ground.deaths_per_day=5,10.5",
                                        "actors.USA.sponsor.mandate=enforcement,borders")
     assert d.segments[0] == ("printf", "\\nlift\\nauto\\n") and d.program == "isf-play"
-    assert list(ex.answers_of(d.segments[0])) == ["", "lift", "auto"]
+    assert list(sheets.answers_of(d.segments[0])) == ["", "lift", "auto"]
 
 
 def test_the_numbers_are_current():
     """The first row of every sheet's numbers (the baseline, shared by all sheets) is what the
     model gives now: a model change that moves the numbers makes this fail until
     `python -m sim.teaching.exercises` is run (which also re-checks the directions the notes claim)."""
-    plans = [ex.plan(p) for p in SHEETS]
-    results = ex.run_all([pl.singles[0].overrides for pl in plans], jobs=1)
-    for pl in plans:
-        first = pl.singles[0]
-        row = ex.table_row(first, results[first.overrides][0], ex.SHEETS[pl.path.name])
-        assert f"\n{row}\n" in pl.path.read_text(), f"{pl.path.name}: stale numbers, run `python -m sim.teaching.exercises`"
+    planned = [running.sheet_runs(p) for p in SHEETS]
+    results = running.run_all([s.singles[0].overrides for s in planned], jobs=1)
+    for s in planned:
+        first = s.singles[0]
+        row = table_row(first, results[first.overrides][0], load_spec(s.path))
+        assert f"\n{row}\n" in s.path.read_text(), f"{s.path.name}: stale, run `python -m sim.teaching.exercises`"
+
+
+def _paired_runs() -> dict[str, pd.DataFrame]:
+    """Two arms on the same 200 seeds: P(deployed) 0.25 -> 0.50, deaths 100 lower on every seed."""
+    seeds = list(range(200))
+    base = pd.DataFrame({"seed": seeds, "deployed": [i % 4 == 0 for i in seeds],
+                         "deaths": [1000 + i for i in seeds], "turkey_role": ["troops", "liaison"] * 100})
+    more = base.assign(deployed=[i % 2 == 0 for i in seeds], deaths=base["deaths"] - 100)
+    return {"base": base, "more": more, "same": base.copy()}
+
+
+def test_run_claims_hold_or_say_what_the_numbers_give():
+    runs = _paired_runs()
+
+    def check(**claim):
+        return RunClaim.parse(claim).check(runs, "base")
+    assert check(run="more", outcome="deployed", goes="up") is None
+    assert check(run="more", outcome="P(deployed)", goes="down").startswith("the notes say P(deployed) goes down")
+    assert check(run="more", outcome="deaths", goes="down") is None
+    assert check(run="same", outcome="deaths", goes="flat") is None
+    assert check(run="base", outcome="deployed", goes="down", against="more") is None
+    assert check(run="base", outcome="deployed", below=0.35) is None
+    assert "is above 0.35" in check(run="base", outcome="deployed", above=0.35)
+    assert check(run="base", where={"turkey_role": "troops"}, outcome="deployed", above=0.4) is None
+    assert check(run="more", outcome="deployed", moves_more_than="same") is None
+    assert "no run named 'nowhere'" in check(run="nowhere", outcome="deployed", goes="up")
+
+
+@pytest.mark.parametrize("claim", [
+    {"run": "a", "outcome": "deployed"},                                   # no test
+    {"run": "a", "outcome": "deployed", "goes": "up", "below": 0.5},       # two tests
+    {"run": "a", "outcome": "deployed", "goes": "sideways"},
+    {"run": "a", "outcome": "nonsense", "goes": "up"},
+    {"run": "a", "outcome": "week_deployed", "below": 30},                 # a median week has no interval here
+    {"run": "a", "outcome": "deployed", "goes": "up", "where": {"turkey_role": "troops"}},
+    {"run": "a", "outcome": "deployed", "goes": "up", "typo": 1},
+    "a goes up",
+])
+def test_malformed_claims_are_errors(claim):
+    with pytest.raises(SpecError):
+        RunClaim.parse(claim)
+
+
+def test_game_claims_compare_player_and_model():
+    nan = float("nan")
+    games = [({"deaths": 3000, "week_deployed": nan, "funders": "ARE+SAU"}, {"deaths": 2000, "week_deployed": 20.0,
+                                                                            "funders": ""}),
+             ({"deaths": 2500, "week_deployed": 13.0, "funders": ""}, {"deaths": 2000, "week_deployed": 20.0,
+                                                                      "funders": ""})]
+
+    def check(**claim):
+        return GameClaim.parse(claim).check(games)
+    assert check(player=1, outcome="deaths", above="model 1") is None
+    assert check(player=1, outcome="week_deployed", above="player 2") is None      # never = later than any week
+    assert check(player=1, outcome="funders", includes="SAU") is None
+    assert check(model=1, outcome="funders", **{"is": ""}) is None
+    assert check(player=2, outcome="deaths", below="player 1") is None
+    assert "but it is 2500" in check(player=2, outcome="deaths", above="player 1")
+    with pytest.raises(SpecError):
+        check(player=3, outcome="deaths", above=0)

@@ -2,6 +2,6 @@
 
 import sys
 
-from sim.teaching.exercises import main
+from sim.teaching.exercises.cli import main
 
 sys.exit(main())

@@ -23,8 +23,19 @@ from sim.sweep.plan import check_config, check_jobs, expand
 
 PROG = "isf-sim"
 HELP_FLAGS = ("--help", "-h")
-HYDRA_INFO_FLAGS = ("--hydra-help", "--info", "-i", "--cfg", "-c", "--resolve", "--package", "-p",
-                    "--shell-completion", "-sc", "--version")
+HYDRA_INFO_FLAGS = (
+    "--hydra-help",
+    "--info",
+    "-i",
+    "--cfg",
+    "-c",
+    "--resolve",
+    "--package",
+    "-p",
+    "--shell-completion",
+    "-sc",
+    "--version",
+)
 
 
 def _quiet() -> None:
@@ -75,7 +86,7 @@ def help_text() -> str:
     return "\n".join(lines)
 
 
-PRECHECKED = "hydra.sweeper.prechecked=true"   # tells the isf sweeper the jobs were checked here
+PRECHECKED = "hydra.sweeper.prechecked=true"  # tells the isf sweeper the jobs were checked here
 
 
 def precheck(argv: list[str]) -> int:
@@ -113,7 +124,7 @@ def main() -> None:
         except ConfigError as exc:
             fail(str(exc))
         if any(a in ("-m", "--multirun") for a in argv) and not any(a.startswith("hydra/sweeper=") for a in argv):
-            sys.argv.append(PRECHECKED)   # the isf sweeper need not check the jobs again
+            sys.argv.append(PRECHECKED)  # the isf sweeper need not check the jobs again
     hydra_main()
 
 
@@ -127,8 +138,13 @@ def hydra_main(cfg: DictConfig) -> None:
     out = Path(hc.runtime.output_dir)
     raw = OmegaConf.to_container(cfg, resolve=True)
     raw.pop("hydra", None)
-    done = run_or_fail(raw, out, list(hc.overrides.task), in_sweep=hc.mode == RunMode.MULTIRUN,
-                       launcher=OmegaConf.to_container(hc.launcher, resolve=False))
+    done = run_or_fail(
+        raw,
+        out,
+        list(hc.overrides.task),
+        in_sweep=hc.mode == RunMode.MULTIRUN,
+        launcher=OmegaConf.to_container(hc.launcher, resolve=False),
+    )
     if done is not None:
         from sim.report.table import print_job
 

@@ -183,8 +183,15 @@ def kaplan_meier(durations, observed, level: float = LEVEL) -> pd.DataFrame:
             else:
                 greenwood = math.inf
         lo, hi = _loglog_interval(s, greenwood, z)
-        row = {"time": float(time), "at_risk": at_risk, "events": events, "censored": censored,
-               "survival": s, "lo": lo, "hi": hi}
+        row = {
+            "time": float(time),
+            "at_risk": at_risk,
+            "events": events,
+            "censored": censored,
+            "survival": s,
+            "lo": lo,
+            "hi": hi,
+        }
         if time == 0.0:
             rows[0] = row
         else:

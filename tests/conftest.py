@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from helpers import params_for, raw_config
 
+from helpers import params_for, raw_config
 from sim.config import parameter_meta
 
 

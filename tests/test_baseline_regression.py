@@ -19,7 +19,12 @@ EXPECTED = {
 @pytest.mark.parametrize("uncertainty", sorted(EXPECTED))
 def test_baseline_headline_numbers(uncertainty):
     df = run(runs=100, uncertainty=uncertainty, seed=0)
-    got = (int(df.deployed.sum()), int(df.un_authorized.sum()), int(df.ceasefire_collapsed.sum()),
-           float(df.week_deployed.fillna(0).sum()), int(df.deaths.sum()),
-           {k: int(v) for k, v in df.turkey_role.value_counts().items()})
+    got = (
+        int(df.deployed.sum()),
+        int(df.un_authorized.sum()),
+        int(df.ceasefire_collapsed.sum()),
+        float(df.week_deployed.fillna(0).sum()),
+        int(df.deaths.sum()),
+        {k: int(v) for k, v in df.turkey_role.value_counts().items()},
+    )
     assert got == EXPECTED[uncertainty]

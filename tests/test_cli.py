@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.config import scenarios
 from helpers import ROOT, isf_sim
+from sim.config import scenarios
 
 
 def result_dirs(cwd: Path) -> list[Path]:
@@ -41,8 +41,8 @@ def test_a_job_folder_holds_runs_config_and_manifest(one_job):
     _, folder, _ = one_job
     runs = pd.read_parquet(folder / "runs.parquet")
     assert len(runs) == 40 and list(runs["seed"]) == list(range(11, 51))
-    assert any(c.startswith("param.") for c in runs.columns)          # uncertainty=sample (default)
-    assert "param.actors.ISR.resolve" not in runs.columns                # overridden: held fixed
+    assert any(c.startswith("param.") for c in runs.columns)  # uncertainty=sample (default)
+    assert "param.actors.ISR.resolve" not in runs.columns  # overridden: held fixed
     cfg = (folder / "config.yaml").read_text()
     assert "resolve: 0.8" in cfg and "name: credible_amnesty" in cfg
     man = json.loads((folder / "manifest.json").read_text())
@@ -93,6 +93,7 @@ def test_trace_tells_the_story_and_writes_events(tmp_path):
 
 def test_help_lists_every_scenario():
     from sim.cli import help_text
+
     text = help_text()
     for name, summary in scenarios().items():
         assert name in text and summary in text
@@ -126,10 +127,13 @@ def test_bad_input_one_line_exit_2_nothing_written(tmp_path, args, message):
     assert not (tmp_path / "results").exists()
 
 
-@pytest.mark.parametrize("breakage, message", [
-    ("resolve: [1.2\n", "malformed YAML"),
-    ("resolve: very high\n", "actors.ISR.resolve = 'very high' is not a number"),
-])
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        ("resolve: [1.2\n", "malformed YAML"),
+        ("resolve: very high\n", "actors.ISR.resolve = 'very high' is not a number"),
+    ],
+)
 def test_a_malformed_actor_file_is_reported(tmp_path, breakage, message):
     conf = tmp_path / "conf"
     shutil.copytree(ROOT / "conf", conf)

@@ -6,16 +6,21 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.config import lever_keys
-from sim.config import parameter_meta
-from sim.model.run import Job, simulate
 from helpers import params_for, raw_config
+from sim.config import lever_keys, parameter_meta
+from sim.model.run import Job, simulate
 
 
 def job(uncertainty="sample", seed=100, runs=60, scenario="baseline"):
     raw = raw_config(f"scenario={scenario}")
-    return Job(params_for(f"scenario={scenario}"), seed=seed, runs=runs, uncertainty=uncertainty,
-               meta=parameter_meta(raw), fixed=lever_keys(raw))
+    return Job(
+        params_for(f"scenario={scenario}"),
+        seed=seed,
+        runs=runs,
+        uncertainty=uncertainty,
+        meta=parameter_meta(raw),
+        fixed=lever_keys(raw),
+    )
 
 
 @pytest.mark.parametrize("uncertainty", ["fixed", "sample"])

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sim.tools import docs
-from sim.config import scenarios
 from helpers import ROOT
+from sim.config import scenarios
+from sim.tools import docs
 
 
 def test_readme_lists_every_scenario_with_its_summary():

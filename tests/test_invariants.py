@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sim.model.mechanisms import commitments, vetoes
 from sim.model.model import ISFModel
@@ -14,13 +15,23 @@ SWITCHES = ("pressure", "vetoes", "commitments", "council", "ground", "sequencin
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 2**31), draw=st.integers(0, 2**31),
-       off=st.sets(st.sampled_from(SWITCHES), max_size=3),
-       pressure_isr=st.floats(0.0, 1.0), resolve_isr=st.floats(0.0, 3.0))
+@given(
+    seed=st.integers(0, 2**31),
+    draw=st.integers(0, 2**31),
+    off=st.sets(st.sampled_from(SWITCHES), max_size=3),
+    pressure_isr=st.floats(0.0, 1.0),
+    resolve_isr=st.floats(0.0, 3.0),
+)
 def test_invariants_hold_every_week(base_params, base_meta, seed, draw, off, pressure_isr, resolve_isr):
     params, _ = sample(base_params, base_meta, random.Random(draw))
-    params = with_values(params, {"actors.USA.pressure.ISR": pressure_isr, "actors.ISR.resolve": resolve_isr,
-                                  **{f"mechanisms.{m}.enabled": False for m in off}})
+    params = with_values(
+        params,
+        {
+            "actors.USA.pressure.ISR": pressure_isr,
+            "actors.ISR.resolve": resolve_isr,
+            **{f"mechanisms.{m}.enabled": False for m in off},
+        },
+    )
     m = ISFModel(params, rng=seed)
     paid_before = {f.aid: False for f in m.funders}
     for _ in range(params.horizon_weeks):
@@ -53,9 +64,10 @@ def test_invariants_hold_every_week(base_params, base_meta, seed, draw, off, pre
 @given(seed=st.integers(0, 2**31), draw=st.integers(0, 2**31))
 def test_outcome_row_is_consistent(base_params, base_meta, seed, draw):
     from sim.model.outcomes import outcome
+
     params, _ = sample(base_params, base_meta, random.Random(draw))
     row = outcome(ISFModel(params, rng=seed).run(), seed)
-    assert row["deployed"] == (row["week_deployed"] == row["week_deployed"])   # not NaN
+    assert row["deployed"] == (row["week_deployed"] == row["week_deployed"])  # not NaN
     assert row["un_authorized"] == (row["week_authorized"] == row["week_authorized"])
     assert set(filter(None, row["contributors"].split("+"))) <= set(filter(None, row["committed"].split("+")))
     assert (row["troops"] > 0) == bool(row["contributors"])

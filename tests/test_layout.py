@@ -9,19 +9,31 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, raw_config
 
+from helpers import ROOT, raw_config
 from sim.model import params as schema
 
 SIM = ROOT / "sim"
 
 # layer -> the sim layers (and outside packages) it must not import
 FORBIDDEN = {
-    "model": {"sim.config", "sim.sweep", "sim.report", "sim.teaching", "sim.tools", "sim.cli", "sim.stats",
-              "hydra", "omegaconf", "yaml", "pyarrow", "pathlib", "matplotlib"},
+    "model": {
+        "sim.config",
+        "sim.sweep",
+        "sim.report",
+        "sim.teaching",
+        "sim.tools",
+        "sim.cli",
+        "sim.stats",
+        "hydra",
+        "omegaconf",
+        "yaml",
+        "pyarrow",
+        "pathlib",
+        "matplotlib",
+    },
     "config": {"sim.sweep", "sim.report", "sim.teaching", "sim.tools", "sim.cli"},
-    "stats": {"sim.model", "sim.config", "sim.sweep", "sim.report", "sim.teaching", "sim.tools", "sim.cli",
-              "hydra"},
+    "stats": {"sim.model", "sim.config", "sim.sweep", "sim.report", "sim.teaching", "sim.tools", "sim.cli", "hydra"},
     "sweep": {"sim.report", "sim.teaching", "sim.tools", "sim.cli"},
     "report": {"sim.config", "sim.sweep", "sim.teaching", "sim.tools", "sim.cli", "hydra"},
 }
@@ -60,8 +72,11 @@ def test_the_import_rule_between_layers(path):
 
 def test_the_model_reads_and_writes_no_files():
     for path in (SIM / "model").rglob("*.py"):
-        calls = {n.func.id for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Call)
-                 and isinstance(n.func, ast.Name)}
+        calls = {
+            n.func.id
+            for n in ast.walk(ast.parse(path.read_text()))
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        }
         assert "open" not in calls, f"{path.relative_to(ROOT)} opens a file"
 
 
@@ -86,8 +101,9 @@ SCHEMAS = [*schema.ROLE_TYPES.values(), *schema.MECHANISM_TYPES.values()]
 @pytest.mark.parametrize("cls", SCHEMAS, ids=lambda c: c.__name__)
 def test_role_and_mechanism_numbers_live_only_in_conf(cls):
     for f in dataclasses.fields(cls):
-        assert f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING, \
+        assert f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING, (
             f"{cls.__name__}.{f.name} has a default in code: its value belongs in conf/ only"
+        )
         if f.type in ("int", "float"):
             assert "domain" in f.metadata and f.metadata.get("unit"), f"{cls.__name__}.{f.name}: domain and unit"
 
@@ -95,8 +111,11 @@ def test_role_and_mechanism_numbers_live_only_in_conf(cls):
 def test_the_absent_defaults_are_not_restated_in_conf():
     """An actor's optional numbers default to 'absent' (capability 0: presses nobody; no
     position or resolve: nobody presses it). No actor file writes the default out again."""
-    defaults = {f.name: f.default for f in dataclasses.fields(schema.ActorParams)
-                if f.name in ("capability", "position", "resolve")}
+    defaults = {
+        f.name: f.default
+        for f in dataclasses.fields(schema.ActorParams)
+        if f.name in ("capability", "position", "resolve")
+    }
     for aid, actor in raw_config()["actors"].items():
         for key, default in defaults.items():
             assert key not in actor or actor[key] != default, f"conf/actors/{aid}.yaml restates {key}: {default}"

@@ -18,7 +18,7 @@ def model(params, seed=0, **values):
 # ---------------------------------------------------------------- 1. pressure
 def test_equilibrium_rule():
     assert bargaining.equilibrium(0.2, 0.0, 1.0) == 0.2
-    assert bargaining.equilibrium(0.2, 1.0, 1.0) == pytest.approx(0.6)   # P = R: halfway to the demand
+    assert bargaining.equilibrium(0.2, 1.0, 1.0) == pytest.approx(0.6)  # P = R: halfway to the demand
     assert bargaining.equilibrium(0.0, 3.0, 1.0) == pytest.approx(0.75)
 
 
@@ -27,6 +27,7 @@ def test_more_pressure_moves_israel_further(base_params):
         m = model(base_params, **{"actors.USA.pressure.ISR": p, "mechanisms.pressure.noise": 0.0})
         m.run(20)
         return m.israel.position
+
     assert pos(0.1) < pos(0.5) < pos(1.0)
 
 
@@ -127,7 +128,7 @@ def test_funder_withholds_while_an_excluded_actor_has_troops(base_params):
     m.actors["TUR"].deployed = 1000
     commitments.funders(m)
     assert m.actors["SAU"].released == 0 and m.actors["ARE"].released == 0
-    assert m.actors["QAT"].released > 0          # Qatar excludes nobody
+    assert m.actors["QAT"].released > 0  # Qatar excludes nobody
 
 
 def test_commitments_off_funders_pay_at_once(base_params):
@@ -142,8 +143,15 @@ def test_a_vetoed_contributor_settles_for_liaison(base_params):
 
 # ---------------------------------------------------------------- 5. ground
 def test_deaths_are_calibrated_to_the_ceasefire(base_params):
-    m = model(base_params, **{"mechanisms.ground.collapse_hazard": 0.0, "mechanisms.pressure.enabled": False,
-                              "mechanisms.commitments.enabled": False, "mechanisms.vetoes.enabled": True})
+    m = model(
+        base_params,
+        **{
+            "mechanisms.ground.collapse_hazard": 0.0,
+            "mechanisms.pressure.enabled": False,
+            "mechanisms.commitments.enabled": False,
+            "mechanisms.vetoes.enabled": True,
+        },
+    )
     weeks = []
     for s in range(40):
         mm = model(m.params, seed=s)
@@ -160,8 +168,11 @@ def test_ground_off_no_collapse_constant_deaths(base_params):
 
 
 def test_a_surge_raises_deaths(base_params):
-    surge = {"mechanisms.ground.surge_start": 1, "mechanisms.ground.surge_weeks": 6,
-             "mechanisms.ground.surge_multiplier": 3.0}
+    surge = {
+        "mechanisms.ground.surge_start": 1,
+        "mechanisms.ground.surge_weeks": 6,
+        "mechanisms.ground.surge_multiplier": 3.0,
+    }
     calm = sum(model(base_params, s).run(6).deaths_total for s in range(20))
     hot = sum(model(base_params, s, **surge).run(6).deaths_total for s in range(20))
     assert hot > 2 * calm

@@ -7,12 +7,11 @@ import re
 import pytest
 import yaml
 
-from sim.config import scenarios
-from sim.model.params import ACTOR_IDS, ConfigError
-from sim.config import build, parameter_meta
 from helpers import ROOT, raw_config
+from sim.config import build, parameter_meta, scenarios
+from sim.model.params import ACTOR_IDS, ConfigError
 
-EVIDENCE = (ROOT.parent / "shared" / "evidence.md")
+EVIDENCE = ROOT.parent / "shared" / "evidence.md"
 KNOWN_IDS = {f"E{i:02d}" for i in range(1, 51)}
 if EVIDENCE.exists():
     KNOWN_IDS = set(re.findall(r"^- (E\d\d) ", EVIDENCE.read_text(), flags=re.M)) or KNOWN_IDS
@@ -62,14 +61,17 @@ def test_scenarios_change_only_their_declared_levers(base_raw):
         assert changed == {lv["key"] for lv in levers}, name
 
 
-@pytest.mark.parametrize("key, value, message", [
-    ("sed", 1, r"unknown key 'sed'; allowed here: scenario, seed"),
-    ("runs", "abc", r"runs = 'abc' is not a number; allowed: an integer"),
-    ("runs", 0, r"runs = 0 is out of range"),
-    ("horizon_weeks", 2.5, r"horizon_weeks = 2.5 is not an integer"),
-    ("uncertainty", "maybe", r"uncertainty = 'maybe'; allowed: fixed, sample"),
-    ("trace", "yes", r"trace = 'yes' is not a boolean"),
-])
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("sed", 1, r"unknown key 'sed'; allowed here: scenario, seed"),
+        ("runs", "abc", r"runs = 'abc' is not a number; allowed: an integer"),
+        ("runs", 0, r"runs = 0 is out of range"),
+        ("horizon_weeks", 2.5, r"horizon_weeks = 2.5 is not an integer"),
+        ("uncertainty", "maybe", r"uncertainty = 'maybe'; allowed: fixed, sample"),
+        ("trace", "yes", r"trace = 'yes' is not a boolean"),
+    ],
+)
 def test_run_settings_are_validated(base_raw, key, value, message):
     raw = {**base_raw, key: value}
     with pytest.raises(ConfigError, match=message):
@@ -101,6 +103,7 @@ def test_sampling_stays_in_ranges_and_respects_fixed(base_params, base_meta):
     import random
 
     from sim.model.paths import sample
+
     for s in range(20):
         _, drawn = sample(base_params, base_meta, random.Random(s), frozenset({"actors.ISR.resolve"}))
         assert "actors.ISR.resolve" not in drawn

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.config import lever_keys, scenarios
-from sim.model.outcomes import COLUMNS
-from sim.config import parameter_meta
-from sim.model.paths import with_values
-from sim.model.run import Job, simulate
 from helpers import run_scenario as run
+from sim.config import scenarios
+from sim.model.outcomes import COLUMNS
 
 RUNS = 300
 
@@ -23,15 +20,22 @@ def baseline():
 
 
 def test_the_six_levers_and_the_baseline_exist():
-    assert {"baseline", "us_presses_israel", "turkey_liaison_only", "gulf_partial_disarmament",
-            "credible_amnesty", "council_veto", "strike_surge"} <= set(scenarios())
+    assert {
+        "baseline",
+        "us_presses_israel",
+        "turkey_liaison_only",
+        "gulf_partial_disarmament",
+        "credible_amnesty",
+        "council_veto",
+        "strike_surge",
+    } <= set(scenarios())
     assert all(scenarios().values()), "every scenario needs a one-line summary"
 
 
 @pytest.mark.parametrize("name", sorted(scenarios()))
 def test_every_scenario_composes_and_runs(name):
     df = run(name, runs=5)
-    assert list(df.columns[:len(COLUMNS)]) == list(COLUMNS)
+    assert list(df.columns[: len(COLUMNS)]) == list(COLUMNS)
     assert (df["scenario"] == name).all() and len(df) == 5
 
 
@@ -40,8 +44,8 @@ def test_baseline_is_uncertain_not_certain(baseline):
     for col in ("deployed", "un_authorized", "ceasefire_collapsed"):
         assert 0.02 < baseline[col].mean() < 0.98, col
     assert baseline["deployed"].mean() < 0.8
-    assert (baseline["turkey_role"] == "troops").mean() < 0.2        # the red line mostly holds (E12, E20)
-    assert baseline["funders"].str.contains("SAU").mean() < 0.05     # full disarmament is far off (E31, E36)
+    assert (baseline["turkey_role"] == "troops").mean() < 0.2  # the red line mostly holds (E12, E20)
+    assert baseline["funders"].str.contains("SAU").mean() < 0.05  # full disarmament is far off (E31, E36)
 
 
 def test_us_pressure_on_israel_opens_the_door_to_turkish_troops(baseline):
@@ -51,8 +55,10 @@ def test_us_pressure_on_israel_opens_the_door_to_turkish_troops(baseline):
 
 
 def test_more_us_pressure_never_lowers_the_chance_of_turkish_troops():
-    chances = [(run(values={"actors.USA.pressure.ISR": p}, runs=200, uncertainty="fixed")["turkey_role"] == "troops").mean()
-               for p in (0.1, 0.4, 0.7, 1.0)]
+    chances = [
+        (run(values={"actors.USA.pressure.ISR": p}, runs=200, uncertainty="fixed")["turkey_role"] == "troops").mean()
+        for p in (0.1, 0.4, 0.7, 1.0)
+    ]
     assert all(b >= a - 0.01 for a, b in zip(chances, chances[1:])), chances
     assert chances[-1] > chances[0]
 

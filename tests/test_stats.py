@@ -31,7 +31,8 @@ def wilson_by_root(k: int, n: int, z: float = Z) -> tuple[float, float]:
 
     def score(pi):
         return (p - pi) ** 2 - z * z * pi * (1 - pi) / n
-    eps = 1e-12        # π = p is a root too when p is 0 or 1: search beside it
+
+    eps = 1e-12  # π = p is a root too when p is 0 or 1: search beside it
     lo = 0.0 if k == 0 else brentq(score, 0.0, min(p, 1 - eps))
     hi = 1.0 if k == n else brentq(score, max(p, eps), 1.0)
     return lo, hi
@@ -71,9 +72,9 @@ def test_difference_of_proportions_wald_interval():
 
 def test_difference_of_means_welch_normal_interval():
     d = stats.difference_of_means([1, 2, 3], [4, 5, 7])
-    se = math.sqrt(1 / 3 + (7 / 3) / 3)        # sample variances 1 and 7/3, three values each
+    se = math.sqrt(1 / 3 + (7 / 3) / 3)  # sample variances 1 and 7/3, three values each
     assert d.diff == pytest.approx(10 / 3) and d.half == pytest.approx(Z * se, rel=1e-9)
-    assert stats.difference_of_means([1, 2, math.nan, 3], [4, 5, 7]) == d   # NaNs dropped
+    assert stats.difference_of_means([1, 2, math.nan, 3], [4, 5, 7]) == d  # NaNs dropped
     assert math.isnan(stats.difference_of_means([1], [4, 5]).lo)
 
 
@@ -110,7 +111,7 @@ def test_paired_proportions_follow_newcombe_method_10(table):
 
 
 def test_uncorrelated_pairs_give_newcombes_independent_interval():
-    x1, x2 = pairs(20, 20, 30, 30)            # φ = (20·30 − 20·30)/… = 0: 40/100 against 50/100
+    x1, x2 = pairs(20, 20, 30, 30)  # φ = (20·30 − 20·30)/… = 0: 40/100 against 50/100
     d = stats.paired_difference_of_proportions(x1, x2)
     expected = confint_proportions_2indep(50, 100, 40, 100, method="newcomb", compare="diff")
     assert (d.lo, d.hi) == pytest.approx(expected, abs=1e-12)
@@ -128,7 +129,7 @@ def test_common_random_numbers_narrow_the_interval():
 def test_paired_proportions_cover_the_true_difference():
     """About 95 % of intervals from correlated pairs contain the true difference 0.10."""
     rng = np.random.default_rng(7)
-    cells = rng.choice(4, size=(2000, 60), p=[0.25, 0.05, 0.15, 0.55])   # both, first, second, neither
+    cells = rng.choice(4, size=(2000, 60), p=[0.25, 0.05, 0.15, 0.55])  # both, first, second, neither
     covered = 0
     for row in cells:
         d = stats.paired_difference_of_proportions(np.isin(row, (0, 1)), np.isin(row, (0, 2)))
@@ -194,6 +195,6 @@ def test_kaplan_meier_edges():
 
 
 def test_median_time_counts_never_as_later_than_every_week():
-    assert stats.median_time([3, 1, math.nan]) == 3                    # as the median of 1, 3, ∞
-    assert stats.median_time([4, 1, math.nan, math.nan]) == 4          # half by week 4
-    assert math.isnan(stats.median_time([4, math.nan, math.nan]))       # fewer than half ever
+    assert stats.median_time([3, 1, math.nan]) == 3  # as the median of 1, 3, ∞
+    assert stats.median_time([4, 1, math.nan, math.nan]) == 4  # half by week 4
+    assert math.isnan(stats.median_time([4, math.nan, math.nan]))  # fewer than half ever

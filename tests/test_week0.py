@@ -18,21 +18,21 @@ def test_no_force_deployed_or_committed(week0):
     assert week0.week_deployed is None
 
 
-def test_israel_holds_about_half_of_gaza(week0):                      # E15
+def test_israel_holds_about_half_of_gaza(week0):  # E15
     assert week0.israeli_control == pytest.approx(0.5, abs=0.05)
 
 
-def test_about_ten_to_eleven_deaths_a_day(week0):                      # E44, E45
+def test_about_ten_to_eleven_deaths_a_day(week0):  # E44, E45
     assert 10.0 <= week0.violence_4w / 7 <= 11.2
     assert 10.0 <= ground.mean_deaths(week0) / 7 <= 11.2
 
 
-def test_turkey_is_vetoed(week0):                                       # E12
+def test_turkey_is_vetoed(week0):  # E12
     assert vetoes.blocked(week0, week0.actors["TUR"])
     assert not any(vetoes.blocked(week0, week0.actors[c]) for c in ("EGY", "IDN", "AZE", "PAK"))
 
 
-def test_gulf_money_is_withheld(week0):                                 # E31
+def test_gulf_money_is_withheld(week0):  # E31
     for fid in ("SAU", "ARE"):
         f = week0.actors[fid]
         assert f.released == 0
@@ -40,13 +40,13 @@ def test_gulf_money_is_withheld(week0):                                 # E31
     assert week0.funding_usd == 0
 
 
-def test_no_resolution_and_design_not_final(week0):                     # E10, E35, E42
+def test_no_resolution_and_design_not_final(week0):  # E10, E35, E42
     assert not week0.authorized and week0.votes_held == 0
     assert not week0.design_final
     assert council.legitimacy(week0) < 0.6
 
 
-def test_hamas_has_not_disarmed_and_remains_are_outstanding(week0):     # E36, E39
+def test_hamas_has_not_disarmed_and_remains_are_outstanding(week0):  # E36, E39
     assert week0.disarmament == 0.0
     assert week0.remains_outstanding == 9
     assert week0.hamas.position < 0.5

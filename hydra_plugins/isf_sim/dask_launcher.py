@@ -18,8 +18,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any
 
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.singleton import Singleton
@@ -31,8 +32,15 @@ from omegaconf import DictConfig, open_dict
 log = logging.getLogger(__name__)
 
 
-def execute_job(idx: int, overrides: Sequence[str], hydra_context: HydraContext, config: DictConfig,
-                task_function: TaskFunction, singleton_state: Dict[Any, Any], sweep_dir: str) -> JobReturn:
+def execute_job(
+    idx: int,
+    overrides: Sequence[str],
+    hydra_context: HydraContext,
+    config: DictConfig,
+    task_function: TaskFunction,
+    singleton_state: dict[Any, Any],
+    sweep_dir: str,
+) -> JobReturn:
     """Runs on a Dask worker: compose this job's config and run it (as Hydra's joblib launcher does)."""
     setup_globals()
     Singleton.set_state(singleton_state)
@@ -44,19 +52,25 @@ def execute_job(idx: int, overrides: Sequence[str], hydra_context: HydraContext,
         # absolute path, as resolved where the sweep was started
         sweep_config.hydra.sweep.dir = sweep_dir
     HydraConfig.instance().set_config(sweep_config)
-    return run_job(hydra_context=hydra_context, config=sweep_config, task_function=task_function,
-                   job_dir_key="hydra.sweep.dir", job_subdir_key="hydra.sweep.subdir")
+    return run_job(
+        hydra_context=hydra_context,
+        config=sweep_config,
+        task_function=task_function,
+        job_dir_key="hydra.sweep.dir",
+        job_subdir_key="hydra.sweep.subdir",
+    )
 
 
 class DaskLauncher(Launcher):
-    def __init__(self, address: Optional[str] = None, n_workers: Optional[int] = None,
-                 threads_per_worker: int = 1, **_: Any) -> None:
+    def __init__(
+        self, address: str | None = None, n_workers: int | None = None, threads_per_worker: int = 1, **_: Any
+    ) -> None:
         self.address = address
         self.n_workers = n_workers
         self.threads_per_worker = threads_per_worker
-        self.config: Optional[DictConfig] = None
-        self.task_function: Optional[TaskFunction] = None
-        self.hydra_context: Optional[HydraContext] = None
+        self.config: DictConfig | None = None
+        self.task_function: TaskFunction | None = None
+        self.hydra_context: HydraContext | None = None
 
     def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction, config: DictConfig) -> None:
         self.config = config
@@ -71,9 +85,16 @@ class DaskLauncher(Launcher):
             with Client(self.address) as client:
                 yield client
             return
-        with LocalCluster(n_workers=self.n_workers, threads_per_worker=self.threads_per_worker,
-                          processes=True, host="127.0.0.1", dashboard_address=None) as cluster, \
-                Client(cluster) as client:
+        with (
+            LocalCluster(
+                n_workers=self.n_workers,
+                threads_per_worker=self.threads_per_worker,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
             yield client
 
     def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> Sequence[JobReturn]:
@@ -82,18 +103,33 @@ class DaskLauncher(Launcher):
         configure_log(self.config.hydra.hydra_logging, self.config.hydra.verbose)
         sweep_dir = Path(str(self.config.hydra.sweep.dir)).absolute()
         sweep_dir.mkdir(parents=True, exist_ok=True)
-        log.info("Dask launcher: %d jobs on %s, sweep output dir: %s", len(job_overrides),
-                 self.address or "a local cluster on 127.0.0.1", sweep_dir)
+        log.info(
+            "Dask launcher: %d jobs on %s, sweep output dir: %s",
+            len(job_overrides),
+            self.address or "a local cluster on 127.0.0.1",
+            sweep_dir,
+        )
         for idx, overrides in enumerate(job_overrides):
             log.info("\t#%d : %s", initial_job_idx + idx, " ".join(filter_overrides(overrides)))
         singleton_state = Singleton.get_state()
         batch = uuid.uuid4().hex[:8]
         with self._client() as client:
-            futures = [client.submit(execute_job, initial_job_idx + idx, list(overrides), self.hydra_context,
-                                     self.config, self.task_function, singleton_state, str(sweep_dir),
-                                     key=f"isf-sim-job-{initial_job_idx + idx}-{batch}", pure=False)
-                       for idx, overrides in enumerate(job_overrides)]
-            runs: List[JobReturn] = client.gather(futures)
+            futures = [
+                client.submit(
+                    execute_job,
+                    initial_job_idx + idx,
+                    list(overrides),
+                    self.hydra_context,
+                    self.config,
+                    self.task_function,
+                    singleton_state,
+                    str(sweep_dir),
+                    key=f"isf-sim-job-{initial_job_idx + idx}-{batch}",
+                    pure=False,
+                )
+                for idx, overrides in enumerate(job_overrides)
+            ]
+            runs: list[JobReturn] = client.gather(futures)
         for run in runs:
             assert isinstance(run, JobReturn)
         return runs

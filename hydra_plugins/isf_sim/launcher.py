@@ -19,8 +19,9 @@ Any other launcher (``hydra/launcher=basic``, ``joblib``, ``dask``, ``submitit_*
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from hydra.core.utils import JobReturn, JobStatus, configure_log, filter_overrides, setup_globals
 from hydra.plugins.launcher import Launcher
@@ -59,13 +60,19 @@ class InProcessLauncher(Launcher):
             if groups not in composed:
                 cfg = self.hydra_context.config_loader.load_sweep_config(self.config, list(overrides))
                 with read_write(cfg), open_dict(cfg):
-                    del cfg["hydra"]     # as Hydra hands a job its config (the job's hydra node stays unresolved)
+                    del cfg["hydra"]  # as Hydra hands a job its config (the job's hydra node stays unresolved)
                 raw = composed[groups] = OmegaConf.to_container(cfg, resolve=True)
             else:
                 raw = apply_values(composed[groups], values)
             out = sweep_dir / str(num)
             task = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
             run_or_fail(raw, out, task, in_sweep=True, launcher=launcher)
-            returns.append(JobReturn(overrides=list(overrides), working_dir=str(Path.cwd()),
-                                     task_name="isf-sim", status=JobStatus.COMPLETED))
+            returns.append(
+                JobReturn(
+                    overrides=list(overrides),
+                    working_dir=str(Path.cwd()),
+                    task_name="isf-sim",
+                    status=JobStatus.COMPLETED,
+                )
+            )
         return returns

@@ -12,7 +12,7 @@ says so in this sweeper's config (``hydra.sweeper.prechecked=true``) and the che
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from omegaconf import OmegaConf

@@ -8,11 +8,27 @@ Importing this package does not import Hydra (only composing does).
 """
 
 from sim.config.compose import (
-    CONF_DIR, EXPERIMENT_DIR, compose, lever_keys, load, override_keys, scenarios,
+    CONF_DIR,
+    EXPERIMENT_DIR,
+    compose,
+    lever_keys,
+    load,
+    override_keys,
+    scenarios,
 )
 from sim.config.provenance import parameter_meta
 from sim.config.validate import build
 from sim.model.params import ConfigError
 
-__all__ = ["CONF_DIR", "EXPERIMENT_DIR", "ConfigError", "build", "compose", "lever_keys", "load",
-           "override_keys", "parameter_meta", "scenarios"]
+__all__ = [
+    "CONF_DIR",
+    "EXPERIMENT_DIR",
+    "ConfigError",
+    "build",
+    "compose",
+    "lever_keys",
+    "load",
+    "override_keys",
+    "parameter_meta",
+    "scenarios",
+]

@@ -7,12 +7,13 @@ This module and :mod:`sim.cli` are the only places that import Hydra.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-from sim.model.params import ACTOR_IDS, ConfigError, ModelParams, RunSettings
 from sim.config.provenance import parameter_meta
 from sim.config.validate import build
+from sim.model.params import ACTOR_IDS, ConfigError, ModelParams, RunSettings
+
 
 def _data_dir(name: str) -> Path:
     """``conf/`` or ``experiments/``: inside the package when installed from a wheel (package
@@ -23,7 +24,7 @@ def _data_dir(name: str) -> Path:
 
 CONF_DIR = _data_dir("conf")
 EXPERIMENT_DIR = _data_dir("experiments")
-ROOT = CONF_DIR.parent     # for error messages: paths are shown relative to it
+ROOT = CONF_DIR.parent  # for error messages: paths are shown relative to it
 _REGISTERED: set[Path] = set()
 
 
@@ -48,8 +49,7 @@ def register_experiments(folder: Path = EXPERIMENT_DIR) -> None:
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise ConfigError(f"experiment file {f.name} cannot be read: {str(exc).splitlines()[0]}") from None
         header = re.match(r"#\s*@package\s+(\S+)", text)
-        store.store(group="experiment", name=f.stem, node=node,
-                    package=header.group(1) if header else "experiment")
+        store.store(group="experiment", name=f.stem, node=node, package=header.group(1) if header else "experiment")
     _REGISTERED.add(folder)
 
 
@@ -100,13 +100,24 @@ def check_override_keys(overrides: Iterable[str], base: dict, conf_dir: Path | s
         if key in keys:
             continue
         parent = ".".join(parts[:-1])
-        siblings = sorted(k.rsplit(".", 1)[-1] for k in keys
-                          if k.rsplit(".", 1)[0] == parent and "." in k and not k.endswith(".meta")) if parent \
+        siblings = (
+            sorted(
+                k.rsplit(".", 1)[-1]
+                for k in keys
+                if k.rsplit(".", 1)[0] == parent and "." in k and not k.endswith(".meta")
+            )
+            if parent
             else sorted(k for k in keys if "." not in k and k != "hydra")
-        if parts[0] in ("actors", "mechanisms") and parent and parent not in keys and parts[-2] not in ("pressure", "leverage"):
+        )
+        if (
+            parts[0] in ("actors", "mechanisms")
+            and parent
+            and parent not in keys
+            and parts[-2] not in ("pressure", "leverage")
+        ):
             raise ConfigError(f"unknown key '{key}': '{parent}' does not exist")
         if len(parts) >= 2 and parts[-2] in ("pressure", "leverage") and parts[-1] in ACTOR_IDS:
-            continue   # a new pressure/leverage link to a known actor
+            continue  # a new pressure/leverage link to a known actor
         if len(parts) >= 2 and parts[-2] in ("pressure", "leverage"):
             raise ConfigError(f"unknown actor id '{parts[-1]}' in '{key}'; allowed: {', '.join(ACTOR_IDS)}")
         raise ConfigError(f"unknown key '{key}'; allowed{' in ' + parent if parent else ''}: {', '.join(siblings)}")
@@ -133,7 +144,8 @@ def _one_line(exc: BaseException) -> str:
 
 def _compose(conf_dir: Path, overrides: list[str], resolve: bool) -> dict:
     """Hydra's compose API on ``conf_dir`` -> a plain dict; failures become one line."""
-    from hydra import compose as hcompose, initialize_config_dir
+    from hydra import compose as hcompose
+    from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
     from omegaconf import OmegaConf
 
@@ -157,7 +169,7 @@ def compose(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> d
     """
     overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
     conf_dir = Path(conf_dir).resolve()
-    if any(o.startswith(("+", "~")) for o in overrides):   # additions: check against the defaults first
+    if any(o.startswith(("+", "~")) for o in overrides):  # additions: check against the defaults first
         check_override_keys(overrides, _compose(conf_dir, [], resolve=False), conf_dir)
     try:
         cfg = _compose(conf_dir, overrides, resolve=True)

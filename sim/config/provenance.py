@@ -13,8 +13,9 @@ from typing import Any
 from sim.model.params import ConfigError
 
 # keys that hold no parameter (names, switches, words, id lists, scenario text)
-NOT_PARAMETERS = frozenset({"meta", "name", "enabled", "permanent", "mandate", "targets", "excludes",
-                            "summary", "levers"})
+NOT_PARAMETERS = frozenset(
+    {"meta", "name", "enabled", "permanent", "mandate", "targets", "excludes", "summary", "levers"}
+)
 
 
 def _fmt(value: Any) -> str:
@@ -56,8 +57,12 @@ def check(path: str, raw: dict, exempt: frozenset[str] = frozenset()) -> None:
         if not isinstance(node, dict):
             raise ConfigError(f"{where} has no provenance; allowed: a meta entry with range and sources or assumption")
         rng = node.get("range")
-        if not (isinstance(rng, (list, tuple)) and len(rng) == 2
-                and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in rng) and rng[0] <= rng[1]):
+        if not (
+            isinstance(rng, (list, tuple))
+            and len(rng) == 2
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in rng)
+            and rng[0] <= rng[1]
+        ):
             raise ConfigError(f"{where}: meta range {_fmt(rng)} is malformed; allowed: [low, high] with low <= high")
         if not node.get("sources") and not node.get("assumption"):
             raise ConfigError(f"{where} cites no evidence; allowed: meta 'sources: [E..]' or 'assumption: why'")

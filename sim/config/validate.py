@@ -16,8 +16,16 @@ from typing import Any, Literal, get_args, get_origin
 
 from sim.config import provenance
 from sim.model.params import (
-    ACTOR_IDS, MECHANISM_TYPES, ROLE_TYPES, ActorIds, ActorParams, ConfigError, Mechanisms,
-    ModelParams, RunSettings, Uncertainty,
+    ACTOR_IDS,
+    MECHANISM_TYPES,
+    ROLE_TYPES,
+    ActorIds,
+    ActorParams,
+    ConfigError,
+    Mechanisms,
+    ModelParams,
+    RunSettings,
+    Uncertainty,
 )
 
 RUN_KEYS = ("scenario", "seed", "runs", "horizon_weeks", "uncertainty", "trace", "workers")
@@ -132,7 +140,9 @@ def actor(aid: str, raw: dict, exempt: frozenset[str] = frozenset()) -> ActorPar
         links = mapping(f"{path}.{key}", raw.get(key) or {})
         for target, v in links.items():
             if target not in ACTOR_IDS:
-                raise ConfigError(f"{path}.{key}.{target}: unknown actor id '{target}'; allowed: {', '.join(ACTOR_IDS)}")
+                raise ConfigError(
+                    f"{path}.{key}.{target}: unknown actor id '{target}'; allowed: {', '.join(ACTOR_IDS)}"
+                )
             links[target] = number(f"{path}.{key}.{target}", v, float, _domain(key))
         kw[key] = dict(links)
     for role, cls in ROLE_TYPES.items():
@@ -147,8 +157,10 @@ def _check_links(actors: dict[str, ActorParams]) -> None:
         for target in a.pressure:
             t = actors[target]
             if t.position is None or t.resolve is None:
-                raise ConfigError(f"actors.{a.id}.pressure.{target}: {target} has no position and resolve to press; "
-                                  f"allowed targets: {', '.join(x.id for x in actors.values() if x.resolve is not None)}")
+                raise ConfigError(
+                    f"actors.{a.id}.pressure.{target}: {target} has no position and resolve to press; "
+                    f"allowed targets: {', '.join(x.id for x in actors.values() if x.resolve is not None)}"
+                )
             if target not in a.leverage:
                 raise ConfigError(f"actors.{a.id}.pressure.{target} needs actors.{a.id}.leverage.{target}")
         if a.pressure and a.capability <= 0:
@@ -173,7 +185,9 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
             raise ConfigError(f"unknown actor id '{aid}' in actors.{aid}; allowed: {', '.join(ACTOR_IDS)}")
     missing = [a for a in ACTOR_IDS if a not in actors_raw]
     if missing:
-        raise ConfigError(f"actors: {', '.join(missing)} missing; every actor of DESIGN.md needs its file in conf/actors/")
+        raise ConfigError(
+            f"actors: {', '.join(missing)} missing; every actor of DESIGN.md needs its file in conf/actors/"
+        )
     actors = {aid: actor(aid, actors_raw[aid], exempt) for aid in ACTOR_IDS}
     _check_links(actors)
 
@@ -205,6 +219,5 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
     )
     if settings.seed + settings.runs - 1 > 2**32 - 1:
         raise ConfigError(f"seed + runs exceeds 2^32 - 1; allowed: seed <= {2**32 - settings.runs}")
-    model = ModelParams(actors=actors, mechanisms=mechanisms,
-                        horizon_weeks=settings.horizon_weeks, scenario=scen_name)
+    model = ModelParams(actors=actors, mechanisms=mechanisms, horizon_weeks=settings.horizon_weeks, scenario=scen_name)
     return model, settings

@@ -22,20 +22,20 @@ class Actor(mesa.Agent):
         self.aid = params.id
         self.p = params
         # negotiation state (pressure mechanism)
-        self.ideal = params.position          # where it would stand without pressure
-        self.position = params.position       # None: nobody presses this actor
-        self.pressure_in = 0.0                # pressure received this week
+        self.ideal = params.position  # where it would stand without pressure
+        self.position = params.position  # None: nobody presses this actor
+        self.pressure_in = 0.0  # pressure received this week
         # contributor state
         c = params.contributor
         self.offer = c.offer if c else 0
-        self.committed = 0                    # troops promised
-        self.deployed = 0                     # troops on the ground in Gaza
+        self.committed = 0  # troops promised
+        self.deployed = 0  # troops on the ground in Gaza
         self.ever_deployed = False
         self.ever_committed = False
         self.commit_week: int | None = None
-        self.liaison = False                  # settled for a CMCC liaison role
+        self.liaison = False  # settled for a CMCC liaison role
         self.weeks_vetoed = 0
-        self.readiness = float("nan")         # share of its conditions that hold (contributors, funders)
+        self.readiness = float("nan")  # share of its conditions that hold (contributors, funders)
         # funder state
         self.released = 0.0
         # veto state: target id -> standing?

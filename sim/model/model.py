@@ -29,7 +29,7 @@ class ISFModel(mesa.Model):
         self.week = 0
         self.tracing = trace
         self.events: list[tuple] = []
-        self.last_failed: dict[str, tuple[str, ...]] = {}   # trace: conditions failing, per actor
+        self.last_failed: dict[str, tuple[str, ...]] = {}  # trace: conditions failing, per actor
 
         for aid in ACTOR_IDS:
             Actor(self, params.actors[aid])
@@ -37,7 +37,7 @@ class ISFModel(mesa.Model):
         self.actors: dict[str, Actor] = {a.aid: a for a in self.actor_list}
         self._index_roles()
         self.links = pressure.links(self)
-        for c in self.contributors:      # liaison_after 0: settled for liaison before week 1
+        for c in self.contributors:  # liaison_after 0: settled for liaison before week 1
             if c.p.contributor.liaison_after == 0 and vetoes.blocked(self, c):
                 c.liaison, c.offer = True, 0
 
@@ -50,8 +50,10 @@ class ISFModel(mesa.Model):
         self.votes_held = self.failed_votes = 0
         self.next_vote_week = m.council.table_week
         self.seat_offsets = {
-            a.aid: [self.random.gauss(0.0, a.p.council.spread) if a.p.council.spread > 0 else 0.0
-                    for _ in range(a.p.council.seats)]
+            a.aid: [
+                self.random.gauss(0.0, a.p.council.spread) if a.p.council.spread > 0 else 0.0
+                for _ in range(a.p.council.seats)
+            ]
             for a in self.council_members
         }
         # ground
@@ -73,16 +75,23 @@ class ISFModel(mesa.Model):
 
         self.datacollector = mesa.DataCollector(
             model_reporters={
-                "deaths": "deaths_week", "troops_committed": "troops_committed",
-                "troops_deployed": "troops_deployed", "israeli_control": "israeli_control",
-                "disarmament": "disarmament", "funding_usd": "funding_usd",
+                "deaths": "deaths_week",
+                "troops_committed": "troops_committed",
+                "troops_deployed": "troops_deployed",
+                "israeli_control": "israeli_control",
+                "disarmament": "disarmament",
+                "funding_usd": "funding_usd",
                 "legitimacy": lambda mdl: council.legitimacy(mdl),
-                "un_authorized": "authorized", "collapsed": "collapsed",
+                "un_authorized": "authorized",
+                "collapsed": "collapsed",
                 "strikes": lambda mdl: ground.strike_factor(mdl),
             },
             agent_reporters={
-                "actor": "aid", "position": "display_position", "pressure": "pressure_in",
-                "committed": "committed", "deployed": "deployed",
+                "actor": "aid",
+                "position": "display_position",
+                "pressure": "pressure_in",
+                "committed": "committed",
+                "deployed": "deployed",
             },
         )
         if trace:
@@ -104,15 +113,15 @@ class ISFModel(mesa.Model):
     def step(self) -> None:
         """One week, in the order the negotiation runs."""
         self.week += 1
-        ground.violence(self)             # 1. strikes and deaths; the ceasefire may collapse
-        pressure.apply(self)              # 2. who presses whom; positions move
-        vetoes.update(self)               # 3. vetoes hold or yield
-        council.settle_design(self)       # 4. the sponsor settles the force's design,
-        council.vote(self)                #    tables its draft, the Council votes
-        sequencing.remains(self)          # 5. hostage remains; phase two opens or not
-        commitments.contributors(self)    # 6. contributors commit, pull out, deploy
-        sequencing.advance(self)          # 7. police, Israeli withdrawal, disarmament
-        commitments.funders(self)         # 8. funders pay when their conditions hold
+        ground.violence(self)  # 1. strikes and deaths; the ceasefire may collapse
+        pressure.apply(self)  # 2. who presses whom; positions move
+        vetoes.update(self)  # 3. vetoes hold or yield
+        council.settle_design(self)  # 4. the sponsor settles the force's design,
+        council.vote(self)  #    tables its draft, the Council votes
+        sequencing.remains(self)  # 5. hostage remains; phase two opens or not
+        commitments.contributors(self)  # 6. contributors commit, pull out, deploy
+        sequencing.advance(self)  # 7. police, Israeli withdrawal, disarmament
+        commitments.funders(self)  # 8. funders pay when their conditions hold
         if self.tracing:
             self.datacollector.collect(self)
 
@@ -129,9 +138,14 @@ class ISFModel(mesa.Model):
         self.violence_4w = sum(self._recent) / 4.0
         self.violence_ratio = self.violence_4w / max(ground.baseline_weekly(self), 1e-9)
         if self.tracing:
-            self.log("deaths", "", "", float(deaths),
-                     f"{deaths} Palestinians killed this week (Israeli strikes at "
-                     f"{ground.strike_factor(self):.0%} of the ceasefire's first weeks)")
+            self.log(
+                "deaths",
+                "",
+                "",
+                float(deaths),
+                f"{deaths} Palestinians killed this week (Israeli strikes at "
+                f"{ground.strike_factor(self):.0%} of the ceasefire's first weeks)",
+            )
 
     def log(self, kind: str, actor: str, target: str, value: float, text: str) -> None:
         if self.tracing:

@@ -5,20 +5,34 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:   # the model (and Mesa) is imported where runs happen, not to read tables
+if TYPE_CHECKING:  # the model (and Mesa) is imported where runs happen, not to read tables
     from sim.model.model import ISFModel
 
 NAN = math.nan
 
 # column -> dtype of runs.parquet (DESIGN.md, plus a few extras at the end)
 COLUMNS: dict[str, str] = {
-    "scenario": "string", "seed": "int64", "deployed": "bool", "week_deployed": "float64",
-    "contributors": "string", "committed": "string", "troops": "int64", "mandate": "string",
-    "un_authorized": "bool", "week_authorized": "float64", "turkey_role": "string",
-    "funding_usd": "float64", "disarmament": "float64", "israeli_control": "float64",
-    "ceasefire_collapsed": "bool", "configuration": "string",
+    "scenario": "string",
+    "seed": "int64",
+    "deployed": "bool",
+    "week_deployed": "float64",
+    "contributors": "string",
+    "committed": "string",
+    "troops": "int64",
+    "mandate": "string",
+    "un_authorized": "bool",
+    "week_authorized": "float64",
+    "turkey_role": "string",
+    "funding_usd": "float64",
+    "disarmament": "float64",
+    "israeli_control": "float64",
+    "ceasefire_collapsed": "bool",
+    "configuration": "string",
     # extras
-    "week_collapsed": "float64", "deaths": "int64", "veto_yielded": "bool", "funders": "string",
+    "week_collapsed": "float64",
+    "deaths": "int64",
+    "veto_yielded": "bool",
+    "funders": "string",
 }
 
 
@@ -65,7 +79,8 @@ def outcome(model: ISFModel, seed: int) -> dict:
         "configuration": configuration(contributors, model.mandate, model.authorized),
         "week_collapsed": float(model.week_collapsed) if model.week_collapsed is not None else NAN,
         "deaths": int(model.deaths_total),
-        "veto_yielded": bool(isr is not None and isr.p.veto is not None
-                             and any(not standing for standing in isr.vetoes.values())),
+        "veto_yielded": bool(
+            isr is not None and isr.p.veto is not None and any(not standing for standing in isr.vetoes.values())
+        ),
         "funders": _ids(f.aid for f in model.funders if f.released > 0),
     }

@@ -17,13 +17,28 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 ACTOR_IDS = (
-    "USA", "ISR", "TUR", "QAT", "EGY", "SAU", "ARE", "JOR", "IDN", "AZE", "PAK",
-    "HAMAS", "UNSC", "RUS", "CHN", "GBR", "FRA",
+    "USA",
+    "ISR",
+    "TUR",
+    "QAT",
+    "EGY",
+    "SAU",
+    "ARE",
+    "JOR",
+    "IDN",
+    "AZE",
+    "PAK",
+    "HAMAS",
+    "UNSC",
+    "RUS",
+    "CHN",
+    "GBR",
+    "FRA",
 )
 Mandate = Literal["enforcement", "borders"]
-Rule = Literal["default", "compromise", "nash"]        # bargaining rules: sim/model/mechanisms/bargaining.py
+Rule = Literal["default", "compromise", "nash"]  # bargaining rules: sim/model/mechanisms/bargaining.py
 Uncertainty = Literal["fixed", "sample"]
-ActorIds = tuple[str, ...]                             # a list of actor ids (checked against ACTOR_IDS)
+ActorIds = tuple[str, ...]  # a list of actor ids (checked against ACTOR_IDS)
 
 UNIT = (0.0, 1.0)
 
@@ -62,7 +77,9 @@ class Territory:
     control: float = share("share of Gaza held at week 0 (E15)")
     floor: float = share("share kept whatever happens (E14)")
     withdraw_rate: float = share("share of the gap to the target closed per week")
-    strike_level: float = num((0.0, 10.0), "x first weeks' strikes", "strike intensity, 1 = the first weeks of the ceasefire")
+    strike_level: float = num(
+        (0.0, 10.0), "x first weeks' strikes", "strike intensity, 1 = the first weeks of the ceasefire"
+    )
     strike_restraint: float = share("how much accommodating the US lowers strikes")
     remains_tolerance: int = num((0, 28), "bodies", "hostage remains still held that Israel tolerates for phase two")
 
@@ -110,8 +127,14 @@ class CouncilSeat:
 
 
 ROLE_TYPES: dict[str, type] = {
-    "sponsor": Sponsor, "veto": Veto, "territory": Territory, "contributor": Contributor,
-    "funder": Funder, "trainer": Trainer, "armed_group": ArmedGroup, "council": CouncilSeat,
+    "sponsor": Sponsor,
+    "veto": Veto,
+    "territory": Territory,
+    "contributor": Contributor,
+    "funder": Funder,
+    "trainer": Trainer,
+    "armed_group": ArmedGroup,
+    "council": CouncilSeat,
 }
 
 
@@ -119,12 +142,21 @@ ROLE_TYPES: dict[str, type] = {
 class ActorParams:
     id: str
     name: str
-    capability: float = field(default=0.0, metadata={"domain": UNIT, "unit": "share 0..1",
-                              "doc": "weight behind its pressure (0: presses nobody)"})
-    position: float | None = field(default=None, metadata={"domain": UNIT, "unit": "0..1",
-                                   "doc": "stance toward what it is pressed on (None: nobody presses it)"})
-    resolve: float | None = field(default=None, metadata={"domain": (0.0, 10.0), "unit": "pressure units",
-                                  "doc": "resistance to pressure"})
+    capability: float = field(
+        default=0.0,
+        metadata={"domain": UNIT, "unit": "share 0..1", "doc": "weight behind its pressure (0: presses nobody)"},
+    )
+    position: float | None = field(
+        default=None,
+        metadata={
+            "domain": UNIT,
+            "unit": "0..1",
+            "doc": "stance toward what it is pressed on (None: nobody presses it)",
+        },
+    )
+    resolve: float | None = field(
+        default=None, metadata={"domain": (0.0, 10.0), "unit": "pressure units", "doc": "resistance to pressure"}
+    )
     pressure: dict[str, float] = field(default_factory=dict, metadata={"domain": UNIT, "unit": "effort 0..1"})
     leverage: dict[str, float] = field(default_factory=dict, metadata={"domain": UNIT, "unit": "dependence 0..1"})
     sponsor: Sponsor | None = None
@@ -156,7 +188,9 @@ class VetoParams:
 @dataclass(frozen=True, slots=True)
 class CommitmentParams:
     enabled: bool = flag()
-    withdraw_margin: float = num((1.0, 10.0), "x tolerance", "violence multiple of tolerance that makes a contributor pull out")
+    withdraw_margin: float = num(
+        (1.0, 10.0), "x tolerance", "violence multiple of tolerance that makes a contributor pull out"
+    )
     min_force: int = num((0, 200000), "troops", "troops committed in all before any contingent goes in")
 
 
@@ -175,12 +209,16 @@ class CouncilParams:
 @dataclass(frozen=True, slots=True)
 class GroundParams:
     enabled: bool = flag()
-    deaths_per_day: float = num((0.0, 1000.0), "deaths/day", "Palestinians killed per day under the ceasefire (E44, E45)")
+    deaths_per_day: float = num(
+        (0.0, 1000.0), "deaths/day", "Palestinians killed per day under the ceasefire (E44, E45)"
+    )
     dispersion: float = num((0.01, 1000.0), "shape", "negative-binomial shape of weekly deaths")
     collapse_hazard: float = num(UNIT, "chance/week", "weekly chance Israel resumes full-scale operations")
     isf_damping: float = share("share of violence a full-strength ISF removes")
     disarm_damping: float = share("share of violence full disarmament removes")
-    strike_hardening: float = num((0.0, 10.0), "x excess violence", "how much above-baseline violence stiffens Hamas's resolve")
+    strike_hardening: float = num(
+        (0.0, 10.0), "x excess violence", "how much above-baseline violence stiffens Hamas's resolve"
+    )
     collapse_violence: float = num((1.0, 100.0), "x baseline", "violence multiple after a collapse")
     collapse_control: float = share("share of Gaza Israel holds after a collapse")
     surge_start: int = num((0, 520), "week", "first week of a strike surge")
@@ -196,8 +234,12 @@ class SequencingParams:
 
 
 MECHANISM_TYPES: dict[str, type] = {
-    "pressure": PressureParams, "vetoes": VetoParams, "commitments": CommitmentParams,
-    "council": CouncilParams, "ground": GroundParams, "sequencing": SequencingParams,
+    "pressure": PressureParams,
+    "vetoes": VetoParams,
+    "commitments": CommitmentParams,
+    "council": CouncilParams,
+    "ground": GroundParams,
+    "sequencing": SequencingParams,
 }
 
 
@@ -231,4 +273,4 @@ class RunSettings:
     horizon_weeks: int = num((1, 520), "weeks", "weeks to simulate")
     uncertainty: Uncertainty = flag("fixed = point values; sample = draw from ranges")
     trace: bool = flag("tell the story week by week")
-    workers: int | None = None         # None = auto
+    workers: int | None = None  # None = auto

@@ -57,7 +57,7 @@ def with_values(model: ModelParams, values: dict[str, Any]) -> ModelParams:
     """A copy of ``model`` with dotted-path values ('actors.ISR.territory.floor') replaced."""
     # Group the changes by object first, then rebuild each changed dataclass once (sampling
     # sets ~125 values per run: one replace() per value was most of a run's cost).
-    per_actor: dict[str, dict[str, Any]] = {}      # actor id -> field -> value or {sub: value}
+    per_actor: dict[str, dict[str, Any]] = {}  # actor id -> field -> value or {sub: value}
     per_mech: dict[str, dict[str, Any]] = {}
     for path, v in values.items():
         parts = split(path)
@@ -88,8 +88,9 @@ def with_values(model: ModelParams, values: dict[str, Any]) -> ModelParams:
 
 
 # --------------------------------------------------------------------------- sampling
-def sample(model: ModelParams, meta: dict[str, dict], rng: random.Random,
-           fixed: frozenset[str] = frozenset()) -> tuple[ModelParams, dict[str, float]]:
+def sample(
+    model: ModelParams, meta: dict[str, dict], rng: random.Random, fixed: frozenset[str] = frozenset()
+) -> tuple[ModelParams, dict[str, float]]:
     """Draw every ranged parameter not in ``fixed`` (triangular: low, point value, high).
 
     ``meta`` maps a path to its provenance entry (:func:`sim.config.provenance.parameter_meta`).
@@ -99,7 +100,7 @@ def sample(model: ModelParams, meta: dict[str, dict], rng: random.Random,
     drawn: dict[str, float] = {}
     for path, low, high, c, keep, integer in _plan(meta, fixed):
         # random.triangular(low, high, mode), inlined (bit-identical): ~140 draws a run
-        u = draw()                              # drawn even when unused: common random numbers
+        u = draw()  # drawn even when unused: common random numbers
         if not keep:
             continue
         if u > c:
@@ -125,8 +126,16 @@ def _plan(meta: dict[str, dict], fixed: frozenset[str]) -> list[tuple]:
         low, high = m["range"]
         mode = min(max(m["value"], low), high)
         c = (mode - low) / (high - low) if high != low else None
-        plan.append((path, low, high, c, path not in fixed and low != high,
-                     isinstance(m["value"], int) and not isinstance(m["value"], bool)))
+        plan.append(
+            (
+                path,
+                low,
+                high,
+                c,
+                path not in fixed and low != high,
+                isinstance(m["value"], int) and not isinstance(m["value"], bool),
+            )
+        )
     if len(_PLANS) > 64:
         _PLANS.clear()
     _PLANS[key] = (meta, plan)

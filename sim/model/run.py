@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -23,10 +24,17 @@ from sim.model.paths import sample
 if TYPE_CHECKING:
     from sim.model.model import ISFModel
 
-EVENT_COLUMNS = {"seed": "int64", "week": "int64", "kind": "string", "actor": "string",
-                 "target": "string", "value": "float64", "text": "string"}
+EVENT_COLUMNS = {
+    "seed": "int64",
+    "week": "int64",
+    "kind": "string",
+    "actor": "string",
+    "target": "string",
+    "value": "float64",
+    "text": "string",
+}
 NAN = float("nan")
-PARALLEL_MIN_RUNS = 400     # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_RUNS = 400  # below this, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -37,8 +45,8 @@ class Job:
     seed: int = 0
     runs: int = 300
     uncertainty: str = "fixed"
-    meta: dict[str, dict] = field(default_factory=dict)   # parameter path -> range etc.
-    fixed: frozenset[str] = frozenset()                   # paths never sampled (levers, overrides)
+    meta: dict[str, dict] = field(default_factory=dict)  # parameter path -> range etc.
+    fixed: frozenset[str] = frozenset()  # paths never sampled (levers, overrides)
     trace: bool = False
 
 
@@ -52,7 +60,7 @@ class Results:
 
 def run_model(params: ModelParams, seed: int, trace: bool = False) -> ISFModel:
     """One run of the model to its horizon."""
-    from sim.model.model import ISFModel   # here, not at the top: a sweep's main process never needs Mesa
+    from sim.model.model import ISFModel  # here, not at the top: a sweep's main process never needs Mesa
 
     return ISFModel(params, rng=seed, trace=trace).run()
 
@@ -140,7 +148,7 @@ class Pending:
         seeds = range(job.seed, job.seed + job.runs)
         n_chunks = workers * 8 if job.runs >= workers * 8 else workers
         size = max(1, min(500, -(-job.runs // n_chunks)))
-        self.chunks = [seeds[i:i + size] for i in range(0, job.runs, size)]
+        self.chunks = [seeds[i : i + size] for i in range(0, job.runs, size)]
         pool = executor(workers)
         self.futures = [pool.submit(_run_chunk, job, c) for c in self.chunks]
 
@@ -161,8 +169,7 @@ class Pending:
             fut.cancel()
 
 
-def simulate(job: Job, workers: int | None = None,
-             progress: Callable[[int], None] | None = None) -> Results:
+def simulate(job: Job, workers: int | None = None, progress: Callable[[int], None] | None = None) -> Results:
     """Run the job's replicates (in parallel when worth it) and return tidy tables."""
     if job.trace:
         return _simulate_traced(job)
@@ -173,7 +180,7 @@ def simulate(job: Job, workers: int | None = None,
     parts: list[dict[str, list]] = []
     step = max(1, min(500, job.runs // 20 or 1))
     for start in range(0, job.runs, step):
-        chunk = seeds[start:start + step]
+        chunk = seeds[start : start + step]
         parts.append(_run_chunk(job, chunk))
         if progress:
             progress(len(chunk))
@@ -198,10 +205,27 @@ def _simulate_traced(job: Job) -> Results:
         positions.append(pos)
     ev = pd.DataFrame(events, columns=list(EVENT_COLUMNS)).astype(EVENT_COLUMNS)
     tl = pd.concat(timelines, ignore_index=True).astype(
-        {"seed": "int64", "week": "int64", "deaths": "int64", "troops_committed": "int64",
-         "troops_deployed": "int64", "un_authorized": "bool", "collapsed": "bool"})
+        {
+            "seed": "int64",
+            "week": "int64",
+            "deaths": "int64",
+            "troops_committed": "int64",
+            "troops_deployed": "int64",
+            "un_authorized": "bool",
+            "collapsed": "bool",
+        }
+    )
     pos = pd.concat(positions, ignore_index=True)[
-        ["seed", "week", "actor", "position", "pressure", "committed", "deployed"]].astype(
-        {"seed": "int64", "week": "int64", "actor": "string", "position": "float64",
-         "pressure": "float64", "committed": "int64", "deployed": "int64"})
+        ["seed", "week", "actor", "position", "pressure", "committed", "deployed"]
+    ].astype(
+        {
+            "seed": "int64",
+            "week": "int64",
+            "actor": "string",
+            "position": "float64",
+            "pressure": "float64",
+            "committed": "int64",
+            "deployed": "int64",
+        }
+    )
     return Results(to_frame(rows), ev, tl, pos)

@@ -125,13 +125,14 @@ def assemble(folders: list[ResultFolder], opts: Options) -> Report:
     """The report's figures and tables that these folders allow (each skipped one with its reason)."""
     kept, left_out = population(folders)
     runs = combined_runs(kept)
-    note = (f"Left out (fewer than {MIN_POPULATION} runs): {', '.join(f.name for f in left_out)}."
-            if left_out else "")
+    note = f"Left out (fewer than {MIN_POPULATION} runs): {', '.join(f.name for f in left_out)}." if left_out else ""
     items: list[Item] = []
-    items.append(_guard(Item("configurations", "Emergent configurations", text=note),
-                        lambda it: _configurations(it, runs, opts)))
-    items.append(_guard(Item("survival", "Time to authorization and deployment", text=note),
-                        lambda it: _survival(it, runs)))
+    items.append(
+        _guard(Item("configurations", "Emergent configurations", text=note), lambda it: _configurations(it, runs, opts))
+    )
+    items.append(
+        _guard(Item("survival", "Time to authorization and deployment", text=note), lambda it: _survival(it, runs))
+    )
     sweeps = [f for f in folders if len(f.swept) >= 2]
     if not sweeps:
         swept = [k for f in folders for k in f.swept]
@@ -139,8 +140,12 @@ def assemble(folders: list[ResultFolder], opts: Options) -> Report:
         items.append(Item("heatmap", "Outcome over two swept parameters", skipped=why))
     for i, f in enumerate(sweeps):
         name = "heatmap" if len(sweeps) == 1 else f"heatmap-{i + 1}"
-        items.append(_guard(Item(name, f"{an.outcome_label(opts.outcome)} over two swept parameters ({f.name})"),
-                            lambda it, f=f: _heatmap(it, f, opts)))
+        items.append(
+            _guard(
+                Item(name, f"{an.outcome_label(opts.outcome)} over two swept parameters ({f.name})"),
+                lambda it, f=f: _heatmap(it, f, opts),
+            )
+        )
     traced = [f for f in folders if f.timeline is not None or f.positions is not None]
     if not traced:
         items.append(Item("trace", "One run over time", skipped="no traced run (events/timeline/positions.parquet)"))
@@ -158,8 +163,12 @@ def assemble(folders: list[ResultFolder], opts: Options) -> Report:
         items.append(Item("prim", "Scenario discovery (PRIM)", skipped="no sampled parameters (param.* columns)"))
     for i, f in enumerate(sampled):
         name = "prim" if len(sampled) == 1 else f"prim-{i + 1}"
-        items.append(_guard(Item(name, f"Scenario discovery for {an.outcome_label(opts.outcome)} ({f.name})"),
-                            lambda it, f=f: _prim(it, f, opts)))
+        items.append(
+            _guard(
+                Item(name, f"Scenario discovery for {an.outcome_label(opts.outcome)} ({f.name})"),
+                lambda it, f=f: _prim(it, f, opts),
+            )
+        )
     outcomes = _outcome_summary(runs) if runs is not None else None
     comparisons = []
     if runs is not None and len(folders) > 1:
@@ -168,8 +177,13 @@ def assemble(folders: list[ResultFolder], opts: Options) -> Report:
             if first.runs is None or other.runs is None:
                 continue
             if min(len(first.runs), len(other.runs)) < MIN_COMPARE:
-                too_small.append(Item(f"comparison-{other.name}", f"{other.name} compared with {first.name}",
-                                      skipped=f"too few runs to compare (needs {MIN_COMPARE} in each folder)"))
+                too_small.append(
+                    Item(
+                        f"comparison-{other.name}",
+                        f"{other.name} compared with {first.name}",
+                        skipped=f"too few runs to compare (needs {MIN_COMPARE} in each folder)",
+                    )
+                )
                 continue
             diffs = an.compare(first.runs, other.runs)
             comparisons.append((first.name, other.name, diffs))
@@ -239,13 +253,14 @@ def _trace(item: Item, f: ResultFolder, opts: Options) -> None:
     key = an.key_events(events) if events is not None else None
     if key is not None:
         item.tables["key events"] = key[["week", "kind", "actor", "target", "text"]]
-    item.figure = plots.trace(timeline, positions, key, actors,
-                              f"The negotiation over time — {', '.join(f.scenarios) or f.name}, seed {seed}")
+    item.figure = plots.trace(
+        timeline, positions, key, actors, f"The negotiation over time — {', '.join(f.scenarios) or f.name}, seed {seed}"
+    )
 
 
 def _sensitivity(item: Item, f: ResultFolder) -> None:
     s = f.sensitivity
-    by = list(s.columns[:list(s.columns).index("outcome")])   # keys swept with the design, if any
+    by = list(s.columns[: list(s.columns).index("outcome")])  # keys swept with the design, if any
     tables = {}
     for key, sub in s.groupby([*by, "outcome", "method"], sort=False):
         *values, outcome, method = key
@@ -268,8 +283,10 @@ def _prim(item: Item, f: ResultFolder, opts: Options) -> None:
         return
     res = an.prim_box(f.runs[cols], y, threshold=opts.prim_threshold)
     item.tables["box"] = res.limits[res.limits["restricted"]]
-    item.text = (f"Box of {int(round(res.mass * res.n))} of {res.n} runs: coverage {res.coverage:.2f}, "
-                 f"density {res.density:.2f} (base rate {res.base_rate:.2f}).")
+    item.text = (
+        f"Box of {int(round(res.mass * res.n))} of {res.n} runs: coverage {res.coverage:.2f}, "
+        f"density {res.density:.2f} (base rate {res.base_rate:.2f})."
+    )
     item.figure = plots.prim(res, an.outcome_label(opts.outcome))
 
 

@@ -25,13 +25,22 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("dirs", nargs="+", metavar="DIR", help="result folder(s): a run or a sweep (multirun) folder")
     p.add_argument("--out", type=Path, help="output folder (default: FIRST_DIR/report)")
-    p.add_argument("--outcome", default="deployed",
-                   help="binary outcome for the heat map and scenario discovery (default: deployed)")
-    p.add_argument("--top-k", type=int, default=6, metavar="K",
-                   help="configurations shown per scenario; the rest are grouped as 'other' (default: 6)")
+    p.add_argument(
+        "--outcome",
+        default="deployed",
+        help="binary outcome for the heat map and scenario discovery (default: deployed)",
+    )
+    p.add_argument(
+        "--top-k",
+        type=int,
+        default=6,
+        metavar="K",
+        help="configurations shown per scenario; the rest are grouped as 'other' (default: 6)",
+    )
     p.add_argument("--seed", type=int, help="seed of the traced run to draw (default: the first)")
-    p.add_argument("--prim-threshold", type=float, default=0.8, metavar="D",
-                   help="minimum density of the PRIM box (default: 0.8)")
+    p.add_argument(
+        "--prim-threshold", type=float, default=0.8, metavar="D", help="minimum density of the PRIM box (default: 0.8)"
+    )
     return p
 
 

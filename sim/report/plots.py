@@ -25,21 +25,27 @@ MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1)), (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1))]
 CMAP = "cividis"  # perceptually uniform, colour-blind safe, monotone in grayscale
 
-plt.rcParams.update({
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
-    "font.size": 9,
-    "axes.titlesize": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "hatch.linewidth": 0.6,
-})
+plt.rcParams.update(
+    {
+        "figure.dpi": 100,
+        "savefig.dpi": 100,
+        "font.size": 9,
+        "axes.titlesize": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "hatch.linewidth": 0.6,
+    }
+)
 
 
 def style(i: int) -> dict:
     """Colour, hatch, marker and line style of the i-th series."""
-    return {"color": OKABE_ITO[i % 8], "hatch": HATCHES[i % 8], "marker": MARKERS[i % 8],
-            "linestyle": LINESTYLES[i % 8]}
+    return {
+        "color": OKABE_ITO[i % 8],
+        "hatch": HATCHES[i % 8],
+        "marker": MARKERS[i % 8],
+        "linestyle": LINESTYLES[i % 8],
+    }
 
 
 def _wrap(text: str, width: int = 28) -> str:
@@ -60,8 +66,17 @@ def configurations(table: pd.DataFrame, group: str = "group") -> Figure:
         sub = table[table[group] == g].set_index("configuration").reindex(confs)
         s = style(i)
         y = y0 + (i - (len(groups) - 1) / 2) * height
-        ax.barh(y, sub["p"], height=height * 0.92, color=s["color"], hatch=s["hatch"], edgecolor="black",
-                linewidth=0.5, label=_wrap(g, 40), alpha=0.9)
+        ax.barh(
+            y,
+            sub["p"],
+            height=height * 0.92,
+            color=s["color"],
+            hatch=s["hatch"],
+            edgecolor="black",
+            linewidth=0.5,
+            label=_wrap(g, 40),
+            alpha=0.9,
+        )
         xerr = [(sub["p"] - sub["lo"]).clip(lower=0), (sub["hi"] - sub["p"]).clip(lower=0)]
         ax.errorbar(sub["p"], y, xerr=xerr, fmt="none", ecolor="black", elinewidth=0.8, capsize=2)
     ax.set_yticks(y0, [_wrap(c, 30) for c in confs])
@@ -80,14 +95,22 @@ def configurations(table: pd.DataFrame, group: str = "group") -> Figure:
 
 def survival(curves: dict[str, pd.DataFrame], group: str = "group") -> Figure:
     """Kaplan–Meier step curves, one panel per event (e.g. authorization, deployment)."""
-    fig, axes = plt.subplots(1, len(curves), figsize=(5.2 * len(curves), 3.8), layout="constrained",
-                             squeeze=False, sharey=True)
+    fig, axes = plt.subplots(
+        1, len(curves), figsize=(5.2 * len(curves), 3.8), layout="constrained", squeeze=False, sharey=True
+    )
     for ax, (event, table) in zip(axes[0], curves.items()):
         for i, (g, c) in enumerate(table.groupby(group, sort=False)):
             s = style(i)
             # extend the last step to the horizon (censoring time)
-            ax.step(c["time"], c["survival"], where="post", color=s["color"], linestyle=s["linestyle"],
-                    linewidth=1.8, label=_wrap(g, 40))
+            ax.step(
+                c["time"],
+                c["survival"],
+                where="post",
+                color=s["color"],
+                linestyle=s["linestyle"],
+                linewidth=1.8,
+                label=_wrap(g, 40),
+            )
             ax.fill_between(c["time"], c["lo"], c["hi"], step="post", color=s["color"], alpha=0.15, linewidth=0)
             last = c.iloc[-1]
             ax.plot([last["time"]], [last["survival"]], marker=s["marker"], color=s["color"], linestyle="none")
@@ -114,8 +137,7 @@ def heatmap(pivot: pd.DataFrame, counts: pd.DataFrame | None, x: str, y: str, la
         if np.isnan(v):
             continue
         n = "" if counts is None else f"\nn={int(counts.values[r, c])}"
-        ax.text(c, r, f"{v:.2f}{n}", ha="center", va="center", fontsize=7,
-                color="black" if v > 0.55 else "white")
+        ax.text(c, r, f"{v:.2f}{n}", ha="center", va="center", fontsize=7, color="black" if v > 0.55 else "white")
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     ax.set_title(f"{label} over the swept parameters")
@@ -131,23 +153,36 @@ def _fmt_tick(v) -> str:
 # --------------------------------------------------------------------------- trace
 
 
-def trace(timeline: pd.DataFrame | None, positions: pd.DataFrame | None, events: pd.DataFrame | None,
-          actors: list[str], title: str) -> Figure:
+def trace(
+    timeline: pd.DataFrame | None,
+    positions: pd.DataFrame | None,
+    events: pd.DataFrame | None,
+    actors: list[str],
+    title: str,
+) -> Figure:
     """One run over time: positions, pressure, troops, deaths per week, key events marked."""
     panels = []
     if positions is not None:
         panels += ["position", "pressure"]
     if timeline is not None:
         panels += ["troops", "deaths"]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 1.2 + 2.0 * len(panels)), sharex=True,
-                             layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        len(panels), 1, figsize=(8, 1.2 + 2.0 * len(panels)), sharex=True, layout="constrained", squeeze=False
+    )
     axes = dict(zip(panels, axes[:, 0]))
     if positions is not None:
         for i, actor in enumerate(actors):
             p = positions[positions["actor"] == actor].sort_values("week")
             s = style(i)
-            kw = dict(color=s["color"], linestyle=s["linestyle"], marker=s["marker"], markevery=max(1, len(p) // 8),
-                      markersize=4, linewidth=1.4, label=actor)
+            kw = dict(
+                color=s["color"],
+                linestyle=s["linestyle"],
+                marker=s["marker"],
+                markevery=max(1, len(p) // 8),
+                markersize=4,
+                linewidth=1.4,
+                label=actor,
+            )
             axes["position"].plot(p["week"], p["position"], **kw)
             axes["pressure"].plot(p["week"], p["pressure"], **kw)
         axes["position"].set_ylabel("position (0 = opposed,\n1 = in favour)")
@@ -172,12 +207,28 @@ def trace(timeline: pd.DataFrame | None, positions: pd.DataFrame | None, events:
         for j, ev in enumerate(events.itertuples(), start=1):
             for ax in axes.values():
                 ax.axvline(ev.week, color="grey", linestyle=":", linewidth=0.8, zorder=0)
-            top.annotate(str(j), xy=(ev.week, 1.0), xycoords=("data", "axes fraction"),
-                         xytext=(0, 2 + 8 * ((j - 1) % 2)), textcoords="offset points", fontsize=7,
-                         ha="center", va="bottom", fontweight="bold")
+            top.annotate(
+                str(j),
+                xy=(ev.week, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, 2 + 8 * ((j - 1) % 2)),
+                textcoords="offset points",
+                fontsize=7,
+                ha="center",
+                va="bottom",
+                fontweight="bold",
+            )
             keys.append(f"{j}  week {ev.week:g}: {ev.kind.replace('_', ' ')} {ev.actor}".rstrip())
-        axes[panels[-1]].text(1.02, 1.0, "key events\n" + "\n".join(keys), transform=axes[panels[-1]].transAxes,
-                              va="top", ha="left", fontsize=7, linespacing=1.3)
+        axes[panels[-1]].text(
+            1.02,
+            1.0,
+            "key events\n" + "\n".join(keys),
+            transform=axes[panels[-1]].transAxes,
+            va="top",
+            ha="left",
+            fontsize=7,
+            linespacing=1.3,
+        )
     for ax in axes.values():
         ax.grid(alpha=0.3)
     fig.suptitle(title)
@@ -206,9 +257,18 @@ def sensitivity(tables: dict[str, pd.DataFrame]) -> Figure:
                 continue
             s = style(i)
             conf = t.get(f"{col}_conf")
-            ax.barh(y + (i - 0.5) * h, t[col], height=h * 0.95, color=s["color"], hatch=s["hatch"],
-                    edgecolor="black", linewidth=0.5, label=label,
-                    xerr=None if conf is None or conf.isna().all() else conf.fillna(0), capsize=2)
+            ax.barh(
+                y + (i - 0.5) * h,
+                t[col],
+                height=h * 0.95,
+                color=s["color"],
+                hatch=s["hatch"],
+                edgecolor="black",
+                linewidth=0.5,
+                label=label,
+                xerr=None if conf is None or conf.isna().all() else conf.fillna(0),
+                capsize=2,
+            )
         ax.set_yticks(y, [p.removeprefix("param.") for p in t["parameter"]])
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
@@ -226,13 +286,23 @@ def sensitivity(tables: dict[str, pd.DataFrame]) -> Figure:
 def prim(result: PrimResult, label: str) -> Figure:
     """PRIM: the peeling trade-off and the chosen box's ranges on each restricted parameter."""
     lim = result.limits[result.limits["restricted"]]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 1.8 + 0.45 * max(len(lim), 3)), layout="constrained",
-                                   gridspec_kw={"width_ratios": [1, 1.4]})
+    fig, (ax1, ax2) = plt.subplots(
+        1, 2, figsize=(10, 1.8 + 0.45 * max(len(lim), 3)), layout="constrained", gridspec_kw={"width_ratios": [1, 1.4]}
+    )
     t = result.trajectory
-    sc = ax1.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap=CMAP, s=18, marker="o", edgecolor="black",
-                     linewidth=0.3)
-    ax1.plot([result.coverage], [result.density], marker="*", markersize=14, color=OKABE_ITO[5],
-             markeredgecolor="black", linestyle="none", label="chosen box")
+    sc = ax1.scatter(
+        t["coverage"], t["density"], c=t["res_dim"], cmap=CMAP, s=18, marker="o", edgecolor="black", linewidth=0.3
+    )
+    ax1.plot(
+        [result.coverage],
+        [result.density],
+        marker="*",
+        markersize=14,
+        color=OKABE_ITO[5],
+        markeredgecolor="black",
+        linestyle="none",
+        label="chosen box",
+    )
     ax1.set_xlabel("coverage (share of outcome runs inside the box)")
     ax1.set_ylabel("density (share of box runs with the outcome)")
     ax1.set_title("PRIM peeling trajectory")
@@ -253,8 +323,9 @@ def prim(result: PrimResult, label: str) -> Figure:
     ax2.invert_yaxis()
     ax2.set_xlim(0, 1)
     ax2.set_xlabel("position in the sampled range (0 = min, 1 = max);\nsolid = box, dotted = rest of the sampled range")
-    ax2.set_title(f"Box: coverage {result.coverage:.2f}, density {result.density:.2f} "
-                  f"(base rate {result.base_rate:.2f})")
+    ax2.set_title(
+        f"Box: coverage {result.coverage:.2f}, density {result.density:.2f} (base rate {result.base_rate:.2f})"
+    )
     fig.suptitle(f"Scenario discovery: which parameter ranges lead to {label}")
     return fig
 
@@ -269,8 +340,17 @@ def comparison(diffs: pd.DataFrame, names: tuple[str, str]) -> Figure:
     y = np.arange(len(d))
     for i, r in d.iterrows():
         s = style(0 if r["clear"] else 1)
-        ax.errorbar(r["diff"], i, xerr=r["half"], fmt=s["marker"], color=s["color"], ecolor="black", capsize=3,
-                    markersize=6, markeredgecolor="black")
+        ax.errorbar(
+            r["diff"],
+            i,
+            xerr=r["half"],
+            fmt=s["marker"],
+            color=s["color"],
+            ecolor="black",
+            capsize=3,
+            markersize=6,
+            markeredgecolor="black",
+        )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, d["label"])
     ax.invert_yaxis()

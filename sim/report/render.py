@@ -73,11 +73,16 @@ def html_table(df: pd.DataFrame, index: bool = False) -> str:
 
 
 def _config_table(t: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "scenario": t["group"], "configuration": t["configuration"], "runs": t["k"], "of": t["n"],
-        "P": [f"{p:.3f}" for p in t["p"]],
-        "95% interval (Wilson)": [f"[{lo:.3f}, {hi:.3f}]" for lo, hi in zip(t["lo"], t["hi"])],
-    })
+    return pd.DataFrame(
+        {
+            "scenario": t["group"],
+            "configuration": t["configuration"],
+            "runs": t["k"],
+            "of": t["n"],
+            "P": [f"{p:.3f}" for p in t["p"]],
+            "95% interval (Wilson)": [f"[{lo:.3f}, {hi:.3f}]" for lo, hi in zip(t["lo"], t["hi"])],
+        }
+    )
 
 
 def _display(name: str, t: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
@@ -94,11 +99,16 @@ def _display(name: str, t: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
 
 
 def comparison_table(d: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "outcome": d["label"], "A": [an.format_number(v) for v in d["a"]], "B": [an.format_number(v) for v in d["b"]],
-        "B − A": [an.format_number(v) for v in d["diff"]], "± (95%)": [an.format_number(v) for v in d["half"]],
-        "interval excludes 0": ["yes" if c else "no" for c in d["clear"]],
-    })
+    return pd.DataFrame(
+        {
+            "outcome": d["label"],
+            "A": [an.format_number(v) for v in d["a"]],
+            "B": [an.format_number(v) for v in d["b"]],
+            "B − A": [an.format_number(v) for v in d["diff"]],
+            "± (95%)": [an.format_number(v) for v in d["half"]],
+            "interval excludes 0": ["yes" if c else "no" for c in d["clear"]],
+        }
+    )
 
 
 def comparison_lines(report: Report, limit: int | None = None) -> list[str]:
@@ -114,7 +124,7 @@ def comparison_lines(report: Report, limit: int | None = None) -> list[str]:
             lines.append(f"{a} → {b}: no difference beyond the 95 % intervals")
             continue
         if limit is not None and len(clear) > limit:
-            strength = (clear["diff"].abs() / clear["half"].where(clear["half"] > 0, 1e-12))
+            strength = clear["diff"].abs() / clear["half"].where(clear["half"] > 0, 1e-12)
             shown = clear.loc[strength.sort_values(ascending=False, kind="stable").index[:limit]].sort_index()
         else:
             shown = clear
@@ -128,19 +138,32 @@ def _inputs(report: Report) -> pd.DataFrame:
     rows = []
     for f in report.folders:
         m = f.manifest
-        rows.append({"folder": str(f.path), "kind": f.kind, "scenarios": ", ".join(f.scenarios),
-                     "runs": 0 if f.runs is None else len(f.runs), "horizon (weeks)": m.get("horizon_weeks", "?"),
-                     "uncertainty": m.get("uncertainty", "?"), "command": m.get("command", "")})
+        rows.append(
+            {
+                "folder": str(f.path),
+                "kind": f.kind,
+                "scenarios": ", ".join(f.scenarios),
+                "runs": 0 if f.runs is None else len(f.runs),
+                "horizon (weeks)": m.get("horizon_weeks", "?"),
+                "uncertainty": m.get("uncertainty", "?"),
+                "command": m.get("command", ""),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def summary_md(report: Report, made: set[str] = frozenset()) -> str:
     out = ["# ISF negotiation simulation — report", "", "## Inputs", "", markdown_table(_inputs(report)), ""]
     if report.outcomes is not None and len(report.outcomes):
-        out += ["## Key outcomes per scenario", "",
-                "Probabilities with 95 % Wilson intervals; medians of the Kaplan–Meier curves in weeks "
-                "(n/a: fewer than half of the runs reached the event within the horizon).", "",
-                markdown_table(report.outcomes), ""]
+        out += [
+            "## Key outcomes per scenario",
+            "",
+            "Probabilities with 95 % Wilson intervals; medians of the Kaplan–Meier curves in weeks "
+            "(n/a: fewer than half of the runs reached the event within the horizon).",
+            "",
+            markdown_table(report.outcomes),
+            "",
+        ]
     if report.comparisons:
         out += ["## Differences that matter", ""]
         out += [f"- {line}" for line in comparison_lines(report)] + [""]
@@ -163,12 +186,18 @@ def summary_md(report: Report, made: set[str] = frozenset()) -> str:
 
 def report_html(report: Report, pngs: dict[str, bytes]) -> str:
     e = html.escape
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>ISF simulation report</title>"
-             f"<style>{CSS}</style></head><body><h1>ISF negotiation simulation — report</h1>",
-             "<h2>Inputs</h2>", html_table(_inputs(report))]
+    parts = [
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>ISF simulation report</title>"
+        f"<style>{CSS}</style></head><body><h1>ISF negotiation simulation — report</h1>",
+        "<h2>Inputs</h2>",
+        html_table(_inputs(report)),
+    ]
     if report.outcomes is not None and len(report.outcomes):
-        parts += ["<h2>Key outcomes per scenario</h2><p>Probabilities with 95 % Wilson intervals; medians of the "
-                  "Kaplan–Meier curves in weeks.</p>", html_table(report.outcomes)]
+        parts += [
+            "<h2>Key outcomes per scenario</h2><p>Probabilities with 95 % Wilson intervals; medians of the "
+            "Kaplan–Meier curves in weeks.</p>",
+            html_table(report.outcomes),
+        ]
     if report.comparisons:
         parts += ["<h2>Differences that matter</h2><ul>"]
         parts += [f"<li>{e(line)}</li>" for line in comparison_lines(report)] + ["</ul>"]

@@ -66,8 +66,10 @@ def story(events: pd.DataFrame, timeline: pd.DataFrame | None = None) -> str:
         if tl is not None and week in tl.index:
             r = tl.loc[week]
             head += f" (strikes {r['strikes']:.0%} of week 0)" if "strikes" in r else ""
-            head += (f"; troops committed {int(r['troops_committed']):,}, deployed {int(r['troops_deployed']):,}"
-                     f"; Israel holds {r['israeli_control']:.0%} of Gaza")
+            head += (
+                f"; troops committed {int(r['troops_committed']):,}, deployed {int(r['troops_deployed']):,}"
+                f"; Israel holds {r['israeli_control']:.0%} of Gaza"
+            )
         lines.append(head)
         for text in ev["text"]:
             lines.append(f"  - {text}")
@@ -85,8 +87,10 @@ def print_job(results, settings, out: Path, wall: float, workers: int) -> None:
         console.print(story(results.events, results.timeline), markup=False, soft_wrap=True)
         console.print()
     n = len(runs)
-    table = Table(title=f"{settings.scenario}: configurations that emerged in {n:,} runs "
-                        f"({settings.horizon_weeks} weeks, uncertainty={settings.uncertainty})")
+    table = Table(
+        title=f"{settings.scenario}: configurations that emerged in {n:,} runs "
+        f"({settings.horizon_weeks} weeks, uncertainty={settings.uncertainty})"
+    )
     table.add_column("configuration (contributors | mandate | legal basis)")
     table.add_column("runs", justify="right")
     table.add_column("P", justify="right")
@@ -96,7 +100,9 @@ def print_job(results, settings, out: Path, wall: float, workers: int) -> None:
     console.print(table)
     for label, p, lo, hi in headline(runs):
         console.print(f"  P({label}) = {p:.3f}  [95%: {lo:.3f}–{hi:.3f}]")
-    console.print(f"  median week of deployment: {median_week(runs, 'week_deployed')}; "
-                  f"of the Council resolution: {median_week(runs, 'week_authorized')}")
+    console.print(
+        f"  median week of deployment: {median_week(runs, 'week_deployed')}; "
+        f"of the Council resolution: {median_week(runs, 'week_authorized')}"
+    )
     console.print(f"  {n:,} runs in {wall:.2f} s on {workers} worker(s)")
     console.print(f"results: {out}")

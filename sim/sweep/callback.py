@@ -36,12 +36,10 @@ from sim.sweep.job import launcher_kind
 from sim.sweep.pipeline import Pipeline
 from sim.sweep.plan import SweepPlan, job_values, sweep_plan
 
-
 try:
     from hydra.experimental.callback import Callback
 except ImportError:  # pragma: no cover
     Callback = object  # type: ignore[misc,assignment]
-
 
 
 def _write_manifest(path: Path, data: dict) -> None:
@@ -52,8 +50,11 @@ def _command(cfg: Any, sweep_dir: Path | None = None) -> str:
     import shlex
 
     args = [o for o in cfg.hydra.overrides.task]
-    hyd = [o for o in cfg.hydra.overrides.hydra
-           if not o.startswith(("hydra.mode=", "hydra.sweep.dir=", "hydra.sweeper.prechecked="))]
+    hyd = [
+        o
+        for o in cfg.hydra.overrides.hydra
+        if not o.startswith(("hydra.mode=", "hydra.sweep.dir=", "hydra.sweeper.prechecked="))
+    ]
     if sweep_dir is not None:
         hyd.append(f"hydra.sweep.dir={sweep_dir}")
     return "isf-sim -m " + " ".join(shlex.quote(o) for o in args + hyd)
@@ -71,8 +72,14 @@ class _Bar:
         if enabled:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=sum(p.runs), unit="run", desc=f"isf-sim: {len(p.jobs)} jobs",
-                            dynamic_ncols=True, smoothing=0.05, file=sys.stderr)
+            self.bar = tqdm(
+                total=sum(p.runs),
+                unit="run",
+                desc=f"isf-sim: {len(p.jobs)} jobs",
+                dynamic_ncols=True,
+                smoothing=0.05,
+                file=sys.stderr,
+            )
         self.poll()
         self.thread = threading.Thread(target=self._loop, daemon=True)
         self.thread.start()
@@ -80,10 +87,15 @@ class _Bar:
     def poll(self) -> int:
         with self.lock:
             for i in range(len(self.plan.jobs)):
-                if i not in self.done and (self.sweep_dir / str(i) / MANIFEST).is_file() \
-                        and (self.sweep_dir / str(i) / RUNS).is_file():
+                if (
+                    i not in self.done
+                    and (self.sweep_dir / str(i) / MANIFEST).is_file()
+                    and (self.sweep_dir / str(i) / RUNS).is_file()
+                ):
                     self.done.add(i)
-            n = sum(self.plan.runs[i] for i in self.done) + sum(self.pipe.partial.values() if self.pipe is not None else ())
+            n = sum(self.plan.runs[i] for i in self.done) + sum(
+                self.pipe.partial.values() if self.pipe is not None else ()
+            )
         n = min(n, sum(self.plan.runs))
         if self.bar is not None and n != self.bar.n:
             self.bar.n = n
@@ -116,8 +128,15 @@ class SweepCallback(Callback):
     def __getstate__(self) -> dict:
         # launchers (submitit, joblib) pickle Hydra's context, callbacks included: the bar and
         # its thread stay in the process that started the sweep
-        return {"progress": self.progress, "_bar": None, "_t0": 0.0, "_started": 0.0, "_plan": None,
-                "_manifest": {}, "_in_process": False}
+        return {
+            "progress": self.progress,
+            "_bar": None,
+            "_t0": 0.0,
+            "_started": 0.0,
+            "_plan": None,
+            "_manifest": {},
+            "_in_process": False,
+        }
 
     def on_multirun_start(self, config: Any, **kwargs: Any) -> None:
         self._t0, self._started = time.perf_counter(), time.time()
@@ -145,7 +164,7 @@ class SweepCallback(Callback):
         _write_manifest(sweep_dir / MANIFEST, self._manifest)
         self._in_process = launcher_kind(launcher) == "in_process"
         pipe = None
-        if self._in_process:    # jobs run one after another here: pipeline them through a warm pool
+        if self._in_process:  # jobs run one after another here: pipeline them through a warm pool
             pipe = pipeline.start(total_runs=sum(p.runs))
             if auto_workers(sum(p.runs)) > 1:
                 warm_up(auto_workers(sum(p.runs)))
@@ -177,7 +196,7 @@ class SweepCallback(Callback):
 
     def _end(self, config: Any) -> None:
         if self._in_process:
-            pipeline.stop()    # the last jobs' runs, written
+            pipeline.stop()  # the last jobs' runs, written
         if self._bar is not None:
             self._bar.close()
         sweep_dir = Path(config.hydra.sweep.dir)
@@ -185,9 +204,16 @@ class SweepCallback(Callback):
         rows = combine(sweep_dir, p)
         extra = sensitivity.analyse(config, sweep_dir, p.swept)
         skipped = sum(1 for i in range(len(p.jobs)) if _older(sweep_dir / str(i) / MANIFEST, self._started))
-        self._manifest.update({"status": "complete", "rows": rows, "jobs_resumed": skipped,
-                               "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                               "wall_time_s": round(time.perf_counter() - self._t0, 3), **extra})
+        self._manifest.update(
+            {
+                "status": "complete",
+                "rows": rows,
+                "jobs_resumed": skipped,
+                "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "wall_time_s": round(time.perf_counter() - self._t0, 3),
+                **extra,
+            }
+        )
         _write_manifest(sweep_dir / MANIFEST, self._manifest)
         summary(sweep_dir, p, rows, skipped, time.perf_counter() - self._t0)
 

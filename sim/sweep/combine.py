@@ -42,8 +42,7 @@ def combine(sweep_dir: Path, p: SweepPlan, out_name: str = RUNS) -> int:
     params = sorted(n for n in own if n.startswith("param."))
     extra = [k for k in p.swept if k not in own]
     typed = {k: _column_type([job_values(j, [k]).get(k) for j in p.jobs]) for k in extra}
-    schema = pa.schema([("job", pa.int64())] + [(k, typed[k][0]) for k in extra]
-                       + [(n, own[n]) for n in base + params])
+    schema = pa.schema([("job", pa.int64())] + [(k, typed[k][0]) for k in extra] + [(n, own[n]) for n in base + params])
     tmp = sweep_dir / f".{out_name}.tmp-{os.getpid()}"
     rows = 0
     try:

@@ -25,7 +25,7 @@ from sim.model.run import Results
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
-SOURCE = Path(__file__).resolve().parent.parent.parent   # the checkout (for the git commit), if any
+SOURCE = Path(__file__).resolve().parent.parent.parent  # the checkout (for the git commit), if any
 PACKAGES = ("isf-sim", "mesa", "hydra-core", "omegaconf", "numpy", "pandas", "pyarrow", "joblib")
 
 
@@ -59,8 +59,10 @@ def versions() -> dict[str, str]:
 @functools.lru_cache(maxsize=4)
 def git_state(where: Path = SOURCE) -> dict[str, Any]:
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(where), *args], capture_output=True, text=True,
-                              timeout=10).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(where), *args], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+
     try:
         commit = git("rev-parse", "HEAD")
         dirty = bool(git("status", "--porcelain", "--untracked-files=no"))

@@ -10,9 +10,10 @@ from __future__ import annotations
 import shutil
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -65,8 +66,7 @@ def discard(folder: Path) -> None:
 
 
 def dump_config(raw: dict) -> str:
-    return yaml.dump(raw, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
-                     allow_unicode=True)
+    return yaml.dump(raw, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False, allow_unicode=True)
 
 
 @dataclass
@@ -80,8 +80,9 @@ class Finished:
     workers: int
 
 
-def run_or_fail(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = False,
-                launcher: Mapping[str, Any] | None = None) -> Finished | None:
+def run_or_fail(
+    raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = False, launcher: Mapping[str, Any] | None = None
+) -> Finished | None:
     """:func:`run_job`; a configuration error ends the command with one line and exit code 2,
     and a job that did not finish leaves no folder behind."""
     try:
@@ -95,8 +96,9 @@ def run_or_fail(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool 
         raise
 
 
-def run_job(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = False,
-            launcher: Mapping[str, Any] | None = None) -> Finished | None:
+def run_job(
+    raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = False, launcher: Mapping[str, Any] | None = None
+) -> Finished | None:
     """Validate the composed config ``raw`` (no ``hydra`` node), run it, write ``out``.
 
     Returns what a single job's command prints (None for a job of a sweep, whose writing may
@@ -105,27 +107,43 @@ def run_job(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = Fa
     params, settings = build(model_raw, override_keys(task_overrides))
     meta = parameter_meta(model_raw)
     fixed = lever_keys(model_raw) | override_keys(task_overrides)
-    job = Job(params=params, seed=settings.seed, runs=settings.runs, uncertainty=settings.uncertainty,
-              meta=meta, fixed=frozenset(fixed), trace=settings.trace)
+    job = Job(
+        params=params,
+        seed=settings.seed,
+        runs=settings.runs,
+        uncertainty=settings.uncertainty,
+        meta=meta,
+        fixed=frozenset(fixed),
+        trace=settings.trace,
+    )
     pipe = pipeline.current() if in_sweep else None
-    workers = settings.workers or workers_for(settings.runs, launcher_kind(launcher),
-                                              pipe.total_runs if pipe is not None else None)
+    workers = settings.workers or workers_for(
+        settings.runs, launcher_kind(launcher), pipe.total_runs if pipe is not None else None
+    )
     config_yaml = dump_config(raw)
     key = job_key(config_yaml)
-    if in_sweep:   # resume: a finished job of the same config is kept, not re-run
+    if in_sweep:  # resume: a finished job of the same config is kept, not re-run
         if finished(out, key):
             return None
         clean_partial(out)
 
-    explicit = {"scenario": settings.scenario, "seed": settings.seed, "runs": settings.runs,
-                "horizon_weeks": settings.horizon_weeks, "uncertainty": settings.uncertainty}
+    explicit = {
+        "scenario": settings.scenario,
+        "seed": settings.seed,
+        "runs": settings.runs,
+        "horizon_weeks": settings.horizon_weeks,
+        "uncertainty": settings.uncertainty,
+    }
     manifest = {
         "kind": "run",
         "scenario": settings.scenario,
         "seed": settings.seed,
         "runs": settings.runs,
-        "seeds": {"first": settings.seed, "last": settings.seed + settings.runs - 1,
-                  "rule": "run i uses seed + i; the row's seed column re-runs that row alone"},
+        "seeds": {
+            "first": settings.seed,
+            "last": settings.seed + settings.runs - 1,
+            "rule": "run i uses seed + i; the row's seed column re-runs that row alone",
+        },
         "horizon_weeks": settings.horizon_weeks,
         "uncertainty": settings.uncertainty,
         "fixed_parameters": sorted(fixed),
@@ -148,8 +166,13 @@ def run_job(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = Fa
 
     progress = pipe.progress_hook(str(out)) if pipe is not None else None
     if design is not None:
-        finish(Results(sensitivity.run_block(design, params, meta, frozenset(fixed), settings.seed,
-                                             settings.runs, workers, progress)))
+        finish(
+            Results(
+                sensitivity.run_block(
+                    design, params, meta, frozenset(fixed), settings.seed, settings.runs, workers, progress
+                )
+            )
+        )
     elif pipe is not None and workers > 1 and not job.trace:
         # an in-process sweep: submit the runs and move on; the sweep's writer thread finishes
         pending = Pending(job, workers, progress)
@@ -159,7 +182,7 @@ def run_job(raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = Fa
     else:
         results = _simulate_with_progress(job, workers)
         wall = finish(results)
-        if not in_sweep:   # a sweep prints one progress bar and one summary, not a table per job
+        if not in_sweep:  # a sweep prints one progress bar and one summary, not a table per job
             return Finished(results, settings, out, wall, workers)
     return None
 

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-IN_FLIGHT = 2      # jobs submitted but not yet written, at most (bounds memory)
+IN_FLIGHT = 2  # jobs submitted but not yet written, at most (bounds memory)
 
 
 class Pipeline:
     def __init__(self, total_runs: int) -> None:
         self.total_runs = total_runs
         self.lock = threading.Lock()
-        self.partial: dict[str, int] = {}      # job folder -> runs finished, until it is written
+        self.partial: dict[str, int] = {}  # job folder -> runs finished, until it is written
         self.error: BaseException | None = None
         self.queue: queue.Queue = queue.Queue(maxsize=IN_FLIGHT)
         self.writer = threading.Thread(target=self._write_loop, name="isf-sim-writer", daemon=True)
@@ -56,7 +56,7 @@ class Pipeline:
 
         def task() -> None:
             work()
-            with self.lock:   # written: the folder now counts as done, not as partial runs
+            with self.lock:  # written: the folder now counts as done, not as partial runs
                 self.partial.pop(str(folder), None)
 
         self.queue.put(task)

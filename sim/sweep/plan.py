@@ -11,8 +11,9 @@ from __future__ import annotations
 import copy
 import itertools
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import yaml
 
@@ -20,7 +21,7 @@ from sim.config import build, override_keys
 from sim.config.compose import check_override_keys
 from sim.model.params import ConfigError
 
-GROUPS = ("scenario", "experiment", "actors")   # config groups an override can choose from
+GROUPS = ("scenario", "experiment", "actors")  # config groups an override can choose from
 
 
 def _parser(config_loader: Any = None):
@@ -44,7 +45,9 @@ def expand(args: Iterable[str], config_loader: Any = None) -> list[list[str]]:
         key = o.get_key_element()
         if o.is_sweep_override():
             if not o.is_discrete_sweep():
-                raise ConfigError(f"'{key}': interval sweeps need an optimizing sweeper; allowed: a,b,c, range() or glob()")
+                raise ConfigError(
+                    f"'{key}': interval sweeps need an optimizing sweeper; allowed: a,b,c, range() or glob()"
+                )
             final[key] = [f"{key}={v}" for v in o.sweep_string_iterator()]
         else:
             final[key] = [f"{key}={o.get_value_element_as_str()}"]
@@ -61,9 +64,9 @@ def swept_keys(args: Iterable[str]) -> list[str]:
 
 @dataclass
 class SweepPlan:
-    swept: list[str]                 # keys with several values, in the sweeper's order
-    jobs: list[list[str]]            # each job's overrides (key=value), in job-number order
-    runs: list[int]                  # runs per job
+    swept: list[str]  # keys with several values, in the sweeper's order
+    jobs: list[list[str]]  # each job's overrides (key=value), in job-number order
+    runs: list[int]  # runs per job
 
 
 def value(text: str) -> Any:
@@ -132,10 +135,10 @@ def check_jobs(jobs: Sequence[Sequence[str]], compose_job: Callable[[list[str]],
     composed: dict[tuple, dict] = {}
     total = 0
     for full in jobs:
-        job = [o for o in full if not o.lstrip("+~").startswith(("hydra", "design."))]   # jobs check design.*
+        job = [o for o in full if not o.lstrip("+~").startswith(("hydra", "design."))]  # jobs check design.*
         groups = tuple(o for o in job if is_group(o))
         values = [o for o in job if not is_group(o)]
-        if groups not in composed:      # the first job of each group choice: composed in full
+        if groups not in composed:  # the first job of each group choice: composed in full
             composed[groups] = compose_job(list(full))
             total += check_config(job, composed[groups])
             continue

@@ -28,20 +28,26 @@ from sim.model.params import ConfigError, ModelParams
 from sim.model.paths import with_values
 
 METHODS = ("morris", "sobol")
-DEFAULT_OUTCOMES = ("deployed", "un_authorized", "ceasefire_collapsed", "troops", "disarmament",
-                    "israeli_control", "funding_usd")
-COLUMNS = ("outcome", "parameter", "method", "S1", "S1_conf", "ST", "ST_conf",
-           "mu_star", "mu_star_conf", "sigma")
+DEFAULT_OUTCOMES = (
+    "deployed",
+    "un_authorized",
+    "ceasefire_collapsed",
+    "troops",
+    "disarmament",
+    "israeli_control",
+    "funding_usd",
+)
+COLUMNS = ("outcome", "parameter", "method", "S1", "S1_conf", "ST", "ST_conf", "mu_star", "mu_star_conf", "sigma")
 
 
 @dataclass(frozen=True)
 class Design:
     method: str = "morris"
-    samples: int = 10          # Morris: trajectories; Sobol: base sample N (a power of two)
-    levels: int = 4            # Morris grid levels
-    blocks: int = 1            # jobs the points are split into
-    block: int = 0             # this job's block
-    seed: int = 1              # seed of the design's sampler
+    samples: int = 10  # Morris: trajectories; Sobol: base sample N (a power of two)
+    levels: int = 4  # Morris grid levels
+    blocks: int = 1  # jobs the points are split into
+    block: int = 0  # this job's block
+    seed: int = 1  # seed of the design's sampler
     outcomes: tuple[str, ...] = DEFAULT_OUTCOMES
 
 
@@ -68,8 +74,11 @@ def split_design(raw: dict) -> tuple[Design | None, dict]:
 def problem(meta: dict[str, dict], fixed: frozenset[str]) -> dict:
     """SALib problem: every ranged parameter not fixed by the scenario or the command line."""
     names = sorted(p for p, m in meta.items() if m["range"][0] < m["range"][1] and p not in fixed)
-    return {"num_vars": len(names), "names": names,
-            "bounds": [[float(meta[p]["range"][0]), float(meta[p]["range"][1])] for p in names]}
+    return {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [[float(meta[p]["range"][0]), float(meta[p]["range"][1])] for p in names],
+    }
 
 
 def matrix(design: Design, prob: dict) -> np.ndarray:
@@ -111,8 +120,16 @@ def _run_points(params: ModelParams, points: list[tuple[int, dict[str, Any]]], s
     return columns(rows)
 
 
-def run_block(design: Design, params: ModelParams, meta: dict[str, dict], fixed: frozenset[str],
-              seed: int, runs: int, workers: int = 1, progress=None) -> pd.DataFrame:
+def run_block(
+    design: Design,
+    params: ModelParams,
+    meta: dict[str, dict],
+    fixed: frozenset[str],
+    seed: int,
+    runs: int,
+    workers: int = 1,
+    progress=None,
+) -> pd.DataFrame:
     """Run this job's slice of the design: a tidy runs table with a ``point`` column."""
     from sim.model.run import concat, to_frame
 
@@ -120,11 +137,11 @@ def run_block(design: Design, params: ModelParams, meta: dict[str, dict], fixed:
     X = matrix(design, prob)
     todo = [(k, _point_values(prob, meta, X[k])) for k in block_range(design, len(X))]
     size = max(1, min(50, -(-len(todo) // max(1, workers * 8))))
-    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     done: list[dict[str, list]] = []
     if workers <= 1:
         parts = (_run_points(params, c, seed, runs) for c in chunks)
-    else:   # the same warm pool as plain jobs (sim.model.run.executor)
+    else:  # the same warm pool as plain jobs (sim.model.run.executor)
         from sim.model.run import executor
 
         pool = executor(workers)
@@ -154,8 +171,8 @@ def runs_of(values: dict[str, str], cfg: Any) -> int:
     d = _design_cfg(cfg)
     if not d:
         return runs
-    from sim.config.compose import lever_keys
     from sim.config import parameter_meta
+    from sim.config.compose import lever_keys
 
     design, _ = split_design({"design": {**d, "block": int(values.get("design.block", d.get("block", 0)))}})
     raw = _RAW_CACHE.get(id(cfg))
@@ -197,13 +214,14 @@ def analyse(cfg: Any, sweep_dir: Path, swept: list[str] | tuple[str, ...] = ()) 
 
     import yaml
 
-    from sim.config.compose import lever_keys
     from sim.config import parameter_meta
+    from sim.config.compose import lever_keys
 
     design, _ = split_design({"design": d})
     others = [k for k in swept if k != "design.block"]
-    runs = pd.read_parquet(sweep_dir / "runs.parquet",
-                           columns=list(dict.fromkeys(["job", "point", *others, *design.outcomes])))
+    runs = pd.read_parquet(
+        sweep_dir / "runs.parquet", columns=list(dict.fromkeys(["job", "point", *others, *design.outcomes]))
+    )
     groups = runs.groupby(others, sort=False, dropna=False) if others else [((), runs)]
     frames, points, n_params = [], 0, 0
     for values, part in groups:
@@ -224,8 +242,12 @@ def analyse(cfg: Any, sweep_dir: Path, swept: list[str] | tuple[str, ...] = ()) 
     from sim.sweep.folders import write_parquet
 
     write_parquet(sweep_dir / "sensitivity.parquet", pd.concat(frames, ignore_index=True))
-    return {"sensitivity": "sensitivity.parquet", "design_points": int(points),
-            "design_parameters": n_params, "sensitivity_by": others}
+    return {
+        "sensitivity": "sensitivity.parquet",
+        "design_points": int(points),
+        "design_parameters": n_params,
+        "sensitivity_by": others,
+    }
 
 
 def indices(design: Design, prob: dict, X: np.ndarray, means: pd.DataFrame) -> pd.DataFrame:
@@ -233,19 +255,32 @@ def indices(design: Design, prob: dict, X: np.ndarray, means: pd.DataFrame) -> p
     for name in design.outcomes:
         Y = means[name].to_numpy(dtype=float)
         if np.isnan(Y).any() or np.nanstd(Y) == 0:
-            continue     # constant or undefined outcome: no indices
+            continue  # constant or undefined outcome: no indices
         if design.method == "morris":
             from SALib.analyze import morris
 
             res = morris.analyze(prob, X, Y, num_levels=design.levels, seed=design.seed)
-            df = pd.DataFrame({"parameter": prob["names"], "mu_star": res["mu_star"],
-                               "mu_star_conf": res["mu_star_conf"], "sigma": res["sigma"]})
+            df = pd.DataFrame(
+                {
+                    "parameter": prob["names"],
+                    "mu_star": res["mu_star"],
+                    "mu_star_conf": res["mu_star_conf"],
+                    "sigma": res["sigma"],
+                }
+            )
         else:
             from SALib.analyze import sobol
 
             res = sobol.analyze(prob, Y, calc_second_order=False, seed=design.seed)
-            df = pd.DataFrame({"parameter": prob["names"], "S1": res["S1"], "S1_conf": res["S1_conf"],
-                               "ST": res["ST"], "ST_conf": res["ST_conf"]})
+            df = pd.DataFrame(
+                {
+                    "parameter": prob["names"],
+                    "S1": res["S1"],
+                    "S1_conf": res["S1_conf"],
+                    "ST": res["ST"],
+                    "ST_conf": res["ST_conf"],
+                }
+            )
         df.insert(0, "outcome", name)
         df.insert(2, "method", design.method)
         frames.append(df)
@@ -253,6 +288,7 @@ def indices(design: Design, prob: dict, X: np.ndarray, means: pd.DataFrame) -> p
     for c in COLUMNS[3:]:
         if c not in out:
             out[c] = np.nan
-    out = out[list(COLUMNS)].astype({"outcome": "string", "parameter": "string", "method": "string",
-                                     **{c: "float64" for c in COLUMNS[3:]}})
+    out = out[list(COLUMNS)].astype(
+        {"outcome": "string", "parameter": "string", "method": "string", **{c: "float64" for c in COLUMNS[3:]}}
+    )
     return out.reset_index(drop=True)

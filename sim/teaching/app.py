@@ -17,7 +17,7 @@ import argparse
 import os
 import sys
 import threading
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from sim.config import load, scenarios
@@ -34,9 +34,13 @@ MECHANISMS = tuple(MECHANISM_TYPES)
 LEVERS: dict[str, tuple[str, tuple[str, ...], float, float, float]] = {
     "us_pressure_isr": ("US pressure on Israel", ("actors.USA.pressure.ISR",), 0.0, 1.0, 0.05),
     "israel_resolve": ("Israel's resolve", ("actors.ISR.resolve",), 0.2, 3.0, 0.1),
-    "gulf_threshold": ("Gulf disarmament threshold (SAU, ARE)",
-                       ("actors.SAU.funder.disarmament_threshold", "actors.ARE.funder.disarmament_threshold"),
-                       0.0, 1.0, 0.05),
+    "gulf_threshold": (
+        "Gulf disarmament threshold (SAU, ARE)",
+        ("actors.SAU.funder.disarmament_threshold", "actors.ARE.funder.disarmament_threshold"),
+        0.0,
+        1.0,
+        0.05,
+    ),
     "amnesty": ("Amnesty credibility", ("actors.HAMAS.armed_group.amnesty_credibility",), 0.0, 1.0, 0.05),
     "russia_position": ("Russia's support for the draft", ("actors.RUS.position",), 0.0, 1.0, 0.05),
     "china_position": ("China's support for the draft", ("actors.CHN.position",), 0.0, 1.0, 0.05),
@@ -45,7 +49,7 @@ LEVERS: dict[str, tuple[str, tuple[str, ...], float, float, float]] = {
 _LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=None)
+@cache
 def scenario_params(scenario: str) -> ModelParams:
     """A scenario's point-value parameters (composed once per scenario)."""
     with _LOCK:
@@ -57,8 +61,12 @@ def baseline_levers() -> dict[str, float]:
     return {name: round(float(get_value(base, paths[0])), 4) for name, (_, paths, *_r) in LEVERS.items()}
 
 
-def build_params(scenario: str = "baseline", rule: str = "default", levers: dict[str, float] | None = None,
-                 switches: dict[str, bool] | None = None) -> tuple[ModelParams, dict[str, object]]:
+def build_params(
+    scenario: str = "baseline",
+    rule: str = "default",
+    levers: dict[str, float] | None = None,
+    switches: dict[str, bool] | None = None,
+) -> tuple[ModelParams, dict[str, object]]:
     """Parameters for the page's settings, and the overrides they amount to (for the card).
 
     A lever left at its baseline value keeps the scenario's own value; moved, it wins."""
@@ -82,19 +90,42 @@ class TeachingModel(ISFModel):
 
     (``scenario_name``, not ``scenario``: Mesa 3.5 models have a ``scenario`` attribute of their own.)"""
 
-    def __init__(self, scenario_name: str = "baseline", rule: str = "default", seed: int | str = 0,
-                 us_pressure_isr: float | None = None, israel_resolve: float | None = None,
-                 gulf_threshold: float | None = None, amnesty: float | None = None,
-                 russia_position: float | None = None, china_position: float | None = None,
-                 pressure: bool = True, vetoes: bool = True, commitments: bool = True,
-                 council: bool = True, ground: bool = True, sequencing: bool = True,
-                 rng: int | None = None) -> None:
-        given = {"us_pressure_isr": us_pressure_isr, "israel_resolve": israel_resolve,
-                 "gulf_threshold": gulf_threshold, "amnesty": amnesty,
-                 "russia_position": russia_position, "china_position": china_position}
+    def __init__(
+        self,
+        scenario_name: str = "baseline",
+        rule: str = "default",
+        seed: int | str = 0,
+        us_pressure_isr: float | None = None,
+        israel_resolve: float | None = None,
+        gulf_threshold: float | None = None,
+        amnesty: float | None = None,
+        russia_position: float | None = None,
+        china_position: float | None = None,
+        pressure: bool = True,
+        vetoes: bool = True,
+        commitments: bool = True,
+        council: bool = True,
+        ground: bool = True,
+        sequencing: bool = True,
+        rng: int | None = None,
+    ) -> None:
+        given = {
+            "us_pressure_isr": us_pressure_isr,
+            "israel_resolve": israel_resolve,
+            "gulf_threshold": gulf_threshold,
+            "amnesty": amnesty,
+            "russia_position": russia_position,
+            "china_position": china_position,
+        }
         levers = {k: v for k, v in given.items() if v is not None}
-        switches = {"pressure": pressure, "vetoes": vetoes, "commitments": commitments,
-                    "council": council, "ground": ground, "sequencing": sequencing}
+        switches = {
+            "pressure": pressure,
+            "vetoes": vetoes,
+            "commitments": commitments,
+            "council": council,
+            "ground": ground,
+            "sequencing": sequencing,
+        }
         params, self.overrides = build_params(scenario_name, rule, levers, switches)
         try:
             self.seed_value = int(seed)
@@ -143,7 +174,12 @@ def council_table(model: ISFModel) -> list[tuple[str, str]]:
     rows = []
     for aid, vs in council.member_votes(model).items():
         if len(vs) == 1:
-            rows.append((aid, council.VOTE[vs[0]] + (" (veto)" if vs[0] == -1 and model.actors[aid].p.council.permanent else "")))
+            rows.append(
+                (
+                    aid,
+                    council.VOTE[vs[0]] + (" (veto)" if vs[0] == -1 and model.actors[aid].p.council.permanent else ""),
+                )
+            )
         else:
             rows.append((aid, council.tally(vs)))
     return rows
@@ -152,8 +188,9 @@ def council_table(model: ISFModel) -> list[tuple[str, str]]:
 def config_markdown(model: TeachingModel) -> str:
     """The configuration as it stands, and the command that re-runs it."""
     m = model
-    args = [f"scenario={m.scenario_name}"] + [f"{k}={str(v).lower() if isinstance(v, bool) else v}"
-                                               for k, v in m.overrides.items()]
+    args = [f"scenario={m.scenario_name}"] + [
+        f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in m.overrides.items()
+    ]
     cmd = "isf-sim " + " ".join(args) + f" uncertainty=fixed trace=true runs=1 seed={m.seed_value}"
     mech = m.params.mechanisms
     on = ", ".join(n for n in MECHANISMS if getattr(mech, n).enabled) or "none"
@@ -211,14 +248,16 @@ def draw_network(model: ISFModel):
     edges = pressure_edges(model)
     for a, b, w in edges:
         g.add_edge(a, b, weight=w)
-    pos = nx.shell_layout(g, nlist=[[n for n in g if model.actors[n].is_pressed],
-                                    [n for n in g if not model.actors[n].is_pressed]])
+    pos = nx.shell_layout(
+        g, nlist=[[n for n in g if model.actors[n].is_pressed], [n for n in g if not model.actors[n].is_pressed]]
+    )
     colors = [model.actors[n].position if model.actors[n].is_pressed else 0.5 for n in g]
     nx.draw_networkx_nodes(g, pos, ax=ax, node_color=colors, cmap="cividis", vmin=0, vmax=1, node_size=520)
     nx.draw_networkx_labels(g, pos, ax=ax, font_size=7, font_color="white")
     widths = [0.5 + 6 * d["weight"] for *_e, d in g.edges(data=True)]
-    nx.draw_networkx_edges(g, pos, ax=ax, width=widths, arrowsize=12, edge_color="0.4",
-                           connectionstyle="arc3,rad=0.1", node_size=520)
+    nx.draw_networkx_edges(
+        g, pos, ax=ax, width=widths, arrowsize=12, edge_color="0.4", connectionstyle="arc3,rad=0.1", node_size=520
+    )
     ax.set_title("Who presses whom (width = pressure; colour = position)", fontsize=9)
     ax.axis("off")
     return fig
@@ -260,6 +299,7 @@ def _make_components():
         def View(model):
             update_counter.get()
             solara.FigureMatplotlib(draw(model), format="png")
+
         View.__name__ = draw.__name__
         return View
 
@@ -268,19 +308,29 @@ def _make_components():
         update_counter.get()
         rows = council_table(model)
         last = [e for e in model.events if e[1] in ("resolution_passed", "resolution_failed")]
-        head = f"**Council vote** — {last[-1][5]} (week {last[-1][0]})" if last else \
-            f"**Council vote** — draft not yet voted (tabled in week {model.params.mechanisms.council.table_week})"
+        head = (
+            f"**Council vote** — {last[-1][5]} (week {last[-1][0]})"
+            if last
+            else f"**Council vote** — draft not yet voted (tabled in week {model.params.mechanisms.council.table_week})"
+        )
         body = "\n".join(f"| {a} | {v} |" for a, v in rows)
-        solara.Markdown(f"{head}\n\nIf the draft ({model.mandate} mandate) were put now:\n\n"
-                        f"| member | vote |\n|---|---|\n{body}")
+        solara.Markdown(
+            f"{head}\n\nIf the draft ({model.mandate} mandate) were put now:\n\n| member | vote |\n|---|---|\n{body}"
+        )
 
     @solara.component
     def ConfigCard(model):
         update_counter.get()
         solara.Markdown(config_markdown(model))
 
-    return [ConfigCard, figure_view(draw_positions), figure_view(draw_network), figure_view(draw_troops),
-            CouncilView, figure_view(draw_deaths)]
+    return [
+        ConfigCard,
+        figure_view(draw_positions),
+        figure_view(draw_network),
+        figure_view(draw_troops),
+        CouncilView,
+        figure_view(draw_deaths),
+    ]
 
 
 def make_page():
@@ -289,22 +339,38 @@ def make_page():
 
     widgets = model_params()
     model = TeachingModel(**{k: v["value"] for k, v in widgets.items()})
-    return SolaraViz(model, components=_make_components(), model_params=widgets,
-                     name="isf-sim: negotiating the ISF", play_interval=400)
+    return SolaraViz(
+        model,
+        components=_make_components(),
+        model_params=widgets,
+        name="isf-sim: negotiating the ISF",
+        play_interval=400,
+    )
 
 
 # ----------------------------------------------------------------------------- entry point
 def main(argv: list[str] | None = None) -> None:
     """``isf-app [--port N] [--host 127.0.0.1]``: serve the page with ``solara run``."""
     argv = sys.argv[1:] if argv is None else argv
-    argv = [f"--{a}" if a.split("=")[0] in ("port", "host") else a for a in argv]   # port=N works too
+    argv = [f"--{a}" if a.split("=")[0] in ("port", "host") else a for a in argv]  # port=N works too
     ap = argparse.ArgumentParser(prog="isf-app", description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=DEFAULT_PORT)
     ap.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1 only)")
     args = ap.parse_args(argv)
     print(f"isf-app: serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
-    cmd = [sys.executable, "-m", "solara", "run", str(PAGE_FILE), "--host", args.host,
-           "--port", str(args.port), "--production", "--no-open"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        str(PAGE_FILE),
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--production",
+        "--no-open",
+    ]
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     sys.stdout.flush()
     # become the server (no child left behind when this process is stopped)

@@ -19,7 +19,8 @@ Parameters are point values (``uncertainty=fixed``).
 from __future__ import annotations
 
 import sys
-from typing import Callable, Iterator, TextIO
+from collections.abc import Callable, Iterator
+from typing import TextIO
 
 from sim.config import load
 from sim.model.mechanisms import council
@@ -38,7 +39,7 @@ class Human(Policy):
     def __init__(self, read: Callable[[], str | None], out: TextIO, echo: bool = False) -> None:
         self.read, self.out, self.echo = read, out, echo
         self.auto = False
-        self.chosen: dict[str, float] | None = None   # efforts last chosen: Enter keeps them
+        self.chosen: dict[str, float] | None = None  # efforts last chosen: Enter keeps them
 
     # -- asking
     def ask(self, prompt: str, parse: Callable[[str], object], default: object) -> object:
@@ -47,7 +48,7 @@ class Human(Policy):
         for _ in range(3):
             print(f"  {prompt} ", end="", file=self.out, flush=True)
             line = self.read()
-            if line is None:          # no more answers: the agent plays on
+            if line is None:  # no more answers: the agent plays on
                 print("(no more answers: the agent's rule plays on)", file=self.out)
                 self.auto = True
                 return default
@@ -93,12 +94,14 @@ class Human(Policy):
                     raise ValueError("effort is between 0 and 1")
                 out[t.upper()] = x
             return out
+
         self.chosen = self.ask(f"[press] effort 0..1 on {', '.join(targets)} (Enter keeps {now}):", parse, efforts)
         return self.chosen
 
     def position(self, model, actor, before, proposed):
-        if actor.pressure_in <= 0:       # nobody presses it: nothing to concede
+        if actor.pressure_in <= 0:  # nobody presses it: nothing to concede
             return proposed
+
         def parse(line: str) -> float:
             if line.lower() == "hold":
                 return before
@@ -106,18 +109,29 @@ class Human(Policy):
             if not 0 <= x <= 1:
                 raise ValueError("a position is between 0 and 1")
             return x
-        return self.ask(f"[concede] pressure {actor.pressure_in:.2f} moves you {before:.2f} -> {proposed:.2f}; "
-                        f"Enter accepts, 'hold', or a position 0..1:", parse, proposed)
+
+        return self.ask(
+            f"[concede] pressure {actor.pressure_in:.2f} moves you {before:.2f} -> {proposed:.2f}; "
+            f"Enter accepts, 'hold', or a position 0..1:",
+            parse,
+            proposed,
+        )
 
     def lift_veto(self, model, actor, target, rule):
         if model.actors[target].offer <= 0 and not rule:
             return rule
-        return self.ask(f"[veto] your veto on {target} troops: lift it now? y/n (Enter: {'lift' if rule else 'hold'}):",
-                        self._yes, rule)
+        return self.ask(
+            f"[veto] your veto on {target} troops: lift it now? y/n (Enter: {'lift' if rule else 'hold'}):",
+            self._yes,
+            rule,
+        )
 
     def design_final(self, model, actor, disputed, rule):
-        return self.ask(f"[design] go ahead with the force without {'+'.join(disputed)}? y/n "
-                        f"(Enter: {'go' if rule else 'wait'}):", self._yes, rule)
+        return self.ask(
+            f"[design] go ahead with the force without {'+'.join(disputed)}? y/n (Enter: {'go' if rule else 'wait'}):",
+            self._yes,
+            rule,
+        )
 
     def mandate(self, model, actor, rule):
         def parse(line: str) -> str:
@@ -125,8 +139,10 @@ class Human(Policy):
                 if m.startswith(line.lower()):
                     return m
             raise ValueError("enforcement or borders")
-        return self.ask(f"[draft] mandate of the draft put to the Council: enforcement/borders (Enter: {rule}):",
-                        parse, rule)
+
+        return self.ask(
+            f"[draft] mandate of the draft put to the Council: enforcement/borders (Enter: {rule}):", parse, rule
+        )
 
     def votes(self, model, actor, rule):
         def parse(line: str) -> list[int]:
@@ -134,16 +150,27 @@ class Human(Policy):
                 if w.startswith(line.lower()):
                     return [v] * len(rule)
             raise ValueError("yes, abstain or no")
-        return self.ask(f"[vote] on the {model.mandate} draft: yes/abstain/no (Enter: "
-                        f"{', '.join(council.VOTE[v] for v in rule)}):", parse, rule)
+
+        return self.ask(
+            f"[vote] on the {model.mandate} draft: yes/abstain/no (Enter: {', '.join(council.VOTE[v] for v in rule)}):",
+            parse,
+            rule,
+        )
 
     def commit(self, model, actor, allowed, chance):
-        return self.ask(f"[commit] your conditions hold: commit {actor.offer:,} troops now? y/n "
-                        f"(Enter: the agent's weekly {chance:.0%} chance):", self._yes, None)
+        return self.ask(
+            f"[commit] your conditions hold: commit {actor.offer:,} troops now? y/n "
+            f"(Enter: the agent's weekly {chance:.0%} chance):",
+            self._yes,
+            None,
+        )
 
     def fund(self, model, actor, rule):
-        return self.ask(f"[fund] your conditions hold: release ${actor.p.funder.pledge_usd / 1e9:.1f} bn now? y/n "
-                        f"(Enter: yes):", self._yes, rule)
+        return self.ask(
+            f"[fund] your conditions hold: release ${actor.p.funder.pledge_usd / 1e9:.1f} bn now? y/n (Enter: yes):",
+            self._yes,
+            rule,
+        )
 
 
 def status(model: ISFModel, aid: str) -> str:
@@ -157,9 +184,11 @@ def status(model: ISFModel, aid: str) -> str:
         parts.append(f"troops committed {a.committed:,}, deployed {a.deployed:,}" + (" (liaison)" if a.liaison else ""))
     if a.p.funder:
         parts.append(f"released ${a.released / 1e9:.1f} bn")
-    parts.append(f"| force deployed {model.troops_deployed:,}, UN {'yes' if model.authorized else 'no'}, "
-                 f"disarmament {model.disarmament:.0%}, deaths last week {model.deaths_week}"
-                 + (", CEASEFIRE COLLAPSED" if model.collapsed else ""))
+    parts.append(
+        f"| force deployed {model.troops_deployed:,}, UN {'yes' if model.authorized else 'no'}, "
+        f"disarmament {model.disarmament:.0%}, deaths last week {model.deaths_week}"
+        + (", CEASEFIRE COLLAPSED" if model.collapsed else "")
+    )
     return " ".join(parts)
 
 
@@ -182,30 +211,67 @@ def debrief(row: dict, same_seed: dict, runs) -> str:
 
     def week(v: float) -> str:
         return "never" if v != v else f"week {int(v)}"
+
     items = [
-        ("ISF deployed", "yes" if row["deployed"] else "no", "yes" if same_seed["deployed"] else "no", share("deployed")),
-        ("week of deployment", week(row["week_deployed"]), week(same_seed["week_deployed"]),
-         f"median {week(runs['week_deployed'].median())}"),
-        ("Council resolution", "yes" if row["un_authorized"] else "no", "yes" if same_seed["un_authorized"] else "no",
-         share("un_authorized")),
-        ("contributors", row["contributors"] or "none", same_seed["contributors"] or "none",
-         f"{(runs['contributors'] == row['contributors']).mean():.0%} of runs end as you did"),
+        (
+            "ISF deployed",
+            "yes" if row["deployed"] else "no",
+            "yes" if same_seed["deployed"] else "no",
+            share("deployed"),
+        ),
+        (
+            "week of deployment",
+            week(row["week_deployed"]),
+            week(same_seed["week_deployed"]),
+            f"median {week(runs['week_deployed'].median())}",
+        ),
+        (
+            "Council resolution",
+            "yes" if row["un_authorized"] else "no",
+            "yes" if same_seed["un_authorized"] else "no",
+            share("un_authorized"),
+        ),
+        (
+            "contributors",
+            row["contributors"] or "none",
+            same_seed["contributors"] or "none",
+            f"{(runs['contributors'] == row['contributors']).mean():.0%} of runs end as you did",
+        ),
         ("troops deployed", f"{row['troops']:,}", f"{same_seed['troops']:,}", f"mean {runs['troops'].mean():,.0f}"),
-        ("funding released", f"${row['funding_usd'] / 1e9:.1f} bn", f"${same_seed['funding_usd'] / 1e9:.1f} bn",
-         f"mean ${runs['funding_usd'].mean() / 1e9:.1f} bn"),
-        ("Hamas disarmament", f"{row['disarmament']:.0%}", f"{same_seed['disarmament']:.0%}",
-         f"mean {runs['disarmament'].mean():.0%}"),
-        ("ceasefire collapsed", "yes" if row["ceasefire_collapsed"] else "no",
-         "yes" if same_seed["ceasefire_collapsed"] else "no", share("ceasefire_collapsed")),
-        ("deaths", f"{row['deaths']:,}", f"{same_seed['deaths']:,}",
-         f"median {runs['deaths'].median():,.0f}; {(runs['deaths'] < row['deaths']).mean():.0%} of runs had fewer"),
+        (
+            "funding released",
+            f"${row['funding_usd'] / 1e9:.1f} bn",
+            f"${same_seed['funding_usd'] / 1e9:.1f} bn",
+            f"mean ${runs['funding_usd'].mean() / 1e9:.1f} bn",
+        ),
+        (
+            "Hamas disarmament",
+            f"{row['disarmament']:.0%}",
+            f"{same_seed['disarmament']:.0%}",
+            f"mean {runs['disarmament'].mean():.0%}",
+        ),
+        (
+            "ceasefire collapsed",
+            "yes" if row["ceasefire_collapsed"] else "no",
+            "yes" if same_seed["ceasefire_collapsed"] else "no",
+            share("ceasefire_collapsed"),
+        ),
+        (
+            "deaths",
+            f"{row['deaths']:,}",
+            f"{same_seed['deaths']:,}",
+            f"median {runs['deaths'].median():,.0f}; {(runs['deaths'] < row['deaths']).mean():.0%} of runs had fewer",
+        ),
     ]
     w = max(len(i[0]) for i in items)
     lines.append(f"  {'':<{w}}  {'you':>14}  {'model, same seed':>16}  model, {n} runs")
     for label, you, same, dist in items:
         lines.append(f"  {label:<{w}}  {you:>14}  {same:>16}  {dist}")
-    lines += ["", f"  your configuration: {row['configuration']}",
-              f"  the model's (same seed): {same_seed['configuration']}"]
+    lines += [
+        "",
+        f"  your configuration: {row['configuration']}",
+        f"  the model's (same seed): {same_seed['configuration']}",
+    ]
     return "\n".join(lines)
 
 
@@ -213,8 +279,10 @@ def parse_args(argv: list[str]) -> tuple[str, int, int, str | None, list[str]]:
     aid, seed, runs, answers, overrides = None, 0, 200, None, []
     for a in argv:
         if "=" not in a:
-            raise ConfigError(f"'{a}' is not key=value; usage: {PROG} actor=ID [scenario=NAME] [seed=S] "
-                              f"[runs=N] [answers=FILE] [key=value ...]")
+            raise ConfigError(
+                f"'{a}' is not key=value; usage: {PROG} actor=ID [scenario=NAME] [seed=S] "
+                f"[runs=N] [answers=FILE] [key=value ...]"
+            )
         k, v = a.split("=", 1)
         if k == "actor":
             aid = v.upper() if v.upper() in ACTOR_IDS else v
@@ -236,6 +304,7 @@ def parse_args(argv: list[str]) -> tuple[str, int, int, str | None, list[str]]:
 def _reader(lines: Iterator[str]) -> Callable[[], str | None]:
     def read() -> str | None:
         return next(lines, None)
+
     return read
 
 
@@ -258,15 +327,29 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, out: TextIO
     else:
         human = Human(_reader(iter(stdin.readline, "")), out, echo=not stdin.isatty())
     a = params.actors[aid]
-    print(f"You play {a.name} ({aid}) in scenario '{params.scenario}', seed {seed}, "
-          f"{params.horizon_weeks} weeks. Enter = the agent's own choice; 'auto' = let it play on.", file=out)
+    print(
+        f"You play {a.name} ({aid}) in scenario '{params.scenario}', seed {seed}, "
+        f"{params.horizon_weeks} weeks. Enter = the agent's own choice; 'auto' = let it play on.",
+        file=out,
+    )
     model = play(params, aid, seed, human, out)
     row = outcome(model, seed)
     same = outcome(ISFModel(params, rng=seed).run(), seed)
     print(f"\nThe {params.horizon_weeks} weeks are over. Key events:", file=out)
-    for w, kind, actor, target, _v, text in model.events:
-        if kind in ("veto_yielded", "design_final", "resolution_passed", "mandate_softened", "mandate_changed",
-                    "commit", "deploy", "funding", "collapse", "liaison", "phase_two"):
+    for w, kind, _actor, _target, _v, text in model.events:
+        if kind in (
+            "veto_yielded",
+            "design_final",
+            "resolution_passed",
+            "mandate_softened",
+            "mandate_changed",
+            "commit",
+            "deploy",
+            "funding",
+            "collapse",
+            "liaison",
+            "phase_two",
+        ):
             print(f"  week {w:>2}: {text}", file=out)
     print("", file=out)
     results = simulate(Job(params=params, seed=seed, runs=runs, uncertainty="fixed"), workers=1)

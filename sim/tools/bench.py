@@ -59,8 +59,16 @@ def sweep(runs: int, jobs: int, uncertainty: str = "fixed") -> tuple[float, int]
     per_job = runs // jobs
     out = Path(tempfile.mkdtemp(prefix="isf-bench-"))
     try:
-        cmd = [sys.executable, "-m", "sim", "-m", f"seed=range(0,{per_job * jobs},{per_job})",
-               f"runs={per_job}", f"uncertainty={uncertainty}", f"hydra.sweep.dir={out / 'sweep'}"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "sim",
+            "-m",
+            f"seed=range(0,{per_job * jobs},{per_job})",
+            f"runs={per_job}",
+            f"uncertainty={uncertainty}",
+            f"hydra.sweep.dir={out / 'sweep'}",
+        ]
         t = time.perf_counter()
         subprocess.run(cmd, check=True, cwd=out, stdout=subprocess.DEVNULL)
         wall = time.perf_counter() - t
@@ -115,8 +123,15 @@ def peak_memory(runs: int, per_job: int = 1000) -> tuple[float, float, float]:
     """(MB of the isf-sim process, MB of its largest worker, seconds) for a sweep of `runs` runs."""
     out = Path(tempfile.mkdtemp(prefix="isf-bench-"))
     try:
-        cmd = [sys.executable, "-c", _PEAK, "-m", f"seed=range(0,{runs},{per_job})", f"runs={per_job}",
-               f"hydra.sweep.dir={out / 'sweep'}"]
+        cmd = [
+            sys.executable,
+            "-c",
+            _PEAK,
+            "-m",
+            f"seed=range(0,{runs},{per_job})",
+            f"runs={per_job}",
+            f"hydra.sweep.dir={out / 'sweep'}",
+        ]
         t = time.perf_counter()
         proc = subprocess.run(cmd, check=True, cwd=out, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         wall = time.perf_counter() - t
@@ -156,12 +171,19 @@ class WeeklyModel(ISFModel):
         self.datacollector.collect(self)
 
 
-def batch_run(params: ModelParams, runs: int, processes: int,
-              model_cls: type[ISFModel] = BatchRunModel) -> tuple[float, list[dict]]:
+def batch_run(
+    params: ModelParams, runs: int, processes: int, model_cls: type[ISFModel] = BatchRunModel
+) -> tuple[float, list[dict]]:
     t = time.perf_counter()
-    rows = mesa.batch_run(model_cls, parameters={"params": params}, number_processes=processes,
-                          data_collection_period=-1, max_steps=params.horizon_weeks,
-                          display_progress=False, rng=list(range(runs)))
+    rows = mesa.batch_run(
+        model_cls,
+        parameters={"params": params},
+        number_processes=processes,
+        data_collection_period=-1,
+        max_steps=params.horizon_weeks,
+        display_progress=False,
+        rng=list(range(runs)),
+    )
     return runs / (time.perf_counter() - t), rows
 
 
@@ -169,11 +191,16 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m sim.bench", description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=40000, help="runs of the sweep (default 40000)")
     ap.add_argument("--jobs", type=int, default=8, help="jobs the sweep splits them into (default 8)")
-    ap.add_argument("--rate-runs", type=int, default=10000,
-                    help="runs timing the bare loop and batch_run (default 10000, at most --runs)")
+    ap.add_argument(
+        "--rate-runs",
+        type=int,
+        default=10000,
+        help="runs timing the bare loop and batch_run (default 10000, at most --runs)",
+    )
     ap.add_argument("--grid", action="store_true", help="only the grid of small jobs (about 15 s)")
-    ap.add_argument("--memory", action="store_true",
-                    help="peak memory of sweeps of 1,000 and 100,000 runs (takes a few minutes)")
+    ap.add_argument(
+        "--memory", action="store_true", help="peak memory of sweeps of 1,000 and 100,000 runs (takes a few minutes)"
+    )
     args = ap.parse_args(argv)
     if args.jobs < 1 or args.runs < args.jobs:
         ap.error("--runs must be at least --jobs, and --jobs at least 1")
@@ -183,16 +210,20 @@ def main(argv: list[str] | None = None) -> None:
     m = max(1, min(args.rate_runs, args.runs))
     params, _, _ = load(["uncertainty=fixed"])
     n = cores()
-    print(f"isf-sim bench: baseline runs of {params.horizon_weeks} weeks, {n} cores; "
-          f"sweeps of {args.runs:,} runs in {args.jobs} jobs, rates of the others on {m:,} runs")
+    print(
+        f"isf-sim bench: baseline runs of {params.horizon_weeks} weeks, {n} cores; "
+        f"sweeps of {args.runs:,} runs in {args.jobs} jobs, rates of the others on {m:,} runs"
+    )
 
-    bare_loop(params, 50)   # warm-up (imports, caches)
+    bare_loop(params, 50)  # warm-up (imports, caches)
     bare = bare_loop(params, m)
     print(f"  bare model loop, 1 core                    : {bare:6.0f} runs/s  ({1000 / bare:.2f} ms a run)")
     rate, rows = sweep(args.runs, args.jobs)
     assert rows == args.runs // args.jobs * args.jobs, rows
-    print(f"  isf-sim -m, {n} cores, uncertainty=fixed     : {rate:6.0f} runs/s  "
-          f"{rate / bare:4.2f}x the bare loop (harness {1 - rate / (bare * n):.0%} of {n} x bare)")
+    print(
+        f"  isf-sim -m, {n} cores, uncertainty=fixed     : {rate:6.0f} runs/s  "
+        f"{rate / bare:4.2f}x the bare loop (harness {1 - rate / (bare * n):.0%} of {n} x bare)"
+    )
     srate, _ = sweep(args.runs, args.jobs, "sample")
     print(f"  isf-sim -m, {n} cores, uncertainty=sample    : {srate:6.0f} runs/s  {srate / bare:4.2f}x the bare loop")
     lean, brows = batch_run(params, m, n)
@@ -200,16 +231,22 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  mesa.batch_run, {n} processes, outcome once  : {lean:6.0f} runs/s  {lean / bare:4.2f}x the bare loop")
     weekly, _ = batch_run(params, m, n, WeeklyModel)
     print(f"  mesa.batch_run, {n} processes, every week    : {weekly:6.0f} runs/s  {weekly / bare:4.2f}x the bare loop")
-    print(f"  isf-sim sweep (fixed) / batch_run          : {rate / lean:6.2f}x (outcome once), "
-          f"{rate / weekly:.2f}x (every week)")
-    print(f"  100,000 runs at the sweep's rate           : {100_000 / rate / 60:6.1f} min fixed, "
-          f"{100_000 / srate / 60:.1f} min sampled")
+    print(
+        f"  isf-sim sweep (fixed) / batch_run          : {rate / lean:6.2f}x (outcome once), "
+        f"{rate / weekly:.2f}x (every week)"
+    )
+    print(
+        f"  100,000 runs at the sweep's rate           : {100_000 / rate / 60:6.1f} min fixed, "
+        f"{100_000 / srate / 60:.1f} min sampled"
+    )
     print_grid()
     if args.memory:
         for total in (1_000, 100_000):
             own, worker, wall = peak_memory(total)
-            print(f"  peak memory, sweep of {total:>7,} runs  : isf-sim {own:5.0f} MB, largest worker "
-                  f"{worker:4.0f} MB ({wall:.0f} s)")
+            print(
+                f"  peak memory, sweep of {total:>7,} runs  : isf-sim {own:5.0f} MB, largest worker "
+                f"{worker:4.0f} MB ({wall:.0f} s)"
+            )
 
 
 if __name__ == "__main__":

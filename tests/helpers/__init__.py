@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.config import compose, lever_keys, parameter_meta
 from sim.config import build as build_params
+from sim.config import compose, lever_keys, parameter_meta
 from sim.model.paths import with_values
 from sim.model.run import Job, simulate
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPERIMENTS = sorted(p.stem for p in (ROOT / "experiments").glob("*.yaml"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _compose_cached(overrides: tuple[str, ...]) -> dict:
     return compose(list(overrides))
 
@@ -35,8 +35,9 @@ def params_for(*overrides: str):
     return build_params(raw_config(*overrides))[0]
 
 
-def run_scenario(scenario: str = "baseline", runs: int = 300, uncertainty: str = "sample",
-                 values: dict | None = None, seed: int = 0) -> pd.DataFrame:
+def run_scenario(
+    scenario: str = "baseline", runs: int = 300, uncertainty: str = "sample", values: dict | None = None, seed: int = 0
+) -> pd.DataFrame:
     """The runs table of a scenario (with some parameters set), on one core, as a job runs it."""
     raw = raw_config(f"scenario={scenario}")
     params = params_for(f"scenario={scenario}")
@@ -44,16 +45,20 @@ def run_scenario(scenario: str = "baseline", runs: int = 300, uncertainty: str =
     if values:
         params = with_values(params, values)
         fixed = fixed | frozenset(values)
-    return simulate(Job(params, seed=seed, runs=runs, uncertainty=uncertainty,
-                        meta=parameter_meta(raw), fixed=fixed), workers=1).runs
+    return simulate(
+        Job(params, seed=seed, runs=runs, uncertainty=uncertainty, meta=parameter_meta(raw), fixed=fixed), workers=1
+    ).runs
 
 
 def isf_sim(cwd: Path, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the isf-sim command as a user would, in ``cwd`` (``check``: fail the test if it fails; pass False to look at a failure)."""
+    """Run the isf-sim command as a user would, in ``cwd``.
+
+    ``check``: fail the test if the command fails (pass False to look at a failure)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HYDRA_")}
     env["PYTHONHASHSEED"] = "0"
-    proc = subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"isf-sim {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return proc

@@ -16,8 +16,15 @@ import pandas as pd
 CONTRIB = ["AZE", "EGY", "IDN", "PAK", "TUR"]
 
 
-def fake_runs(scenario: str, n: int, seed: int = 0, pressure: float = 0.4, resolve: float = 0.7,
-              horizon: int = 52, params: dict | None = None) -> pd.DataFrame:
+def fake_runs(
+    scenario: str,
+    n: int,
+    seed: int = 0,
+    pressure: float = 0.4,
+    resolve: float = 0.7,
+    horizon: int = 52,
+    params: dict | None = None,
+) -> pd.DataFrame:
     """n runs whose outcomes follow a simple hidden rule (pressure against Israel's resolve)."""
     rng = np.random.default_rng(seed)
     if params is None:
@@ -37,29 +44,44 @@ def fake_runs(scenario: str, n: int, seed: int = 0, pressure: float = 0.4, resol
     rows = []
     for i in range(n):
         if deployed[i]:
-            c = sorted(set(rng.choice(["EGY", "IDN", "AZE", "PAK"], size=rng.integers(1, 3), replace=False))
-                       | ({"TUR"} if turkey[i] == "troops" else set()))
+            c = sorted(
+                set(rng.choice(["EGY", "IDN", "AZE", "PAK"], size=rng.integers(1, 3), replace=False))
+                | ({"TUR"} if turkey[i] == "troops" else set())
+            )
         else:
             c = []
         committed = sorted(set(c) | ({"IDN"} if rng.uniform() < 0.6 else set()))
         mandate = "enforcement" if rng.uniform() < 0.3 else "borders"
         un = bool(authorized[i])
-        label = (f"{'+'.join(c)} | {mandate} | {'UN' if un else 'no UN'}" if c else
-                 f"no force | {'UN' if un else 'no UN'}")
+        label = (
+            f"{'+'.join(c)} | {mandate} | {'UN' if un else 'no UN'}" if c else f"no force | {'UN' if un else 'no UN'}"
+        )
         collapsed = rng.uniform() < (0.08 if deployed[i] else 0.25)
         funding = float(rng.uniform(1e8, 2e9)) if deployed[i] and rng.uniform() < 0.6 else 0.0
-        rows.append({
-            "scenario": scenario, "seed": seed * 100000 + i, "deployed": bool(deployed[i]),
-            "week_deployed": float(week_dep[i]), "contributors": "+".join(c), "committed": "+".join(committed),
-            "troops": int(sum(rng.integers(500, 3000) for _ in c)), "mandate": mandate,
-            "un_authorized": un, "week_authorized": float(week_auth[i]), "turkey_role": str(turkey[i]),
-            "funding_usd": funding, "disarmament": float(rng.beta(2, 5)),
-            "israeli_control": float(np.clip(0.53 - (0.2 if deployed[i] else 0) + rng.normal(0, 0.03), 0, 1)),
-            "ceasefire_collapsed": bool(collapsed),
-            "week_collapsed": float(rng.integers(1, horizon)) if collapsed else float("nan"),
-            "configuration": label, "deaths": int(rng.poisson(70 * horizon)),
-            "veto_yielded": bool(yielded[i]), "funders": "SAU+ARE" if funding else "",
-        })
+        rows.append(
+            {
+                "scenario": scenario,
+                "seed": seed * 100000 + i,
+                "deployed": bool(deployed[i]),
+                "week_deployed": float(week_dep[i]),
+                "contributors": "+".join(c),
+                "committed": "+".join(committed),
+                "troops": int(sum(rng.integers(500, 3000) for _ in c)),
+                "mandate": mandate,
+                "un_authorized": un,
+                "week_authorized": float(week_auth[i]),
+                "turkey_role": str(turkey[i]),
+                "funding_usd": funding,
+                "disarmament": float(rng.beta(2, 5)),
+                "israeli_control": float(np.clip(0.53 - (0.2 if deployed[i] else 0) + rng.normal(0, 0.03), 0, 1)),
+                "ceasefire_collapsed": bool(collapsed),
+                "week_collapsed": float(rng.integers(1, horizon)) if collapsed else float("nan"),
+                "configuration": label,
+                "deaths": int(rng.poisson(70 * horizon)),
+                "veto_yielded": bool(yielded[i]),
+                "funders": "SAU+ARE" if funding else "",
+            }
+        )
     df = pd.DataFrame(rows)
     if params is not None:
         for k, v in params.items():
@@ -67,14 +89,25 @@ def fake_runs(scenario: str, n: int, seed: int = 0, pressure: float = 0.4, resol
     return df
 
 
-def write_run(path: Path, runs: pd.DataFrame, scenario: str, seed: int = 0, horizon: int = 52,
-              uncertainty: str = "fixed") -> Path:
+def write_run(
+    path: Path, runs: pd.DataFrame, scenario: str, seed: int = 0, horizon: int = 52, uncertainty: str = "fixed"
+) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     runs.to_parquet(path / "runs.parquet", index=False)
     (path / "config.yaml").write_text(f"scenario: {scenario}\nseed: {seed}\nhorizon_weeks: {horizon}\n")
-    (path / "manifest.json").write_text(json.dumps({
-        "kind": "run", "scenario": scenario, "seed": seed, "runs": len(runs), "horizon_weeks": horizon,
-        "uncertainty": uncertainty, "command": f"isf-sim scenario={scenario} runs={len(runs)}"}))
+    (path / "manifest.json").write_text(
+        json.dumps(
+            {
+                "kind": "run",
+                "scenario": scenario,
+                "seed": seed,
+                "runs": len(runs),
+                "horizon_weeks": horizon,
+                "uncertainty": uncertainty,
+                "command": f"isf-sim scenario={scenario} runs={len(runs)}",
+            }
+        )
+    )
     return path
 
 
@@ -90,13 +123,21 @@ def make_sweep(path: Path, n: int = 40) -> Path:
         for resolve in (0.3, 0.6, 0.9):
             runs = fake_runs("baseline", n, seed=job, pressure=pressure, resolve=resolve)
             write_run(path / str(job), runs, "baseline", seed=job)
-            frames.append(runs.assign(**{"actors.USA.pressure.ISR": pressure, "actors.ISR.resolve": resolve,
-                                         "job": job}))
+            frames.append(
+                runs.assign(**{"actors.USA.pressure.ISR": pressure, "actors.ISR.resolve": resolve, "job": job})
+            )
             job += 1
     pd.concat(frames, ignore_index=True).to_parquet(path / "runs.parquet", index=False)
-    (path / "manifest.json").write_text(json.dumps({
-        "kind": "sweep", "swept": ["actors.USA.pressure.ISR", "actors.ISR.resolve"], "horizon_weeks": 52,
-        "command": "isf-sim -m actors.USA.pressure.ISR=0.2,0.5,0.8 actors.ISR.resolve=0.3,0.6,0.9"}))
+    (path / "manifest.json").write_text(
+        json.dumps(
+            {
+                "kind": "sweep",
+                "swept": ["actors.USA.pressure.ISR", "actors.ISR.resolve"],
+                "horizon_weeks": 52,
+                "command": "isf-sim -m actors.USA.pressure.ISR=0.2,0.5,0.8 actors.ISR.resolve=0.3,0.6,0.9",
+            }
+        )
+    )
     return path
 
 
@@ -114,11 +155,26 @@ def make_sampled(path: Path, n: int = 400, sensitivity: bool = True) -> Path:
     if sensitivity:
         rows = []
         for outcome, scale in (("deployed", 1.0), ("turkish_troops", 0.6)):
-            for p, s1, st in (("actors.USA.pressure.ISR", 0.35, 0.48), ("actors.ISR.resolve", 0.22, 0.35),
-                              ("actors.TUR.offer", 0.02, 0.05), ("ground.deaths_per_day", 0.06, 0.1)):
-                rows.append({"outcome": outcome, "parameter": p, "method": "sobol", "S1": s1 * scale,
-                             "S1_conf": 0.04, "ST": st * scale, "ST_conf": 0.05, "mu_star": np.nan,
-                             "mu_star_conf": np.nan, "sigma": np.nan})
+            for p, s1, st in (
+                ("actors.USA.pressure.ISR", 0.35, 0.48),
+                ("actors.ISR.resolve", 0.22, 0.35),
+                ("actors.TUR.offer", 0.02, 0.05),
+                ("ground.deaths_per_day", 0.06, 0.1),
+            ):
+                rows.append(
+                    {
+                        "outcome": outcome,
+                        "parameter": p,
+                        "method": "sobol",
+                        "S1": s1 * scale,
+                        "S1_conf": 0.04,
+                        "ST": st * scale,
+                        "ST_conf": 0.05,
+                        "mu_star": np.nan,
+                        "mu_star_conf": np.nan,
+                        "sigma": np.nan,
+                    }
+                )
         pd.DataFrame(rows).to_parquet(path / "sensitivity.parquet", index=False)
     return path
 
@@ -135,16 +191,34 @@ def make_trace(path: Path, seed: int = 3, horizon: int = 52) -> Path:
     weeks = np.arange(1, horizon + 1)
     committed = np.where(weeks >= 14, 1500, 0) + np.where(weeks >= 17, 2000, 0)
     deployed = np.where(weeks >= 20, committed, 0)
-    timeline = pd.DataFrame({
-        "seed": seed, "week": weeks, "deaths": rng.poisson(np.where(weeks < 20, 72, 30)),
-        "troops_committed": committed, "troops_deployed": deployed,
-        "israeli_control": np.where(weeks < 20, 0.53, 0.4), "disarmament": np.linspace(0, 0.4, horizon),
-        "funding_usd": np.where(weeks >= 30, 5e8, 0.0), "legitimacy": np.clip(weeks / 20, 0, 1),
-        "un_authorized": weeks >= 12, "collapsed": False,
-    })
+    timeline = pd.DataFrame(
+        {
+            "seed": seed,
+            "week": weeks,
+            "deaths": rng.poisson(np.where(weeks < 20, 72, 30)),
+            "troops_committed": committed,
+            "troops_deployed": deployed,
+            "israeli_control": np.where(weeks < 20, 0.53, 0.4),
+            "disarmament": np.linspace(0, 0.4, horizon),
+            "funding_usd": np.where(weeks >= 30, 5e8, 0.0),
+            "legitimacy": np.clip(weeks / 20, 0, 1),
+            "un_authorized": weeks >= 12,
+            "collapsed": False,
+        }
+    )
     rows = []
-    start = {"USA": 0.9, "ISR": 0.2, "TUR": 0.7, "IDN": 0.5, "EGY": 0.6, "QAT": 0.6, "SAU": 0.3,
-             "HAMAS": 0.1, "UNSC": 0.4, "RUS": 0.3}
+    start = {
+        "USA": 0.9,
+        "ISR": 0.2,
+        "TUR": 0.7,
+        "IDN": 0.5,
+        "EGY": 0.6,
+        "QAT": 0.6,
+        "SAU": 0.3,
+        "HAMAS": 0.1,
+        "UNSC": 0.4,
+        "RUS": 0.3,
+    }
     for a in ACTORS:
         pos = start[a]
         for w in weeks:
@@ -154,19 +228,29 @@ def make_trace(path: Path, seed: int = 3, horizon: int = 52) -> Path:
             if a == "HAMAS":
                 press = 0.2
             pos = float(np.clip(pos + 0.04 * press + rng.normal(0, 0.005), 0, 1))
-            rows.append({"seed": seed, "week": int(w), "actor": a, "position": pos, "pressure": press,
-                         "committed": 1500 if a == "IDN" and w >= 14 else 0,
-                         "deployed": 1500 if a == "IDN" and w >= 20 else 0})
+            rows.append(
+                {
+                    "seed": seed,
+                    "week": int(w),
+                    "actor": a,
+                    "position": pos,
+                    "pressure": press,
+                    "committed": 1500 if a == "IDN" and w >= 14 else 0,
+                    "deployed": 1500 if a == "IDN" and w >= 20 else 0,
+                }
+            )
     positions = pd.DataFrame(rows)
-    ev = [(3, "pressure", "USA", "ISR", 0.4, "The USA presses Israel."),
-          (5, "veto_held", "ISR", "TUR", np.nan, "Israel vetoes Turkish troops."),
-          (9, "veto_yielded", "ISR", "TUR", np.nan, "Israel's veto on Türkiye yields."),
-          (10, "council_tabled", "USA", "UNSC", np.nan, "The USA tables a draft resolution."),
-          (12, "resolution_passed", "UNSC", "", 13.0, "The Council authorizes the ISF, 13-0-2."),
-          (14, "commit", "IDN", "", 1500.0, "Indonesia commits 1,500 troops."),
-          (17, "commit", "EGY", "", 2000.0, "Egypt commits 2,000 troops."),
-          (20, "deploy", "IDN", "", 1500.0, "The ISF deploys."),
-          (30, "funding", "SAU", "", 5e8, "Saudi Arabia releases funds.")]
+    ev = [
+        (3, "pressure", "USA", "ISR", 0.4, "The USA presses Israel."),
+        (5, "veto_held", "ISR", "TUR", np.nan, "Israel vetoes Turkish troops."),
+        (9, "veto_yielded", "ISR", "TUR", np.nan, "Israel's veto on Türkiye yields."),
+        (10, "council_tabled", "USA", "UNSC", np.nan, "The USA tables a draft resolution."),
+        (12, "resolution_passed", "UNSC", "", 13.0, "The Council authorizes the ISF, 13-0-2."),
+        (14, "commit", "IDN", "", 1500.0, "Indonesia commits 1,500 troops."),
+        (17, "commit", "EGY", "", 2000.0, "Egypt commits 2,000 troops."),
+        (20, "deploy", "IDN", "", 1500.0, "The ISF deploys."),
+        (30, "funding", "SAU", "", 5e8, "Saudi Arabia releases funds."),
+    ]
     events = pd.DataFrame(ev, columns=["week", "kind", "actor", "target", "value", "text"])
     events.insert(0, "seed", seed)
     timeline.to_parquet(path / "timeline.parquet", index=False)
@@ -178,8 +262,9 @@ def make_trace(path: Path, seed: int = 3, horizon: int = 52) -> Path:
 def make_all(out: Path) -> dict[str, Path]:
     return {
         "baseline": make_run(out / "baseline", "baseline", 300, seed=0, pressure=0.3, resolve=0.8),
-        "us_presses_israel": make_run(out / "us_presses_israel", "us_presses_israel", 300, seed=1,
-                                      pressure=0.9, resolve=0.7),
+        "us_presses_israel": make_run(
+            out / "us_presses_israel", "us_presses_israel", 300, seed=1, pressure=0.9, resolve=0.7
+        ),
         "sweep": make_sweep(out / "sweep"),
         "sampled": make_sampled(out / "sampled"),
         "trace": make_trace(out / "trace"),

@@ -25,10 +25,12 @@ def test_survival_table_censors_missing_and_late_events_at_horizon():
 
 
 def test_configuration_table_top_k_and_other():
-    runs = pd.DataFrame({
-        "group": ["A"] * 4 + ["B"] * 4,
-        "configuration": ["x", "x", "x", "y", "x", "z", "z", "w"],
-    })
+    runs = pd.DataFrame(
+        {
+            "group": ["A"] * 4 + ["B"] * 4,
+            "configuration": ["x", "x", "x", "y", "x", "z", "z", "w"],
+        }
+    )
     t = an.configuration_table(runs, top_k=2)
     assert list(pd.unique(t["configuration"])) == ["x", "z", "other"]
     a = t[t["group"] == "A"].set_index("configuration")
@@ -40,10 +42,16 @@ def test_configuration_table_top_k_and_other():
 
 
 def _runs(**cols):
-    base = {"deployed": [True, True, False, True], "turkey_role": ["troops", "none", "troops", "liaison"],
-            "funding_usd": [0.0, 5e8, 0.0, 1.0], "un_authorized": [True, False, False, True],
-            "ceasefire_collapsed": [False] * 4, "mandate": ["borders"] * 4, "veto_yielded": [1, 0, 0, 1],
-            "troops": [1, 2, 3, 4]}
+    base = {
+        "deployed": [True, True, False, True],
+        "turkey_role": ["troops", "none", "troops", "liaison"],
+        "funding_usd": [0.0, 5e8, 0.0, 1.0],
+        "un_authorized": [True, False, False, True],
+        "ceasefire_collapsed": [False] * 4,
+        "mandate": ["borders"] * 4,
+        "veto_yielded": [1, 0, 0, 1],
+        "troops": [1, 2, 3, 4],
+    }
     base.update(cols)
     return pd.DataFrame(base)
 
@@ -92,32 +100,44 @@ def test_prim_finds_a_planted_box():
 
 
 def test_compare_flags_clear_differences():
-    a = pd.DataFrame({"deployed": [True] * 20 + [False] * 80, "turkey_role": ["none"] * 100,
-                      "troops": [1000] * 100})
-    b = pd.DataFrame({"deployed": [True] * 80 + [False] * 20, "turkey_role": ["none"] * 100,
-                      "troops": [1000] * 100})
+    a = pd.DataFrame({"deployed": [True] * 20 + [False] * 80, "turkey_role": ["none"] * 100, "troops": [1000] * 100})
+    b = pd.DataFrame({"deployed": [True] * 80 + [False] * 20, "turkey_role": ["none"] * 100, "troops": [1000] * 100})
     d = an.compare(a, b).set_index("outcome")
     assert d.loc["deployed", "diff"] == pytest.approx(0.6) and d.loc["deployed", "clear"]
     assert not d.loc["turkish_troops", "clear"]
     assert d.loc["troops", "kind"] == "mean" and d.loc["troops", "diff"] == 0
     assert "funding_released" not in d.index  # no funding_usd column: not compared
-    assert "turkish_liaison" not in d.index   # computable, but not among the REPORTED outcomes
+    assert "turkish_liaison" not in d.index  # computable, but not among the REPORTED outcomes
 
 
 def test_key_events_and_active_actors():
-    ev = pd.DataFrame({"seed": 1, "week": [5, 3, 7, 9, 9],
-                       "kind": ["deploy", "veto_held", "deploy", "collapse", "pressure"],
-                       "actor": ["IDN", "ISR", "IDN", "ISR", "USA"], "target": "", "value": np.nan, "text": ""})
+    ev = pd.DataFrame(
+        {
+            "seed": 1,
+            "week": [5, 3, 7, 9, 9],
+            "kind": ["deploy", "veto_held", "deploy", "collapse", "pressure"],
+            "actor": ["IDN", "ISR", "IDN", "ISR", "USA"],
+            "target": "",
+            "value": np.nan,
+            "text": "",
+        }
+    )
     k = an.key_events(ev)
     assert k[["week", "kind"]].values.tolist() == [[5, "deploy"], [9, "collapse"]]
-    pos = pd.DataFrame({"actor": ["A", "A", "B", "B", "C", "C"], "position": [0.1, 0.5, 0.3, 0.3, 0.2, 0.2],
-                        "pressure": [0, 0, 0, 1, 0, 0]})
+    pos = pd.DataFrame(
+        {
+            "actor": ["A", "A", "B", "B", "C", "C"],
+            "position": [0.1, 0.5, 0.3, 0.3, 0.2, 0.2],
+            "pressure": [0, 0, 0, 1, 0, 0],
+        }
+    )
     assert an.active_actors(pos) == ["A", "B"]
 
 
 def test_sensitivity_table_sorted_by_total_index():
-    s = pd.DataFrame({"outcome": "deployed", "parameter": ["a", "b"], "method": "sobol", "S1": [0.1, 0.3],
-                      "ST": [0.2, 0.5]})
+    s = pd.DataFrame(
+        {"outcome": "deployed", "parameter": ["a", "b"], "method": "sobol", "S1": [0.1, 0.3], "ST": [0.2, 0.5]}
+    )
     assert an.sensitivity_table(s)["parameter"].tolist() == ["b", "a"]
 
 

@@ -57,8 +57,17 @@ def test_configuration_probabilities_in_summary_match_the_data(fake, ab_report):
 
 def test_every_figure_from_sweep_sampled_and_trace(fake, tmp_path, capsys):
     out = tmp_path / "rep"
-    code = main([str(fake["sweep"]), str(fake["sampled"]), str(fake["trace"]), "--out", str(out),
-                 "--outcome", "P(deployed without Türkiye)"])
+    code = main(
+        [
+            str(fake["sweep"]),
+            str(fake["sampled"]),
+            str(fake["trace"]),
+            "--out",
+            str(out),
+            "--outcome",
+            "P(deployed without Türkiye)",
+        ]
+    )
     assert code == 0
     for name in ("configurations", "survival", "heatmap", "trace", "sensitivity", "prim", "comparison"):
         assert (out / f"{name}.png").exists(), name
@@ -99,11 +108,14 @@ def test_sweep_without_combined_runs_joins_jobs(fake, tmp_path, capsys):
     assert "joined 9 job folders" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("setup, message", [
-    (lambda p: None, "is not a result folder"),
-    (lambda p: (p / "manifest.json").write_text("{not json"), "is not valid JSON"),
-    (lambda p: (p / "runs.parquet").write_text("nope"), "cannot be read as parquet"),
-])
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (lambda p: None, "is not a result folder"),
+        (lambda p: (p / "manifest.json").write_text("{not json"), "is not valid JSON"),
+        (lambda p: (p / "runs.parquet").write_text("nope"), "cannot be read as parquet"),
+    ],
+)
 def test_not_a_result_folder_is_a_one_line_error(tmp_path, capsys, setup, message):
     setup(tmp_path)
     assert main([str(tmp_path)]) == 2
@@ -119,8 +131,9 @@ def test_unknown_outcome_and_missing_path(fake, tmp_path, capsys):
 
 
 def test_command_exit_code_without_traceback(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "sim.report.cli", str(tmp_path)], cwd=ROOT,
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "sim.report.cli", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1
 
 

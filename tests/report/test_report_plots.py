@@ -33,8 +33,7 @@ def test_configuration_bars_are_the_probabilities():
 
 
 def test_survival_steps_are_the_km_curve():
-    runs = pd.DataFrame({"group": ["a"] * 5 + ["b"] * 5,
-                         "week": [1, 2, 2, 3, np.nan, 4, 4, np.nan, np.nan, np.nan]})
+    runs = pd.DataFrame({"group": ["a"] * 5 + ["b"] * 5, "week": [1, 2, 2, 3, np.nan, 4, 4, np.nan, np.nan, np.nan]})
     curve = an.survival_table(runs, "week", horizon=10)
     fig = plots.survival({"deployment": curve})
     ax = fig.axes[0]
@@ -62,8 +61,11 @@ def test_comparison_points_are_the_differences():
     b = pd.DataFrame({"deployed": [True] * 60 + [False] * 40, "turkey_role": "troops"})
     diffs = an.compare(a, b)
     fig = plots.comparison(diffs, ("A", "B"))
-    xs = [ln.get_xdata()[0] for ln in fig.axes[0].get_lines() if ln.get_marker() not in ("None", "|", "")
-          and len(ln.get_xdata()) == 1]
+    xs = [
+        ln.get_xdata()[0]
+        for ln in fig.axes[0].get_lines()
+        if ln.get_marker() not in ("None", "|", "") and len(ln.get_xdata()) == 1
+    ]
     assert xs == pytest.approx(diffs[diffs["kind"] == "proportion"]["diff"].tolist())
 
 
@@ -87,8 +89,17 @@ def test_trace_draws_each_actor_and_marks_events(fake):
 
 
 def test_sensitivity_bars_are_the_indices():
-    s = pd.DataFrame({"outcome": "deployed", "parameter": ["a", "b"], "method": "sobol", "S1": [0.1, 0.3],
-                      "S1_conf": 0.01, "ST": [0.2, 0.5], "ST_conf": 0.02})
+    s = pd.DataFrame(
+        {
+            "outcome": "deployed",
+            "parameter": ["a", "b"],
+            "method": "sobol",
+            "S1": [0.1, 0.3],
+            "S1_conf": 0.01,
+            "ST": [0.2, 0.5],
+            "ST_conf": 0.02,
+        }
+    )
     t = an.sensitivity_table(s)
     fig = plots.sensitivity({"deployed (sobol)": t})
     widths = [b.get_width() for b in _bars(fig.axes[0])]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import isf_sim
 
 
@@ -10,4 +11,5 @@ from helpers import isf_sim
 def run(tmp_path):
     def _run(*args: str, check: bool = True, **kw):
         return isf_sim(tmp_path, *args, check=check, **kw)
+
     return _run

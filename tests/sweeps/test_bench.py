@@ -7,23 +7,28 @@ import sys
 
 import pytest
 
-from sim.tools import bench
 from sim.config import load
 from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
+from sim.tools import bench
 
 
 def test_batch_run_adapter_gives_the_model_s_own_outcomes():
     params, _, _ = load(["uncertainty=fixed", "horizon_weeks=20"])
     _, rows = bench.batch_run(params, 6, 1)
-    assert [r["outcome"] for r in sorted(rows, key=lambda r: r["RunId"])] == \
-        [outcome(ISFModel(params, rng=s).run(), s) for s in range(6)]
+    assert [r["outcome"] for r in sorted(rows, key=lambda r: r["RunId"])] == [
+        outcome(ISFModel(params, rng=s).run(), s) for s in range(6)
+    ]
 
 
 @pytest.mark.slow
 def test_bench_command_runs_end_to_end():
-    proc = subprocess.run([sys.executable, "-m", "sim.tools.bench", "--runs", "60", "--jobs", "2"],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.tools.bench", "--runs", "60", "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     for line in ("bare model loop", "uncertainty=fixed", "uncertainty=sample", "outcome once", "every week"):
         assert line in proc.stdout

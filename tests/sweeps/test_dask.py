@@ -34,13 +34,26 @@ def dask_cluster(tmp_path):
     """tcp://127.0.0.1:PORT of a scheduler with 2 single-threaded workers; stopped afterwards."""
     from distributed import Client
 
-    home = tmp_path / "cluster"      # the workers' working directory: not where isf-sim runs
+    home = tmp_path / "cluster"  # the workers' working directory: not where isf-sim runs
     home.mkdir()
     info = home / "scheduler.json"
     scheduler = subprocess.Popen(
-        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
-         "--no-dashboard", "--scheduler-file", str(info)],
-        cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "distributed.cli.dask_scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-dashboard",
+            "--scheduler-file",
+            str(info),
+        ],
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     worker = None
     try:
         deadline = time.time() + 60
@@ -48,9 +61,24 @@ def dask_cluster(tmp_path):
             time.sleep(0.1)
         assert info.exists(), "the Dask scheduler did not start"
         worker = subprocess.Popen(
-            [sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file", str(info),
-             "--nworkers", "2", "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard"],
-            cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_worker",
+                "--scheduler-file",
+                str(info),
+                "--nworkers",
+                "2",
+                "--nthreads",
+                "1",
+                "--host",
+                "127.0.0.1",
+                "--no-dashboard",
+            ],
+            cwd=home,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         address = json.loads(info.read_text())["address"]
         assert address.startswith("tcp://127.0.0.1:")
         with Client(address, timeout=30) as client:
@@ -68,8 +96,7 @@ def test_dask_cluster_gives_the_same_results_as_the_basic_launcher(tmp_path, das
     work.mkdir()
     isf_sim(work, *ARGS, "hydra.sweep.dir=basic")
     # a relative sweep folder: the jobs must write it where isf-sim runs, not in the workers' cwd
-    proc = isf_sim(work, *ARGS, "hydra/launcher=dask", f"hydra.launcher.address={dask_cluster}",
-                   "hydra.sweep.dir=dask")
+    proc = isf_sim(work, *ARGS, "hydra/launcher=dask", f"hydra.launcher.address={dask_cluster}", "hydra.sweep.dir=dask")
     assert "4 jobs, 120 runs" in proc.stdout
     pdt.assert_frame_equal(combined(work / "dask"), combined(work / "basic"))
     manifest = json.loads((work / "dask" / "manifest.json").read_text())

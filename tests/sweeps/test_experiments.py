@@ -9,8 +9,7 @@ import pytest
 import yaml
 
 from helpers import EXPERIMENTS, ROOT, combined
-from sim.config import compose
-from sim.config import build
+from sim.config import build, compose
 from sim.sweep.sensitivity import COLUMNS, split_design
 
 
@@ -63,8 +62,17 @@ def test_experiment_runs_briefly(run, tmp_path, name):
 
 def test_sensitivity_swept_with_another_key_gets_indices_per_value(run, tmp_path):
     out = tmp_path / "sw"
-    run("-m", "+experiment=sensitivity_morris", "scenario=baseline,us_presses_israel", "design.samples=2",
-        "design.blocks=1", "design.block=0", "runs=1", "horizon_weeks=12", f"hydra.sweep.dir={out}")
+    run(
+        "-m",
+        "+experiment=sensitivity_morris",
+        "scenario=baseline,us_presses_israel",
+        "design.samples=2",
+        "design.blocks=1",
+        "design.block=0",
+        "runs=1",
+        "horizon_weeks=12",
+        f"hydra.sweep.dir={out}",
+    )
     sens = pd.read_parquet(out / "sensitivity.parquet")
     assert list(sens.columns) == ["scenario", *COLUMNS]
     assert set(sens["scenario"]) == {"baseline", "us_presses_israel"}
@@ -76,8 +84,17 @@ def test_sensitivity_swept_with_another_key_gets_indices_per_value(run, tmp_path
 
 def test_a_sensitivity_sweep_missing_blocks_fails_loudly(run, tmp_path):
     out = tmp_path / "sw"
-    proc = run("-m", "+experiment=sensitivity_morris", "design.samples=2", "design.blocks=2", "design.block=0",
-               "runs=1", "horizon_weeks=8", f"hydra.sweep.dir={out}", check=False)
+    proc = run(
+        "-m",
+        "+experiment=sensitivity_morris",
+        "design.samples=2",
+        "design.blocks=2",
+        "design.block=0",
+        "runs=1",
+        "horizon_weeks=8",
+        f"hydra.sweep.dir={out}",
+        check=False,
+    )
     assert proc.returncode == 2
     assert "run every design.block" in proc.stderr.strip().splitlines()[-1]
     assert json.loads((out / "manifest.json").read_text())["status"] == "running"

@@ -13,10 +13,13 @@ ARGS = ["-m", "scenario=baseline,credible_amnesty", "runs=8", "horizon_weeks=15"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("launcher", [
-    ["hydra/launcher=submitit_local", "hydra.launcher.timeout_min=10", "hydra.launcher.cpus_per_task=1"],
-    ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
-])
+@pytest.mark.parametrize(
+    "launcher",
+    [
+        ["hydra/launcher=submitit_local", "hydra.launcher.timeout_min=10", "hydra.launcher.cpus_per_task=1"],
+        ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
+    ],
+)
 def test_other_launchers_match_the_basic_launcher(run, tmp_path, launcher):
     run(*ARGS, f"hydra.sweep.dir={tmp_path / 'basic'}")
     run(*ARGS, *launcher, f"hydra.sweep.dir={tmp_path / 'other'}")

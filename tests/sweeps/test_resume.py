@@ -46,13 +46,18 @@ def test_a_changed_config_is_not_mistaken_for_a_finished_job(run, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("workers", ["1", "2"])   # 2: jobs pipelined through the warm pool
+@pytest.mark.parametrize("workers", ["1", "2"])  # 2: jobs pipelined through the warm pool
 def test_kill_9_then_resume_equals_an_uninterrupted_sweep(run, tmp_path, workers):
     args = ["-m", "seed=range(0,120,20)", "runs=20", "horizon_weeks=30", f"workers={workers}"]
     run(*args, f"hydra.sweep.dir={tmp_path / 'whole'}")
     out = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "sim", *args, f"hydra.sweep.dir={out}"], cwd=tmp_path,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", *args, f"hydra.sweep.dir={out}"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.time() + 120
     while not (out / "1" / "manifest.json").exists() and time.time() < deadline:
         time.sleep(0.05)

@@ -23,9 +23,11 @@ def test_scenario_sweep_writes_combined_table_manifest_and_job_folders(run, tmp_
     for i in (0, 1):
         job = out / str(i)
         assert {"runs.parquet", "config.yaml", "manifest.json"} <= {p.name for p in job.iterdir()}
-        pdt.assert_frame_equal(pd.read_parquet(job / "runs.parquet"),
-                               table[table["job"] == i].drop(columns="job").reset_index(drop=True),
-                               check_dtype=False)
+        pdt.assert_frame_equal(
+            pd.read_parquet(job / "runs.parquet"),
+            table[table["job"] == i].drop(columns="job").reset_index(drop=True),
+            check_dtype=False,
+        )
     # one summary, not a table per job; nothing written outside tmp_path's sweep folder
     assert proc.stdout.count("results:") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sw"]
@@ -53,7 +55,9 @@ def test_range_sweep_and_results_do_not_depend_on_workers(run, tmp_path):
 
 
 def test_sweep_equals_single_runs_with_the_same_seeds(run, tmp_path):
-    run("-m", "scenario=baseline,us_presses_israel", "runs=10", "horizon_weeks=20", f"hydra.sweep.dir={tmp_path / 'sw'}")
+    run(
+        "-m", "scenario=baseline,us_presses_israel", "runs=10", "horizon_weeks=20", f"hydra.sweep.dir={tmp_path / 'sw'}"
+    )
     run("scenario=us_presses_israel", "runs=10", "horizon_weeks=20", f"hydra.run.dir={tmp_path / 'one'}")
     sweep = combined(tmp_path / "sw")
     one = pd.read_parquet(tmp_path / "one" / "runs.parquet")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.teaching import app
 from sim.config import load
 from sim.model.outcomes import outcome
+from sim.teaching import app
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -58,8 +58,12 @@ def _free_port() -> int:
 def server():
     pytest.importorskip("solara")
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-c", "from sim.teaching.app import main; main()", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from sim.teaching.app import main; main()", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -70,7 +74,7 @@ def server():
             assert proc.poll() is None, "isf-app exited early"
             time.sleep(0.3)
     yield url
-    os.killpg(proc.pid, signal.SIGTERM)      # the server and anything it started
+    os.killpg(proc.pid, signal.SIGTERM)  # the server and anything it started
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
@@ -85,9 +89,16 @@ def test_page_in_a_headless_browser(server, tmp_path):
         pytest.skip("chromium is not installed (apt-get install chromium; .ci/run does it)")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 1400})
             page.goto(server)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.config import load
-from sim.model.mechanisms import bargaining, pressure
+from sim.model.mechanisms import bargaining
 from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
 from sim.model.params import ConfigError
@@ -16,7 +16,7 @@ def test_default_rule_is_the_models_equilibrium():
     # ideal 0.2, P = R: the target settles halfway through its concession range
     assert bargaining.target("default", 0.2, 0.9, 1.0, 1.0) == pytest.approx(0.6)
     assert bargaining.equilibrium(0.2, 1.0, 1.0) == bargaining.equilibrium(0.2, 1.0, 1.0)
-    assert bargaining.target("default", 0.3, 0.5, 0.0, 2.0) == 0.3      # nobody presses
+    assert bargaining.target("default", 0.3, 0.5, 0.0, 2.0) == 0.3  # nobody presses
 
 
 def test_compromise_splits_the_difference_from_where_it_stands():
@@ -25,15 +25,15 @@ def test_compromise_splits_the_difference_from_where_it_stands():
     assert bargaining.compromise(0.6, 1.0, 1.0) == pytest.approx(0.8)
     # P = 1, R = 3: a quarter of the way
     assert bargaining.compromise(0.0, 1.0, 3.0) == pytest.approx(0.25)
-    assert bargaining.compromise(0.4, 0.0, 3.0) == 0.4                  # no pressure: stays
+    assert bargaining.compromise(0.4, 0.0, 3.0) == 0.4  # no pressure: stays
 
 
 def test_nash_depends_on_the_difference_of_pressure_and_resolve():
     # s = (1 + P - R) / 2: P = 1, R = 0.5 -> 0.75 of the range from ideal 0
     assert bargaining.nash(0.0, 1.0, 0.5) == pytest.approx(0.75)
-    assert bargaining.nash(0.2, 1.0, 1.0) == pytest.approx(0.6)        # P = R: the midpoint
-    assert bargaining.nash(0.1, 0.2, 3.0) == pytest.approx(0.1)        # far below resolve: nothing
-    assert bargaining.nash(0.1, 5.0, 1.0) == pytest.approx(1.0)        # far above: everything
+    assert bargaining.nash(0.2, 1.0, 1.0) == pytest.approx(0.6)  # P = R: the midpoint
+    assert bargaining.nash(0.1, 0.2, 3.0) == pytest.approx(0.1)  # far below resolve: nothing
+    assert bargaining.nash(0.1, 5.0, 1.0) == pytest.approx(1.0)  # far above: everything
     # the Nash product (s + R)(1 - s + P) is largest at the solution
     P, R = 0.8, 0.6
     s = bargaining.nash(0.0, P, R)

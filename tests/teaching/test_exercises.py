@@ -96,9 +96,9 @@ def test_sheet_has_its_sections_and_numbers(sheet):
     headings = [h.lower() for h in re.findall(r"^##+ (.+)$", text, flags=re.M)]
     for section in SECTIONS:
         assert any(section in h for h in headings), f"{sheet.name}: no '{section}' section"
-    block = text[text.index(sheets.BEGIN):text.index(sheets.END)]
+    block = text[text.index(sheets.BEGIN) : text.index(sheets.END)]
     assert block.count("\n| ") >= 3, f"{sheet.name}: empty numbers block (run: python -m sim.teaching.exercises)"
-    notes = text[text.lower().index("## instructor notes"):]
+    notes = text[text.lower().index("## instructor notes") :]
     assert sheets.BEGIN in notes, f"{sheet.name}: the numbers belong in the instructor notes"
     cmds = sheets.commands(text)
     assert cmds and all(c.program in sheets.PROGRAMS for c in cmds), sheet.name
@@ -117,8 +117,9 @@ def shrink(cmd: Command) -> Command:
 def run(cmd: Command, cwd: Path) -> tuple[int, str, str]:
     """Run one command in ``cwd``: (exit code, stdout, stderr)."""
     if len(cmd.segments) > 1 or cmd.program not in ENTRY:
-        proc = subprocess.run(["bash", "-c", cmd.shell()], cwd=cwd, env=_env(), capture_output=True, text=True,
-                              timeout=300)
+        proc = subprocess.run(
+            ["bash", "-c", cmd.shell()], cwd=cwd, env=_env(), capture_output=True, text=True, timeout=300
+        )
         return proc.returncode, proc.stdout, proc.stderr
     from hydra.core.global_hydra import GlobalHydra
 
@@ -139,8 +140,11 @@ def run(cmd: Command, cwd: Path) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-ENTRY = {ep.name: ep for ep in metadata.entry_points(group="console_scripts")
-         if ep.name in ("isf-sim", "isf-report", "isf-play")}
+ENTRY = {
+    ep.name: ep
+    for ep in metadata.entry_points(group="console_scripts")
+    if ep.name in ("isf-sim", "isf-report", "isf-play")
+}
 
 
 @pytest.mark.slow
@@ -177,12 +181,15 @@ def test_substitutions_shrink_runs_and_sweeps_only():
         "```bash\nisf-sim scenario=baseline runs=500 hydra.run.dir=r/a\n"
         "isf-sim trace=true runs=1 seed=3 \\\n  hydra.run.dir=r/t   # a comment\n"
         "isf-sim -m +experiment=contributor_risk runs=500 hydra.sweep.dir=r/s\n"
-        "printf '\\nlift\\nauto\\n' | isf-play actor=ISR seed=4\n```\n")
+        "printf '\\nlift\\nauto\\n' | isf-play actor=ISR seed=4\n```\n"
+    )
     assert sheets.with_runs(a, 40).args == ("scenario=baseline", "runs=40", "hydra.run.dir=r/a")
     assert sheets.with_runs(b, 40, only_fewer=True).args == b.args
     assert b.args == ("trace=true", "runs=1", "seed=3", "hydra.run.dir=r/t")
-    assert sheets.trimmed(c).args[-2:] == ("mechanisms.ground.deaths_per_day=5,10.5",
-                                       "actors.USA.sponsor.mandate=enforcement,borders")
+    assert sheets.trimmed(c).args[-2:] == (
+        "mechanisms.ground.deaths_per_day=5,10.5",
+        "actors.USA.sponsor.mandate=enforcement,borders",
+    )
     assert d.segments[0] == ("printf", "\\nlift\\nauto\\n") and d.program == "isf-play"
     assert list(sheets.answers_of(d.segments[0])) == ["", "lift", "auto"]
 
@@ -202,8 +209,14 @@ def test_the_numbers_are_current():
 def _paired_runs() -> dict[str, pd.DataFrame]:
     """Two arms on the same 200 seeds: P(deployed) 0.25 -> 0.50, deaths 100 lower on every seed."""
     seeds = list(range(200))
-    base = pd.DataFrame({"seed": seeds, "deployed": [i % 4 == 0 for i in seeds],
-                         "deaths": [1000 + i for i in seeds], "turkey_role": ["troops", "liaison"] * 100})
+    base = pd.DataFrame(
+        {
+            "seed": seeds,
+            "deployed": [i % 4 == 0 for i in seeds],
+            "deaths": [1000 + i for i in seeds],
+            "turkey_role": ["troops", "liaison"] * 100,
+        }
+    )
     more = base.assign(deployed=[i % 2 == 0 for i in seeds], deaths=base["deaths"] - 100)
     return {"base": base, "more": more, "same": base.copy()}
 
@@ -213,6 +226,7 @@ def test_run_claims_hold_or_say_what_the_numbers_give():
 
     def check(**claim):
         return RunClaim.parse(claim).check(runs, "base")
+
     assert check(run="more", outcome="deployed", goes="up") is None
     assert check(run="more", outcome="P(deployed)", goes="down").startswith("the notes say P(deployed) goes down")
     assert check(run="more", outcome="deaths", goes="down") is None
@@ -225,16 +239,19 @@ def test_run_claims_hold_or_say_what_the_numbers_give():
     assert "no run named 'nowhere'" in check(run="nowhere", outcome="deployed", goes="up")
 
 
-@pytest.mark.parametrize("claim", [
-    {"run": "a", "outcome": "deployed"},                                   # no test
-    {"run": "a", "outcome": "deployed", "goes": "up", "below": 0.5},       # two tests
-    {"run": "a", "outcome": "deployed", "goes": "sideways"},
-    {"run": "a", "outcome": "nonsense", "goes": "up"},
-    {"run": "a", "outcome": "week_deployed", "below": 30},                 # a median week has no interval here
-    {"run": "a", "outcome": "deployed", "goes": "up", "where": {"turkey_role": "troops"}},
-    {"run": "a", "outcome": "deployed", "goes": "up", "typo": 1},
-    "a goes up",
-])
+@pytest.mark.parametrize(
+    "claim",
+    [
+        {"run": "a", "outcome": "deployed"},  # no test
+        {"run": "a", "outcome": "deployed", "goes": "up", "below": 0.5},  # two tests
+        {"run": "a", "outcome": "deployed", "goes": "sideways"},
+        {"run": "a", "outcome": "nonsense", "goes": "up"},
+        {"run": "a", "outcome": "week_deployed", "below": 30},  # a median week has no interval here
+        {"run": "a", "outcome": "deployed", "goes": "up", "where": {"turkey_role": "troops"}},
+        {"run": "a", "outcome": "deployed", "goes": "up", "typo": 1},
+        "a goes up",
+    ],
+)
 def test_malformed_claims_are_errors(claim):
     with pytest.raises(SpecError):
         RunClaim.parse(claim)
@@ -242,15 +259,22 @@ def test_malformed_claims_are_errors(claim):
 
 def test_game_claims_compare_player_and_model():
     nan = float("nan")
-    games = [({"deaths": 3000, "week_deployed": nan, "funders": "ARE+SAU"}, {"deaths": 2000, "week_deployed": 20.0,
-                                                                            "funders": ""}),
-             ({"deaths": 2500, "week_deployed": 13.0, "funders": ""}, {"deaths": 2000, "week_deployed": 20.0,
-                                                                      "funders": ""})]
+    games = [
+        (
+            {"deaths": 3000, "week_deployed": nan, "funders": "ARE+SAU"},
+            {"deaths": 2000, "week_deployed": 20.0, "funders": ""},
+        ),
+        (
+            {"deaths": 2500, "week_deployed": 13.0, "funders": ""},
+            {"deaths": 2000, "week_deployed": 20.0, "funders": ""},
+        ),
+    ]
 
     def check(**claim):
         return GameClaim.parse(claim).check(games)
+
     assert check(player=1, outcome="deaths", above="model 1") is None
-    assert check(player=1, outcome="week_deployed", above="player 2") is None      # never = later than any week
+    assert check(player=1, outcome="week_deployed", above="player 2") is None  # never = later than any week
     assert check(player=1, outcome="funders", includes="SAU") is None
     assert check(model=1, outcome="funders", **{"is": ""}) is None
     assert check(player=2, outcome="deaths", below="player 1") is None

@@ -6,10 +6,10 @@ import io
 import subprocess
 import sys
 
-from sim.teaching import play
 from sim.config import load
 from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
+from sim.teaching import play
 
 
 def _game(argv, answers=""):
@@ -20,7 +20,7 @@ def _game(argv, answers=""):
 
 def test_a_player_who_always_takes_the_agents_choice_gets_the_models_run():
     params = load(["scenario=us_presses_israel"])[0]
-    human = play.Human(lambda: "", io.StringIO())          # Enter, every time
+    human = play.Human(lambda: "", io.StringIO())  # Enter, every time
     mine = play.play(params, "USA", 4, human, io.StringIO())
     assert outcome(mine, 4) == outcome(ISFModel(params, rng=4).run(), 4)
 
@@ -35,8 +35,9 @@ def test_israel_lifting_its_veto_at_once_lets_turkey_in(tmp_path):
 
 
 def test_stdin_answers_and_bad_answers_are_asked_again():
-    code, text = _game(["actor=USA", "seed=1", "runs=10", "horizon_weeks=3"],
-                       "FOO=2\nISR=0.9 HAMAS=0.5\n\n\n\n\n\n\n\n\n\n")
+    code, text = _game(
+        ["actor=USA", "seed=1", "runs=10", "horizon_weeks=3"], "FOO=2\nISR=0.9 HAMAS=0.5\n\n\n\n\n\n\n\n\n\n"
+    )
     assert code == 0
     assert "? press whom?" in text and "HAMAS=0.50 ISR=0.90" in text
 
@@ -47,8 +48,19 @@ def test_unknown_actor_is_a_one_line_error(capsys):
 
 
 def test_console_script_reads_piped_answers():
-    r = subprocess.run([sys.executable, "-c", "import sys; from sim.teaching.play import main; sys.exit(main())",
-                        "actor=TUR", "runs=5", "horizon_weeks=4"], input="auto\n", text=True,
-                       capture_output=True, timeout=120)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from sim.teaching.play import main; sys.exit(main())",
+            "actor=TUR",
+            "runs=5",
+            "horizon_weeks=4",
+        ],
+        input="auto\n",
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert "You play Türkiye (TUR)" in r.stdout and "Debrief" in r.stdout

@@ -47,7 +47,7 @@ def test_a_veto_holder_can_lift_its_veto_in_week_one():
 
 
 def test_a_funder_can_withhold_money_its_conditions_allow():
-    params, _, _ = load(["mechanisms.commitments.enabled=false"])   # funders pay at once
+    params, _, _ = load(["mechanisms.commitments.enabled=false"])  # funders pay at once
     m = _run(params, 0, {"QAT": NeverFund()}, weeks=3)
     assert m.actors["QAT"].released == 0 and m.actors["SAU"].released > 0
 

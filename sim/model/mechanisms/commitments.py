@@ -14,9 +14,10 @@ conditions hold (E21, E22, E33, E35):
 
 When they all hold, a contributor decides with weekly chance ``commit_rate``; its troops
 arrive ``lead_weeks`` later, but only once the troops committed in all reach ``min_force``
-(nobody goes into a volatile Gaza alone, E33; until then its contingent waits in staging). A committed contributor whose troops have not arrived pulls out
-if violence exceeds ``withdraw_margin`` times its tolerance. A vetoed contributor settles for
-a CMCC liaison role after ``liaison_after`` weeks of standing veto (E08, E26).
+(nobody goes into a volatile Gaza alone, E33; until then its contingent waits in staging).
+A committed contributor whose troops have not arrived pulls out if violence exceeds
+``withdraw_margin`` times its tolerance. A vetoed contributor settles for a CMCC liaison role
+after ``liaison_after`` weeks of standing veto (E08, E26).
 
 **Funders** (SAU, ARE, QAT) release their pledge once Hamas's disarmament reaches their
 threshold (E31), none of the actors they exclude has troops in the force (E32), and the
@@ -65,7 +66,7 @@ def contributors(model: ISFModel) -> None:
     margin = model.params.mechanisms.commitments.withdraw_margin
     for c in model.contributors:
         p = c.p.contributor
-        if c.liaison or c.offer <= 0 or model.collapsed:   # a collapse ends the force (ground)
+        if c.liaison or c.offer <= 0 or model.collapsed:  # a collapse ends the force (ground)
             c.readiness = 0.0
             continue
         if vetoes.blocked(model, c):
@@ -73,8 +74,13 @@ def contributors(model: ISFModel) -> None:
             c.readiness = 0.0
             if c.weeks_vetoed > p.liaison_after:
                 c.liaison, c.offer, c.committed = True, 0, 0
-                model.log("liaison", c.aid, "", float(c.weeks_vetoed),
-                          f"{c.aid} drops its troop offer and takes a CMCC liaison role")
+                model.log(
+                    "liaison",
+                    c.aid,
+                    "",
+                    float(c.weeks_vetoed),
+                    f"{c.aid} drops its troop offer and takes a CMCC liaison role",
+                )
             continue
         conds = conditions(model, c)
         c.readiness = sum(conds.values()) / len(conds)
@@ -86,23 +92,35 @@ def contributors(model: ISFModel) -> None:
                 choice = allowed and model.random.random() < p.commit_rate
             if choice:
                 c.committed, c.commit_week, c.ever_committed = c.offer, model.week, True
-                model.log("commit", c.aid, "", float(c.offer),
-                          f"{c.aid} commits {c.offer:,} troops (arriving in {p.lead_weeks} weeks)")
+                model.log(
+                    "commit",
+                    c.aid,
+                    "",
+                    float(c.offer),
+                    f"{c.aid} commits {c.offer:,} troops (arriving in {p.lead_weeks} weeks)",
+                )
             elif model.tracing and on:
                 log_conditions(model, c, conds, "commit")
         elif c.deployed == 0:
             if on and model.violence_4w > margin * p.violence_tolerance:
-                model.log("withdraw", c.aid, "", float(c.committed),
-                          f"{c.aid} pulls its {c.committed:,} troops out of the force before deploying "
-                          f"(violence {model.violence_4w:.0f}/week)")
+                model.log(
+                    "withdraw",
+                    c.aid,
+                    "",
+                    float(c.committed),
+                    f"{c.aid} pulls its {c.committed:,} troops out of the force before deploying "
+                    f"(violence {model.violence_4w:.0f}/week)",
+                )
                 c.committed, c.commit_week = 0, None
-            elif (model.week >= c.commit_week + p.lead_weeks and not vetoes.blocked(model, c)
-                  and (not on or model.troops_committed >= model.params.mechanisms.commitments.min_force)):
+            elif (
+                model.week >= c.commit_week + p.lead_weeks
+                and not vetoes.blocked(model, c)
+                and (not on or model.troops_committed >= model.params.mechanisms.commitments.min_force)
+            ):
                 c.deployed, c.ever_deployed = c.committed, True
                 if model.week_deployed is None:
                     model.week_deployed = model.week
-                model.log("deploy", c.aid, "", float(c.deployed),
-                          f"{c.deployed:,} {c.aid} troops deploy inside Gaza")
+                model.log("deploy", c.aid, "", float(c.deployed), f"{c.deployed:,} {c.aid} troops deploy inside Gaza")
 
 
 def log_conditions(model: ISFModel, a: Actor, conds: dict[str, bool], verb: str) -> None:
@@ -114,9 +132,11 @@ def log_conditions(model: ISFModel, a: Actor, conds: dict[str, bool], verb: str)
         return
     model.last_failed[a.aid] = failed
     held = [k for k, ok in conds.items() if ok]
-    text = (f"{a.aid} will not {verb} yet: {', '.join(failed)} not met"
-            + (f" ({', '.join(held)} met)" if held else "")) if failed \
+    text = (
+        (f"{a.aid} will not {verb} yet: {', '.join(failed)} not met" + (f" ({', '.join(held)} met)" if held else ""))
+        if failed
         else f"{a.aid}: all its conditions hold ({', '.join(held)})"
+    )
     model.log("condition", a.aid, "", a.readiness, text)
 
 
@@ -145,5 +165,6 @@ def funders(model: ISFModel) -> None:
             release = bool(pol.fund(model, f, release))
         if release:
             f.released = f.p.funder.pledge_usd
-            model.log("funding", f.aid, "", f.released,
-                      f"{f.aid} releases ${f.released / 1e9:.1f} bn for reconstruction")
+            model.log(
+                "funding", f.aid, "", f.released, f"{f.aid} releases ${f.released / 1e9:.1f} bn for reconstruction"
+            )

@@ -32,13 +32,15 @@ from sim.model.mechanisms import vetoes
 if TYPE_CHECKING:
     from sim.model.model import ISFModel
 
-VOTE = {1: "yes", 0: "abstain", -1: "no"}            # a seat's vote, in words
+VOTE = {1: "yes", 0: "abstain", -1: "no"}  # a seat's vote, in words
 VOTE_WORD = {1: "votes yes", 0: "abstains", -1: "votes no"}
 
 
 def tally(votes: list[int]) -> str:
     """A bloc's votes in words: '2 yes, 1 abstain, 0 no'."""
     return ", ".join(f"{votes.count(v)} {VOTE[v]}" for v in (1, 0, -1))
+
+
 PASS_VOTES = 9
 
 
@@ -52,8 +54,7 @@ def settle_design(model: ISFModel) -> None:
     if model.design_final:
         return
     cfg = model.params.mechanisms.council
-    disputed = [c.aid for c in model.contributors
-                if c.offer > 0 and not c.liaison and vetoes.blocked(model, c)]
+    disputed = [c.aid for c in model.contributors if c.offer > 0 and not c.liaison and vetoes.blocked(model, c)]
     hold = model.sponsor.p.sponsor.max_hold_weeks if model.sponsor else 0
     final = not cfg.enabled or not disputed or model.week >= hold
     pol = policy.of(model, model.sponsor) if model.sponsor else None
@@ -61,10 +62,18 @@ def settle_design(model: ISFModel) -> None:
         final = bool(pol.design_final(model, model.sponsor, disputed, final))
     if final:
         model.design_final = True
-        why = ("without " + "+".join(disputed) + f" after {model.week} weeks of holding out") if disputed \
+        why = (
+            ("without " + "+".join(disputed) + f" after {model.week} weeks of holding out")
+            if disputed
             else "no vetoed contributor left in the design"
-        model.log("design_final", model.sponsor.aid if model.sponsor else "", "", float(model.week),
-                  f"the force's design is final ({why})")
+        )
+        model.log(
+            "design_final",
+            model.sponsor.aid if model.sponsor else "",
+            "",
+            float(model.week),
+            f"the force's design is final ({why})",
+        )
 
 
 def member_votes(model: ISFModel) -> dict[str, list[int]]:
@@ -80,7 +89,7 @@ def member_votes(model: ISFModel) -> dict[str, list[int]]:
             vs.append(1 if s >= cfg.yes_at else (-1 if s < cfg.no_below else 0))
         pol = policy.of(model, m)
         if pol is not None:
-            vs = [min(1, max(-1, int(v))) for v in pol.votes(model, m, vs)][:len(vs)]
+            vs = [min(1, max(-1, int(v))) for v in pol.votes(model, m, vs)][: len(vs)]
         votes[m.aid] = vs
     return votes
 
@@ -97,8 +106,13 @@ def vote(model: ISFModel) -> None:
             model.mandate = chosen
             model.log("mandate_changed", model.sponsor.aid, "", 0.0, f"the US puts a {chosen} mandate in its draft")
     if model.votes_held == 0:
-        model.log("council_tabled", model.sponsor.aid if model.sponsor else "", "UNSC", float(model.week),
-                  f"the US tables its draft resolution ({model.mandate} mandate)")
+        model.log(
+            "council_tabled",
+            model.sponsor.aid if model.sponsor else "",
+            "UNSC",
+            float(model.week),
+            f"the US tables its draft resolution ({model.mandate} mandate)",
+        )
     votes = member_votes(model)
     model.votes_held += 1
     yes = sum(v.count(1) for v in votes.values())
@@ -113,8 +127,13 @@ def vote(model: ISFModel) -> None:
     if yes >= PASS_VOTES and not blockers:
         model.authorized = True
         model.week_authorized = model.week
-        model.log("resolution_passed", "UNSC", "", float(yes),
-                  f"the Council passes the resolution, {yes} votes in favour ({model.mandate} mandate)")
+        model.log(
+            "resolution_passed",
+            "UNSC",
+            "",
+            float(yes),
+            f"the Council passes the resolution, {yes} votes in favour ({model.mandate} mandate)",
+        )
         return
     why = f"vetoed by {'+'.join(blockers)}" if blockers else f"only {yes} votes in favour"
     model.failed_votes += 1
@@ -122,5 +141,10 @@ def vote(model: ISFModel) -> None:
     model.log("resolution_failed", "UNSC", "+".join(blockers), float(yes), f"the draft fails: {why}")
     if model.failed_votes >= cfg.soften_after and model.mandate == "enforcement":
         model.mandate = "borders"
-        model.log("mandate_softened", model.sponsor.aid if model.sponsor else "", "", 0.0,
-                  "the US softens the mandate to border monitoring and limited missions")
+        model.log(
+            "mandate_softened",
+            model.sponsor.aid if model.sponsor else "",
+            "",
+            0.0,
+            "the US softens the mandate to border monitoring and limited missions",
+        )

@@ -83,5 +83,10 @@ def collapse(model: ISFModel) -> None:
     for c in model.contributors:
         c.committed = c.deployed = 0
         c.commit_week = None
-    model.log("collapse", "ISR", "HAMAS", model.violence_4w,
-              "the ceasefire collapses: Israel resumes full-scale operations; contributors pull out")
+    model.log(
+        "collapse",
+        "ISR",
+        "HAMAS",
+        model.violence_4w,
+        "the ceasefire collapses: Israel resumes full-scale operations; contributors pull out",
+    )

@@ -94,7 +94,7 @@ def apply(model: ISFModel) -> None:
     gauss = model.random.gauss
     for t in model.pressed:
         if model.authorized and t.p.council is not None and t.p.armed_group is None and t.p.territory is None:
-            t.pressure_in = 0.0   # the draft has passed: nobody lobbies Council members any more
+            t.pressure_in = 0.0  # the draft has passed: nobody lobbies Council members any more
             continue
         before = t.position
         if cfg.rule == "default":
@@ -110,6 +110,11 @@ def apply(model: ISFModel) -> None:
             t.position = min(1.0, max(0.0, float(pol.position(model, t, before, t.position))))
         if model.tracing and t.pressure_in > 0:
             who = ", ".join(p.aid for p, tt, _ in links if tt is t)
-            model.log("pressure", t.aid, "", t.position,
-                      f"{who} press {t.aid} (pressure {t.pressure_in:.2f} vs resolve "
-                      f"{effective_resolve(model, t):.2f}): position {before:.2f} -> {t.position:.2f}")
+            model.log(
+                "pressure",
+                t.aid,
+                "",
+                t.position,
+                f"{who} press {t.aid} (pressure {t.pressure_in:.2f} vs resolve "
+                f"{effective_resolve(model, t):.2f}): position {before:.2f} -> {t.position:.2f}",
+            )

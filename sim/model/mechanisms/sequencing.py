@@ -46,12 +46,22 @@ def remains(model: ISFModel) -> None:
     n = int(model.rng.binomial(model.remains_outstanding, p))
     if n:
         model.remains_outstanding -= n
-        model.log("remains_returned", h.aid, "ISR", float(n),
-                  f"HAMAS returns {n} hostage remains ({model.remains_outstanding} still held)")
+        model.log(
+            "remains_returned",
+            h.aid,
+            "ISR",
+            float(n),
+            f"HAMAS returns {n} hostage remains ({model.remains_outstanding} still held)",
+        )
         if phase_two_open(model) and not model.phase_two_logged:
             model.phase_two_logged = True
-            model.log("phase_two", "ISR", "", float(model.remains_outstanding),
-                      "Israel's condition on hostage remains is met: phase two opens")
+            model.log(
+                "phase_two",
+                "ISR",
+                "",
+                float(model.remains_outstanding),
+                "Israel's condition on hostage remains is met: phase two opens",
+            )
 
 
 def advance(model: ISFModel) -> None:

@@ -35,15 +35,26 @@ def update(model: ISFModel) -> None:
                 lift = bool(pol.lift_veto(model, holder, target, lift))
             if lift:
                 holder.vetoes[target] = False
-                model.log("veto_yielded", holder.aid, target, holder.position,
-                          f"{holder.aid} lifts its veto on {target} troops "
-                          f"(position {holder.position:.2f} >= {cfg.yield_at:.2f})" if holder.position >= cfg.yield_at
-                          else f"{holder.aid} lifts its veto on {target} troops (its own choice, "
-                               f"position {holder.position:.2f} < {cfg.yield_at:.2f})")
+                model.log(
+                    "veto_yielded",
+                    holder.aid,
+                    target,
+                    holder.position,
+                    f"{holder.aid} lifts its veto on {target} troops "
+                    f"(position {holder.position:.2f} >= {cfg.yield_at:.2f})"
+                    if holder.position >= cfg.yield_at
+                    else f"{holder.aid} lifts its veto on {target} troops (its own choice, "
+                    f"position {holder.position:.2f} < {cfg.yield_at:.2f})",
+                )
             elif model.tracing and model.actors[target].offer > 0 and not model.actors[target].liaison:
-                model.log("veto_held", holder.aid, target, holder.position or 0.0,
-                          f"{holder.aid}'s veto on {target} troops holds "
-                          f"(position {holder.position or 0:.2f} < {cfg.yield_at:.2f})")
+                model.log(
+                    "veto_held",
+                    holder.aid,
+                    target,
+                    holder.position or 0.0,
+                    f"{holder.aid}'s veto on {target} troops holds "
+                    f"(position {holder.position or 0:.2f} < {cfg.yield_at:.2f})",
+                )
 
 
 def blocked(model: ISFModel, contributor: Actor) -> bool:
@@ -62,5 +73,4 @@ def council_vetoed(model: ISFModel, votes: dict[str, list[int]]) -> list[str]:
     """Permanent members whose 'no' (-1) blocks the draft."""
     if not model.params.mechanisms.vetoes.enabled:
         return []
-    return [aid for aid, v in votes.items()
-            if model.actors[aid].p.council.permanent and -1 in v]
+    return [aid for aid, v in votes.items() if model.actors[aid].p.council.permanent and -1 in v]

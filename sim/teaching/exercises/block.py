@@ -41,8 +41,10 @@ def table_row(run: SheetRun, runs: pd.DataFrame, spec: NumbersSpec) -> str:
 
 def _setting_line(settings) -> str:
     last = settings.seed + settings.runs - 1
-    return (f"{settings.runs:,} runs (seeds {settings.seed}–{last}), {settings.horizon_weeks} weeks, "
-            f"`uncertainty={settings.uncertainty}`")
+    return (
+        f"{settings.runs:,} runs (seeds {settings.seed}–{last}), {settings.horizon_weeks} weeks, "
+        f"`uncertainty={settings.uncertainty}`"
+    )
 
 
 def _difference_line(label: str, a: pd.DataFrame, b: pd.DataFrame, measures: tuple[Measure, ...]) -> str:
@@ -57,27 +59,38 @@ def _singles(sheet: SheetRuns, spec: NumbersSpec, results: dict) -> list[str]:
     """The table of the sheet's single runs, the paired differences, and the split tables."""
     runs_of = {j.label: results[j.overrides][0] for j in sheet.singles}
     ref = sheet.singles[0].label
-    out = [f"Each row is the `isf-sim` command of the same name above (result folder left out), "
-           f"{_setting_line(results[sheet.singles[0].overrides][1])}: the command gives exactly these numbers "
-           f"(`isf-sim` prints some of them, the rest are in its `runs.parquet`). In brackets: 95% intervals "
-           f"(Wilson for a probability, t for a mean); a median week is the Kaplan–Meier median, a run "
-           f"without the event counting as later than every week.", ""]
+    out = [
+        f"Each row is the `isf-sim` command of the same name above (result folder left out), "
+        f"{_setting_line(results[sheet.singles[0].overrides][1])}: the command gives exactly these numbers "
+        f"(`isf-sim` prints some of them, the rest are in its `runs.parquet`). In brackets: 95% intervals "
+        f"(Wilson for a probability, t for a mean); a median week is the Kaplan–Meier median, a run "
+        f"without the event counting as later than every week.",
+        "",
+    ]
     out += _table(["run", "command"] + [m.label for m in spec.table], [])
     out += [table_row(j, runs_of[j.label], spec) for j in sheet.singles] + [""]
     if len(sheet.singles) > 1 and spec.differences:
-        out += ["Differences, run by run on the same seeds (common random numbers), with 95% intervals "
-                "(Newcombe's for paired proportions, t for paired means):", ""]
-        out += [_difference_line(f"`{j.label}` − `{ref}`", runs_of[ref], runs_of[j.label], spec.differences)
-                for j in sheet.singles[1:]]
-        out += [_difference_line(f"`{a}` − `{b}`", runs_of[b], runs_of[a], spec.differences)
-                for a, b in spec.also_compare]
+        out += [
+            "Differences, run by run on the same seeds (common random numbers), with 95% intervals "
+            "(Newcombe's for paired proportions, t for paired means):",
+            "",
+        ]
+        out += [
+            _difference_line(f"`{j.label}` − `{ref}`", runs_of[ref], runs_of[j.label], spec.differences)
+            for j in sheet.singles[1:]
+        ]
+        out += [
+            _difference_line(f"`{a}` − `{b}`", runs_of[b], runs_of[a], spec.differences) for a, b in spec.also_compare
+        ]
         out.append("")
     for split in spec.split:
         r, m = runs_of[split.run], split.outcome
         values = sorted(r[split.by].dropna().unique())
         out += [f"`{split.run}`, {m.label} by `{split.by}`:", ""]
-        out += _table([split.by, "runs", m.label],
-                      [[f"`{v}`", f"{int((r[split.by] == v).sum()):,}", m.cell(r[r[split.by] == v])] for v in values])
+        out += _table(
+            [split.by, "runs", m.label],
+            [[f"`{v}`", f"{int((r[split.by] == v).sum()):,}", m.cell(r[r[split.by] == v])] for v in values],
+        )
         out.append("")
     return out
 
@@ -93,8 +106,10 @@ def _sweep(sweep: SheetSweep, spec: NumbersSpec, results: dict) -> list[str]:
         rows = [[j.label] + [m.cell(results[j.overrides][0]) for m in spec.sweep] for j in cells]
         return out + _table(header, rows) + [""]
     m = spec.sweep[0]
-    out = [f"`isf-sim {shown}`: {m.label}; rows {swept[0]}, columns {swept[1]}; "
-           f"{_setting_line(settings)} per cell:", ""]
+    out = [
+        f"`isf-sim {shown}`: {m.label}; rows {swept[0]}, columns {swept[1]}; {_setting_line(settings)} per cell:",
+        "",
+    ]
     by_values = {tuple(ov.split("=", 1)[1] for ov in j.overrides if key_of(ov) in swept): j for j in cells}
     rows = list(dict.fromkeys(v[0] for v in by_values))
     cols = list(dict.fromkeys(v[1] for v in by_values))
@@ -104,12 +119,19 @@ def _sweep(sweep: SheetSweep, spec: NumbersSpec, results: dict) -> list[str]:
 
 def _game(game: Game) -> list[str]:
     """A game against the model's own run on the same seed, in one line each."""
+
     def describe(row: dict, events: list[tuple[int, str, str]]) -> str:
         week = row["week_deployed"]
         deployed = "no deployment" if math.isnan(week) else f"deployed in week {int(week)}"
         noted = "".join(f"; {text} (week {w})" for w, _kind, text in events)
-        return (f"{row['configuration']}; {deployed}; Türkiye: {row['turkey_role']}; disarmament "
-                f"{row['disarmament']:.2f}; {row['deaths']:,} deaths{noted}")
-    return [f"`{game.command.shell()}` (one run, point values):", "",
-            f"- the player: {describe(game.player, game.player_events)}",
-            f"- the model's own choices, same seed: {describe(game.model, game.model_events)}"]
+        return (
+            f"{row['configuration']}; {deployed}; Türkiye: {row['turkey_role']}; disarmament "
+            f"{row['disarmament']:.2f}; {row['deaths']:,} deaths{noted}"
+        )
+
+    return [
+        f"`{game.command.shell()}` (one run, point values):",
+        "",
+        f"- the player: {describe(game.player, game.player_events)}",
+        f"- the model's own choices, same seed: {describe(game.model, game.model_events)}",
+    ]

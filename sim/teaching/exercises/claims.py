@@ -72,10 +72,10 @@ class RunClaim:
 
     run: str
     outcome: Measure
-    test: str                          # goes, below, above or moves_more_than
-    value: Any                         # up/down/flat, a bound, or the other run
-    against: str | None = None         # the reference run (default: the sheet's first run)
-    where: tuple[tuple[str, Any], ...] = ()   # only the runs with these column values
+    test: str  # goes, below, above or moves_more_than
+    value: Any  # up/down/flat, a bound, or the other run
+    against: str | None = None  # the reference run (default: the sheet's first run)
+    where: tuple[tuple[str, Any], ...] = ()  # only the runs with these column values
 
     @classmethod
     def parse(cls, entry: Any) -> RunClaim:
@@ -108,14 +108,18 @@ class RunClaim:
             if holds:
                 return None
             where = "".join(f" with {col}={wanted}" for col, wanted in self.where)
-            return (f"the notes say {m.label} is {self.test} {self.value} in '{self.run}'{where}, but it is "
-                    f"{value:.3f} ({lo:.3f} to {hi:.3f})")
+            return (
+                f"the notes say {m.label} is {self.test} {self.value} in '{self.run}'{where}, but it is "
+                f"{value:.3f} ({lo:.3f} to {hi:.3f})"
+            )
         if self.test == "moves_more_than":
             a, b = m.paired(runs_of[ref], runs), m.paired(runs_of[ref], runs_of[self.value])
             if abs(a.diff) > abs(b.diff):
                 return None
-            return (f"the notes say {m.label} moves more in '{self.run}' ({a.diff:+.3f}) than in "
-                    f"'{self.value}' ({b.diff:+.3f})")
+            return (
+                f"the notes say {m.label} moves more in '{self.run}' ({a.diff:+.3f}) than in "
+                f"'{self.value}' ({b.diff:+.3f})"
+            )
         if m.kind == "week":
             x, y = m.median(runs), m.median(runs_of[ref])
             if {"up": x > y, "down": x < y, "flat": x == y}[self.value]:
@@ -124,8 +128,10 @@ class RunClaim:
         d = m.paired(runs_of[ref], runs)
         if {"up": d.lo > 0, "down": d.hi < 0, "flat": d.lo <= 0 <= d.hi}[self.value]:
             return None
-        return (f"the notes say {m.label} goes {self.value} in '{self.run}' against '{ref}', but the difference "
-                f"is {d.diff:+.3f} ({d.lo:+.3f} to {d.hi:+.3f})")
+        return (
+            f"the notes say {m.label} goes {self.value} in '{self.run}' against '{ref}', but the difference "
+            f"is {d.diff:+.3f} ({d.lo:+.3f} to {d.hi:+.3f})"
+        )
 
 
 # --------------------------------------------------------------------------- the isf-play games
@@ -144,10 +150,10 @@ _TESTS = {
 class GameClaim:
     """A comparison the notes state about one game: the player's or the model's own run."""
 
-    side: tuple[str, int]              # ("player", 1) or ("model", 1): game numbers count from 1
+    side: tuple[str, int]  # ("player", 1) or ("model", 1): game numbers count from 1
     field: str
-    test: str                          # a key of _TESTS
-    value: Any                         # a literal, or another side as ("model", 1)
+    test: str  # a key of _TESTS
+    value: Any  # a literal, or another side as ("model", 1)
 
     @classmethod
     def parse(cls, entry: Any) -> GameClaim:
@@ -163,6 +169,7 @@ class GameClaim:
     def check(self, games: list[tuple[dict, dict]]) -> str | None:
         """None if the games support the claim, else what they give instead (``games``: each
         game's (player's row, model's row))."""
+
         def of(side: tuple[str, int]) -> Any:
             kind, n = side
             if not 1 <= n <= len(games):
@@ -171,7 +178,7 @@ class GameClaim:
             if self.field not in row:
                 raise SpecError(f"the game's outcome has no {self.field!r}")
             v = row[self.field]
-            return math.inf if isinstance(v, float) and math.isnan(v) else v   # never = later than all
+            return math.inf if isinstance(v, float) and math.isnan(v) else v  # never = later than all
 
         left = of(self.side)
         right = of(self.value) if isinstance(self.value, tuple) else self.value

@@ -24,8 +24,10 @@ from sim.teaching.exercises.spec import NumbersSpec, load_spec, spec_path
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m sim.teaching.exercises",
-                                 description="Write and check the numbers of the exercises' instructor notes.")
+    ap = argparse.ArgumentParser(
+        prog="python -m sim.teaching.exercises",
+        description="Write and check the numbers of the exercises' instructor notes.",
+    )
     ap.add_argument("sheets", nargs="*", help="sheet file names or prefixes (default: all)")
     ap.add_argument("--runs", type=int, help="replace the runs= of every command (default: the sheet's own)")
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if a sheet's numbers are stale")
@@ -46,8 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     paths = sheet_paths(args.sheets)
     if not paths:
-        print(f"no sheet matches {' '.join(args.sheets)}; sheets: {', '.join(p.name for p in sheet_paths())}",
-              file=sys.stderr)
+        print(
+            f"no sheet matches {' '.join(args.sheets)}; sheets: {', '.join(p.name for p in sheet_paths())}",
+            file=sys.stderr,
+        )
         return 2
     try:
         specs = [load_spec(p) for p in paths]
@@ -61,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         games = [play_game(c) for c in sheet.plays]
         try:
             broken += unsupported(sheet, spec, results, games)
-        except SpecError as exc:     # a claim on a game or a field the sheet does not have
+        except SpecError as exc:  # a claim on a game or a field the sheet does not have
             print(f"error: {spec_path(sheet.path).name}: {exc}", file=sys.stderr)
             return 2
         text = sheet.path.read_text()

@@ -109,8 +109,15 @@ def run_overrides(overrides: Iterable[str], workers: int = 1) -> tuple[pd.DataFr
     overrides = list(overrides)
     _design, raw = split_design(compose(overrides))
     params, settings = build(raw, override_keys(overrides))
-    job = Job(params=params, seed=settings.seed, runs=settings.runs, uncertainty=settings.uncertainty,
-              meta=parameter_meta(raw), fixed=lever_keys(raw) | override_keys(overrides), trace=False)
+    job = Job(
+        params=params,
+        seed=settings.seed,
+        runs=settings.runs,
+        uncertainty=settings.uncertainty,
+        meta=parameter_meta(raw),
+        fixed=lever_keys(raw) | override_keys(overrides),
+        trace=False,
+    )
     return simulate(job, workers=workers).runs, settings
 
 

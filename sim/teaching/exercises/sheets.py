@@ -32,7 +32,7 @@ def replace_block(text: str, block: str) -> str:
     start, end = text.find(BEGIN), text.find(END)
     if start < 0 or end < start:
         raise ValueError(f"no {BEGIN} ... {END} markers")
-    return text[:start] + block + text[end + len(END):]
+    return text[:start] + block + text[end + len(END) :]
 
 
 # --------------------------------------------------------------------------- command lines
@@ -119,6 +119,7 @@ def with_runs(cmd: Command, runs: int, only_fewer: bool = False) -> Command:
         if key_of(a) != "runs" or (only_fewer and int(a.split("=", 1)[1]) <= runs):
             return a
         return f"runs={runs}"
+
     return cmd.replace_args(new(a) for a in cmd.args)
 
 
@@ -135,12 +136,17 @@ def experiment_overrides(cmd: Command) -> list[str]:
     """The sweep of the command's ``+experiment=`` as overrides, less the keys the command line
     sets itself (those replace the experiment's)."""
     given = {key_of(a) for a in cmd.args if "=" in a}
-    return [f"{k}={v}" for a in cmd.args if a.startswith("+experiment=")
-            for k, v in experiment_sweep(a.split("=", 1)[1]).items() if k not in given]
+    return [
+        f"{k}={v}"
+        for a in cmd.args
+        if a.startswith("+experiment=")
+        for k, v in experiment_sweep(a.split("=", 1)[1]).items()
+        if k not in given
+    ]
 
 
 def _split_values(value: str) -> list[str]:
-    if "(" in value:          # range(...), glob(...): Hydra's sweep functions, kept as they are
+    if "(" in value:  # range(...), glob(...): Hydra's sweep functions, kept as they are
         return [value]
     return [v.strip() for v in value.split(",")]
 

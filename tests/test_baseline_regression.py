@@ -10,9 +10,11 @@ import pytest
 from helpers import run_scenario as run
 
 EXPECTED = {
-    # uncertainty: (deployed, authorized, collapsed, sum of week_deployed, deaths, turkey_role counts)
-    "fixed": (94, 100, 15, 2196.0, 366910, {"liaison": 97, "none": 3}),
-    "sample": (59, 91, 24, 1473.0, 522669, {"liaison": 79, "none": 14, "troops": 7}),
+    # uncertainty: (deployed, authorized, collapsed, sum of week_deployed, deaths, turkey_role counts,
+    #               failed votes, deployed at the horizon, sum of disarmament rounded to 1e-6)
+    # model version 2 (issue space, strategic sponsor, money as leverage): recalibrated on purpose
+    "fixed": (93, 100, 18, 1659.0, 357189, {"liaison": 97, "none": 3}, 2, 85, 45.68591),
+    "sample": (44, 65, 27, 752.0, 440129, {"liaison": 91, "none": 9}, 6, 41, 46.885644),
 }
 
 
@@ -26,5 +28,8 @@ def test_baseline_headline_numbers(uncertainty):
         float(df.week_deployed.fillna(0).sum()),
         int(df.deaths.sum()),
         {k: int(v) for k, v in df.turkey_role.value_counts().items()},
+        int(df.failed_votes.sum()),
+        int(df.deployed_at_horizon.sum()),
+        round(float(df.disarmament.sum()), 6),
     )
     assert got == EXPECTED[uncertainty]

@@ -7,11 +7,11 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.model.mechanisms import commitments, vetoes
+from sim.model.mechanisms import money, vetoes
 from sim.model.model import ISFModel
 from sim.model.paths import sample, with_values
 
-SWITCHES = ("pressure", "vetoes", "commitments", "council", "ground", "sequencing")
+SWITCHES = ("pressure", "vetoes", "commitments", "money", "council", "ground", "sequencing")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -47,17 +47,19 @@ def test_invariants_hold_every_week(base_params, base_meta, seed, draw, off, pre
             if f.released > 0 and not paid_before[f.aid]:
                 # money flows only when its conditions hold (the week it is released)
                 if params.mechanisms.commitments.enabled:
-                    assert all(commitments.funder_conditions(m, f).values()) or m.week == 0
+                    assert all(money.conditions(m, f).values()) or m.week == 0
                 paid_before[f.aid] = True
-        for share in (m.israeli_control, m.disarmament):
+        for share in (m.progress.israeli_control, m.progress.disarmament):
             assert 0.0 <= share <= 1.0
-        for a in m.pressed:
-            assert 0.0 <= a.position <= 1.0
-        assert m.troops_deployed >= 0 and m.deaths_week >= 0
-        if m.collapsed:
+        for a in m.actor_list:
+            assert all(0.0 <= x <= 1.0 for x in (*a.settled, *a.shown))
+        assert m.troops_deployed >= 0 and m.situation.deaths_week >= 0
+        if m.situation.collapsed:
             assert m.troops_deployed == 0
-        if m.week_deployed is not None:
-            assert m.week_deployed <= m.week
+        if m.progress.week_deployed is not None:
+            assert m.progress.week_deployed <= m.week
+        # the Council passes at most once; a vote fails only if it was held
+        assert m.agenda.failed_votes <= m.agenda.votes_held
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -75,3 +77,6 @@ def test_outcome_row_is_consistent(base_params, base_meta, seed, draw):
         assert "TUR" in row["committed"]
     assert 0 <= row["disarmament"] <= 1 and 0 <= row["israeli_control"] <= 1
     assert row["configuration"].startswith(row["contributors"] or "no force")
+    assert row["deployed_at_horizon"] == (row["troops"] > 0)
+    assert not row["deployed_at_horizon"] or row["deployed"]
+    assert row["failed_votes"] >= 0 and row["rule"] == params.mechanisms.pressure.rule

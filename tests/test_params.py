@@ -95,8 +95,25 @@ def test_actor_values_are_validated(base_raw):
     raw["actors"]["USA"]["pressure"]["JOR"] = 0.5
     with pytest.raises(ConfigError, match=r"actors\.USA\.pressure\.JOR has no provenance"):
         build(raw)
-    with pytest.raises(ConfigError, match=r"JOR has no position and resolve to press"):
+    with pytest.raises(ConfigError, match=r"JOR has no resolve, so nothing moves it"):
         build(raw, frozenset({"actors.USA.pressure.JOR"}))
+
+
+def test_every_actor_has_a_position_and_salience_on_every_dimension(base_raw):
+    raw = yaml.safe_load(yaml.safe_dump(base_raw))
+    del raw["actors"]["ISR"]["position"]["mandate"]
+    with pytest.raises(ConfigError, match=r"actors\.ISR\.position\.mandate is missing"):
+        build(raw)
+    raw = yaml.safe_load(yaml.safe_dump(base_raw))
+    raw["actors"]["HAMAS"]["salience"]["disarmament"] = 1.5
+    with pytest.raises(ConfigError, match=r"actors\.HAMAS\.salience\.disarmament = 1\.5 is out of range"):
+        build(raw)
+    raw = yaml.safe_load(yaml.safe_dump(base_raw))
+    raw["actors"]["USA"]["position"]["legitimacy"] = 0.5
+    with pytest.raises(
+        ConfigError, match=r"unknown key 'actors\.USA\.position\.legitimacy'; allowed here: composition"
+    ):
+        build(raw)
 
 
 def test_sampling_stays_in_ranges_and_respects_fixed(base_params, base_meta):

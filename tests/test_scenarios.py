@@ -45,13 +45,13 @@ def test_baseline_is_uncertain_not_certain(baseline):
         assert 0.02 < baseline[col].mean() < 0.98, col
     assert baseline["deployed"].mean() < 0.8
     assert (baseline["turkey_role"] == "troops").mean() < 0.2  # the red line mostly holds (E12, E20)
-    assert baseline["funders"].str.contains("SAU").mean() < 0.05  # full disarmament is far off (E31, E36)
+    assert baseline["funders"].str.contains("SAU").mean() < 0.1  # full disarmament is far off (E31, E36)
 
 
 def test_us_pressure_on_israel_opens_the_door_to_turkish_troops(baseline):
     df = run("us_presses_israel")
-    assert df["veto_yielded"].mean() > baseline["veto_yielded"].mean() + 0.2
-    assert (df["turkey_role"] == "troops").mean() > (baseline["turkey_role"] == "troops").mean() + 0.1
+    assert df["veto_yielded"].mean() > baseline["veto_yielded"].mean() + 0.1
+    assert (df["turkey_role"] == "troops").mean() > (baseline["turkey_role"] == "troops").mean() + 0.04
 
 
 def test_more_us_pressure_never_lowers_the_chance_of_turkish_troops():

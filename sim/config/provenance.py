@@ -14,7 +14,19 @@ from sim.model.params import ConfigError
 
 # keys that hold no parameter (names, switches, words, id lists, scenario text)
 NOT_PARAMETERS = frozenset(
-    {"meta", "name", "enabled", "permanent", "mandate", "targets", "excludes", "summary", "levers"}
+    {
+        "meta",
+        "name",
+        "enabled",
+        "permanent",
+        "p5_veto",
+        "needs_resolution",
+        "rule",
+        "targets",
+        "excludes",
+        "summary",
+        "levers",
+    }
 )
 
 

@@ -17,8 +17,10 @@ from typing import Any, Literal, get_args, get_origin
 from sim.config import provenance
 from sim.model.params import (
     ACTOR_IDS,
+    DIMENSIONS,
     MECHANISM_TYPES,
     ROLE_TYPES,
+    UNIT,
     ActorIds,
     ActorParams,
     ConfigError,
@@ -71,6 +73,17 @@ def actor_ids(path: str, value: Any) -> tuple[str, ...]:
         if v not in ACTOR_IDS:
             raise ConfigError(f"{path}: unknown actor id {_fmt(v)}; allowed: {', '.join(ACTOR_IDS)}")
     return tuple(value)
+
+
+def point(path: str, value: Any) -> tuple[float, ...]:
+    """A mapping with one number in [0, 1] per dimension of the issue space -> a tuple."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path} is missing or not a mapping; allowed: {{{', '.join(DIMENSIONS)}}}, each in [0, 1]")
+    unknown(path, set(value), list(DIMENSIONS))
+    missing = [d for d in DIMENSIONS if d not in value]
+    if missing:
+        raise ConfigError(f"{path}.{missing[0]} is missing; every actor sets {', '.join(DIMENSIONS)}")
+    return tuple(number(f"{path}.{d}", value[d], float, UNIT) for d in DIMENSIONS)
 
 
 def unknown(path: str, keys: set[str], allowed: list[str]) -> None:
@@ -128,12 +141,14 @@ def _domain(name: str) -> tuple[float, float]:
 def actor(aid: str, raw: dict, exempt: frozenset[str] = frozenset()) -> ActorParams:
     path = f"actors.{aid}"
     raw = mapping(path, raw)
-    allowed = ["name", "capability", "position", "resolve", "pressure", "leverage", "meta", *ROLE_TYPES]
+    allowed = ["name", "capability", "position", "salience", "resolve", "pressure", "leverage", "meta", *ROLE_TYPES]
     unknown(path, set(raw), allowed)
     if not isinstance(raw.get("name"), str):
         raise ConfigError(f"{path}.name is missing; allowed: the actor's name as text")
     kw: dict[str, Any] = {"id": aid, "name": raw["name"]}
-    for key in ("capability", "position", "resolve"):
+    for key in ("position", "salience"):
+        kw[key] = point(f"{path}.{key}", raw.get(key))
+    for key in ("capability", "resolve"):
         if raw.get(key) is not None:
             kw[key] = number(f"{path}.{key}", raw[key], float, _domain(key))
     for key in ("pressure", "leverage"):
@@ -156,9 +171,9 @@ def _check_links(actors: dict[str, ActorParams]) -> None:
     for a in actors.values():
         for target in a.pressure:
             t = actors[target]
-            if t.position is None or t.resolve is None:
+            if t.resolve is None:
                 raise ConfigError(
-                    f"actors.{a.id}.pressure.{target}: {target} has no position and resolve to press; "
+                    f"actors.{a.id}.pressure.{target}: {target} has no resolve, so nothing moves it; "
                     f"allowed targets: {', '.join(x.id for x in actors.values() if x.resolve is not None)}"
                 )
             if target not in a.leverage:

@@ -2,9 +2,18 @@
 
 Actors are data, not classes per country: one :class:`Actor` agent holds whichever roles its
 parameters give it (Qatar mediates and funds; Egypt contributes, mediates and trains police).
-Numbers arrive as constructor arguments (an :class:`~sim.model.params.ActorParams`); behaviour that
-involves several actors lives in the mechanism modules (``sim/mechanisms/``), which read and
-write the state below.
+Numbers arrive as constructor arguments (an :class:`~sim.model.params.ActorParams`); behaviour
+that involves several actors lives in the mechanism modules (``sim/model/mechanisms/``), which
+read and write the state below. Every actor has a policy (:mod:`sim.model.policy`): the agent's
+own rule unless a person or a script takes its decisions.
+
+An actor's stance is three numbers, one per dimension of the issue space
+(:data:`~sim.model.params.DIMENSIONS`), kept twice:
+
+- ``settled`` — where pressure has moved it, week by week, without noise. Decisions that cannot
+  be undone (lifting a veto, the sponsor's forecasts) read this;
+- ``shown`` — ``settled`` plus this week's shock (``mechanisms.pressure.noise``): what others see
+  in the news and what the day's votes rest on.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from __future__ import annotations
 import mesa
 
 from sim.model.params import ActorParams
+from sim.model.policy import DEFAULT_POLICY
 
 
 class Actor(mesa.Agent):
@@ -21,10 +31,13 @@ class Actor(mesa.Agent):
         super().__init__(model)
         self.aid = params.id
         self.p = params
-        # negotiation state (pressure mechanism)
-        self.ideal = params.position  # where it would stand without pressure
-        self.position = params.position  # None: nobody presses this actor
-        self.pressure_in = 0.0  # pressure received this week
+        self.policy = DEFAULT_POLICY  # the agent's own rule; isf-play and scripts give others
+        # negotiation state (pressure mechanism): one value per dimension
+        self.ideal = params.position
+        self.settled = list(params.position)
+        self.shown = list(params.position)
+        self.pressure_in = [0.0, 0.0, 0.0]  # pressure received this week, per dimension
+        self.goal = list(params.position)  # where its pressers want it, per dimension
         # contributor state
         c = params.contributor
         self.offer = c.offer if c else 0
@@ -46,9 +59,17 @@ class Actor(mesa.Agent):
 
     @property
     def is_pressed(self) -> bool:
-        return self.position is not None
+        """Can pressure move it? (It has a resolve to set against pressure.)"""
+        return self.p.resolve is not None
+
+    @property
+    def main_dimension(self) -> int:
+        """The dimension that matters most to it (its position there is what the trace shows)."""
+        s = self.p.salience
+        return max(range(3), key=lambda d: s[d])
 
     @property
     def display_position(self) -> float:
-        """Its position if it is pressed, else the share of its conditions that hold."""
-        return self.position if self.position is not None else self.readiness
+        """Its shown position on its main dimension if it can be moved, else the share of its
+        conditions that hold."""
+        return self.shown[self.main_dimension] if self.is_pressed else self.readiness

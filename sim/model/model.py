@@ -1,8 +1,9 @@
 """The ISF negotiation model: builds the world and orders the weekly protocol.
 
 One step is one week; week 0 is 7 November 2025, four weeks into the ceasefire. The model
-knows nothing of Hydra or files: it takes a :class:`~sim.model.params.ModelParams` and a seed, and
-exposes its state; :mod:`sim.model.outcomes` reads the outcome of a run from it.
+knows nothing of Hydra or files: it takes a :class:`~sim.model.params.ModelParams` and a seed,
+and exposes its state — each mechanism's in its own dataclass (:mod:`sim.model.state`), each
+actor's on its agent; :mod:`sim.model.outcomes` reads the outcome of a run from it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from collections import deque
 import mesa
 
 from sim.model.agents import Actor
-from sim.model.mechanisms import commitments, council, ground, pressure, sequencing, vetoes
-from sim.model.params import ACTOR_IDS, ModelParams
+from sim.model.mechanisms import commitments, council, ground, money, pressure, sequencing, vetoes
+from sim.model.params import ACTOR_IDS, DIMENSIONS, ModelParams
+from sim.model.state import Agenda, Progress, Purse, Situation, Trace
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 logging.getLogger("mesa").setLevel(logging.WARNING)
@@ -28,68 +30,52 @@ class ISFModel(mesa.Model):
         self.params = params
         self.week = 0
         self.tracing = trace
-        self.events: list[tuple] = []
-        self.last_failed: dict[str, tuple[str, ...]] = {}  # trace: conditions failing, per actor
+        self.trace = Trace()
+        self.custom_policies = False  # True once use_policies() gives an actor another policy
 
         for aid in ACTOR_IDS:
             Actor(self, params.actors[aid])
         self.actor_list: list[Actor] = self.agents.to_list()
         self.actors: dict[str, Actor] = {a.aid: a for a in self.actor_list}
         self._index_roles()
+        self.barred = vetoes.barred(self)  # contributors a standing veto bars (vetoes.update keeps it)
         self.links = pressure.links(self)
+
+        m = params.mechanisms
+        self.agenda = Agenda(mandate=council.preferred_mandate(self), next_vote_week=m.council.table_week)
+        self.agenda.seat_offsets = {
+            a.aid: [self.random.gauss(0.0, a.p.council.spread) if a.p.council.spread > 0 else 0.0
+                    for _ in range(a.p.council.seats)]
+            for a in self.council_members
+        }  # fmt: skip
+        base = ground.baseline_weekly(self)
+        self.situation = Situation(baseline_weekly=base, recent=deque([base] * 4, maxlen=4), violence_4w=base)
+        self.progress = Progress(
+            remains_outstanding=self.hamas.p.armed_group.remains_outstanding if self.hamas else 0,
+            israeli_control=self.israel.p.territory.control if self.israel else 0.0,
+        )
+        self.purse = Purse(taken={f.aid: False for f in self.funders})
         for c in self.contributors:  # liaison_after 0: settled for liaison before week 1
             if c.p.contributor.liaison_after == 0 and vetoes.blocked(self, c):
                 c.liaison, c.offer = True, 0
 
-        m = params.mechanisms
-        # agenda and Council
-        self.mandate = self.sponsor.p.sponsor.mandate if self.sponsor else "enforcement"
-        self.design_final = False
-        self.authorized = False
-        self.week_authorized: int | None = None
-        self.votes_held = self.failed_votes = 0
-        self.next_vote_week = m.council.table_week
-        self.seat_offsets = {
-            a.aid: [
-                self.random.gauss(0.0, a.p.council.spread) if a.p.council.spread > 0 else 0.0
-                for _ in range(a.p.council.seats)
-            ]
-            for a in self.council_members
-        }
-        # ground
-        self.collapsed = False
-        self.week_collapsed: int | None = None
-        base = ground.baseline_weekly(self)
-        self._recent = deque([base] * 4, maxlen=4)
-        self.violence_4w = base
-        self.violence_ratio = 1.0
-        self.deaths_total = 0
-        self.deaths_week = 0
-        # sequencing
-        self.remains_outstanding = self.hamas.p.armed_group.remains_outstanding if self.hamas else 0
-        self.phase_two_logged = False
-        self.police = 0.0
-        self.israeli_control = self.israel.p.territory.control if self.israel else 0.0
-        self.disarmament = 0.0
-        self.week_deployed: int | None = None
-
         self.datacollector = mesa.DataCollector(
             model_reporters={
-                "deaths": "deaths_week",
+                "deaths": lambda mdl: mdl.situation.deaths_week,
                 "troops_committed": "troops_committed",
                 "troops_deployed": "troops_deployed",
-                "israeli_control": "israeli_control",
-                "disarmament": "disarmament",
+                "israeli_control": lambda mdl: mdl.progress.israeli_control,
+                "disarmament": lambda mdl: mdl.progress.disarmament,
                 "funding_usd": "funding_usd",
-                "legitimacy": lambda mdl: council.legitimacy(mdl),
-                "un_authorized": "authorized",
-                "collapsed": "collapsed",
+                "un_authorized": lambda mdl: mdl.agenda.authorized,
+                "collapsed": lambda mdl: mdl.situation.collapsed,
                 "strikes": lambda mdl: ground.strike_factor(mdl),
             },
             agent_reporters={
                 "actor": "aid",
                 "position": "display_position",
-                "pressure": "pressure_in",
+                **{f"position_{d}": (lambda a, i=i: a.shown[i]) for i, d in enumerate(DIMENSIONS)},
+                "pressure": lambda a: sum(a.pressure_in),
                 "committed": "committed",
                 "deployed": "deployed",
             },
@@ -113,15 +99,16 @@ class ISFModel(mesa.Model):
     def step(self) -> None:
         """One week, in the order the negotiation runs."""
         self.week += 1
-        ground.violence(self)  # 1. strikes and deaths; the ceasefire may collapse
-        pressure.apply(self)  # 2. who presses whom; positions move
-        vetoes.update(self)  # 3. vetoes hold or yield
-        council.settle_design(self)  # 4. the sponsor settles the force's design,
-        council.vote(self)  #    tables its draft, the Council votes
-        sequencing.remains(self)  # 5. hostage remains; phase two opens or not
-        commitments.contributors(self)  # 6. contributors commit, pull out, deploy
-        sequencing.advance(self)  # 7. police, Israeli withdrawal, disarmament
-        commitments.funders(self)  # 8. funders pay when their conditions hold
+        ground.violence(self)  # 1. strikes and deaths; the ceasefire may collapse or recover
+        money.weigh(self)  # 2. Hamas weighs the conditional money against disarming
+        pressure.apply(self)  # 3. who presses whom, on which dimension; positions move
+        vetoes.update(self)  # 4. vetoes hold or yield
+        council.settle_design(self)  # 5. the sponsor settles the force's design,
+        council.vote(self)  #    chooses the draft's mandate, tables it when it can pass
+        sequencing.remains(self)  # 6. hostage remains; phase two opens or not
+        commitments.contributors(self)  # 7. contributors commit, pull out, deploy
+        sequencing.advance(self)  # 8. police, Israeli withdrawal, disarmament
+        money.release(self)  # 9. funders pay when their conditions hold
         if self.tracing:
             self.datacollector.collect(self)
 
@@ -131,25 +118,27 @@ class ISFModel(mesa.Model):
         return self
 
     # ------------------------------------------------------------------ state helpers
-    def record_deaths(self, deaths: int) -> None:
-        self.deaths_week = deaths
-        self.deaths_total += deaths
-        self._recent.append(deaths)
-        self.violence_4w = sum(self._recent) / 4.0
-        self.violence_ratio = self.violence_4w / max(ground.baseline_weekly(self), 1e-9)
-        if self.tracing:
-            self.log(
-                "deaths",
-                "",
-                "",
-                float(deaths),
-                f"{deaths} Palestinians killed this week (Israeli strikes at "
-                f"{ground.strike_factor(self):.0%} of the ceasefire's first weeks)",
-            )
+    def use_policies(self, policies: dict) -> None:
+        """Give actors other policies than their own rule (``{"ISR": Human(...)}``)."""
+        for aid, policy in policies.items():
+            self.actors[aid].policy = policy
+        self.custom_policies = True
 
-    def log(self, kind: str, actor: str, target: str, value: float, text: str) -> None:
+    def log(self, kind: str, actor: str = "", target: str = "", value: float = 0.0, **data) -> None:
+        """Record a structured event when tracing (sim.model.narrative turns it into prose)."""
         if self.tracing:
-            self.events.append((self.week, kind, actor, target, float(value), text))
+            self.trace.events.append((self.week, kind, actor, target, float(value), data))
+
+    def log_conditions(self, a: Actor, conds: dict[str, bool], verb: str) -> None:
+        """Trace which of an actor's conditions hold or fail, whenever that changes."""
+        if not self.tracing:
+            return
+        failed = tuple(k for k, ok in conds.items() if not ok)
+        if failed == self.trace.last_failed.get(a.aid):
+            return
+        self.trace.last_failed[a.aid] = failed
+        self.log("condition", a.aid, "", a.readiness, verb=verb, failed=list(failed),
+                 held=[k for k, ok in conds.items() if ok])  # fmt: skip
 
     @property
     def troops_committed(self) -> int:

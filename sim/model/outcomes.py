@@ -28,6 +28,9 @@ COLUMNS: dict[str, str] = {
     "israeli_control": "float64",
     "ceasefire_collapsed": "bool",
     "configuration": "string",
+    "deployed_at_horizon": "bool",
+    "failed_votes": "int64",
+    "rule": "string",
     # extras
     "week_collapsed": "float64",
     "deaths": "int64",
@@ -60,25 +63,29 @@ def turkey_role(model: ISFModel) -> str:
 def outcome(model: ISFModel, seed: int) -> dict:
     contributors = _ids(c.aid for c in model.contributors if c.deployed > 0)
     isr = model.israel
+    agenda, situation, progress = model.agenda, model.situation, model.progress
     return {
         "scenario": model.params.scenario,
         "seed": seed,
-        "deployed": model.week_deployed is not None,
-        "week_deployed": float(model.week_deployed) if model.week_deployed is not None else NAN,
+        "deployed": progress.week_deployed is not None,
+        "week_deployed": float(progress.week_deployed) if progress.week_deployed is not None else NAN,
         "contributors": contributors,
         "committed": _ids(c.aid for c in model.contributors if c.ever_committed),
         "troops": int(model.troops_deployed),
-        "mandate": model.mandate,
-        "un_authorized": model.authorized,
-        "week_authorized": float(model.week_authorized) if model.week_authorized is not None else NAN,
+        "mandate": agenda.mandate,
+        "un_authorized": agenda.authorized,
+        "week_authorized": float(agenda.week_authorized) if agenda.week_authorized is not None else NAN,
         "turkey_role": turkey_role(model),
         "funding_usd": float(model.funding_usd),
-        "disarmament": float(model.disarmament),
-        "israeli_control": float(model.israeli_control),
-        "ceasefire_collapsed": model.collapsed,
-        "configuration": configuration(contributors, model.mandate, model.authorized),
-        "week_collapsed": float(model.week_collapsed) if model.week_collapsed is not None else NAN,
-        "deaths": int(model.deaths_total),
+        "disarmament": float(progress.disarmament),
+        "israeli_control": float(progress.israeli_control),
+        "ceasefire_collapsed": situation.ever_collapsed,
+        "configuration": configuration(contributors, agenda.mandate, agenda.authorized),
+        "deployed_at_horizon": model.troops_deployed > 0,
+        "failed_votes": int(agenda.failed_votes),
+        "rule": model.params.mechanisms.pressure.rule,
+        "week_collapsed": float(situation.week_collapsed) if situation.week_collapsed is not None else NAN,
+        "deaths": int(situation.deaths_total),
         "veto_yielded": bool(
             isr is not None and isr.p.veto is not None and any(not standing for standing in isr.vetoes.values())
         ),

@@ -7,6 +7,14 @@ range ``uncertainty=sample`` draws from). So a role or mechanism field has no de
 number is never written twice. The few defaults below mean "absent" (an actor that presses
 nobody, a role it does not hold), not a value.
 
+The issue space: every actor has a position and a salience on three dimensions
+(``DIMENSIONS``), each in [0, 1] (docs/model.md describes both ends of each):
+
+- ``composition`` — 0: no Turkish troops in the force ... 1: Turkish troops welcome;
+- ``mandate`` — 0: border monitoring and limited missions (E30) ... 1: enforcement, "all
+  necessary measures" (E41);
+- ``disarmament`` — 0: Hamas keeps its arms ... 1: full verified disarmament (E31, E36).
+
 Validation (:mod:`sim.config.validate`) reads these declarations and dispatches on the types;
 the model reads the frozen dataclasses. Nothing here imports Hydra or reads files.
 """
@@ -35,10 +43,14 @@ ACTOR_IDS = (
     "GBR",
     "FRA",
 )
+DIMENSIONS = ("composition", "mandate", "disarmament")
+COMPOSITION, MANDATE, DISARMAMENT = range(3)  # indices into position and salience
+MANDATE_VALUE = {"borders": 0.0, "enforcement": 1.0}  # the two drafts are the ends of the mandate dimension
 Mandate = Literal["enforcement", "borders"]
 Rule = Literal["default", "compromise", "nash"]  # bargaining rules: sim/model/mechanisms/bargaining.py
 Uncertainty = Literal["fixed", "sample"]
 ActorIds = tuple[str, ...]  # a list of actor ids (checked against ACTOR_IDS)
+Point = tuple[float, float, float]  # one value per dimension, in DIMENSIONS order
 
 UNIT = (0.0, 1.0)
 
@@ -63,8 +75,7 @@ def share(doc: str = ""):
 # --------------------------------------------------------------------------- roles
 @dataclass(frozen=True, slots=True)
 class Sponsor:
-    mandate: Mandate = flag("the draft's mandate: enforcement (E41) or borders (E30)")
-    max_hold_weeks: int = num((0, 520), "weeks", "weeks the US waits for a composition both sides accept")
+    confidence: float = num((0.5, 1.0), "probability", "chance of passage the US wants before it tables a draft")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,18 +89,18 @@ class Territory:
     floor: float = share("share kept whatever happens (E14)")
     withdraw_rate: float = share("share of the gap to the target closed per week")
     strike_level: float = num(
-        (0.0, 10.0), "x first weeks' strikes", "strike intensity, 1 = the first weeks of the ceasefire"
+        (0.0, 10.0), "x first weeks' strikes", "strike intensity, 1 = the ceasefire's first weeks"
     )
-    strike_restraint: float = share("how much accommodating the US lowers strikes")
+    strike_restraint: float = share("how much accommodating the US on composition lowers strikes")
     remains_tolerance: int = num((0, 28), "bodies", "hostage remains still held that Israel tolerates for phase two")
 
 
 @dataclass(frozen=True, slots=True)
 class Contributor:
     offer: int = num((0, 100000), "troops", "troops offered")
-    min_legitimacy: float = share("legitimacy the force needs before it commits")
+    needs_resolution: bool = flag("commits only once the Council has authorized the force (E43)")
     violence_tolerance: float = num((0.0, 10000.0), "deaths/week", "deaths per week (4-week mean) it accepts")
-    min_consent: float = share("Hamas consent it needs")
+    min_consent: float = share("Hamas consent to the force it needs")
     commit_rate: float = num(UNIT, "chance/week", "weekly chance of deciding once conditions hold")
     lead_weeks: int = num((0, 104), "weeks", "weeks from commitment to boots on the ground")
     liaison_after: int = num((0, 520), "weeks", "weeks of standing veto before it settles for liaison")
@@ -111,19 +122,20 @@ class Trainer:
 class ArmedGroup:
     amnesty_credibility: float = share("how credible the amnesty is (E37)")
     amnesty_weight: float = share("share of resolve a fully credible amnesty removes")
-    consent_borders_bonus: float = share("consent added by a border-monitoring mandate (E30)")
+    money_value: float = num((0.0, 10.0), "resolve units", "worth of a money_scale pledge, set against resolve")
+    compliance: float = share("share of the collapse hazard that full disarmament removes (E48)")
     disarm_rate: float = num(UNIT, "share/week", "share of the willing gap disarmed per week under an ISF")
     disarm_without_isf: float = share("disarmament pace without a force, relative to disarm_rate")
     remains_outstanding: int = num((0, 28), "bodies", "hostage remains still held at week 0 (E39)")
-    remains_rate: float = num(UNIT, "chance/week", "weekly chance each body is returned")
+    remains_rate: float = num(UNIT, "chance/week", "weekly chance each body is returned (E39)")
 
 
 @dataclass(frozen=True, slots=True)
 class CouncilSeat:
     seats: int = num((1, 10), "seats", "Council seats this bloc holds")
     permanent: bool = flag("a permanent member (its 'no' is a veto)")
-    enforcement_penalty: float = share("support lost for an enforcement mandate")
-    spread: float = num(UNIT, "support", "spread of the bloc's members around its position")
+    support: float = share("support for a US-led force outside UN command, before the draft's terms")
+    spread: float = num(UNIT, "support", "spread of the bloc's seats around its support")
 
 
 ROLE_TYPES: dict[str, type] = {
@@ -142,20 +154,17 @@ ROLE_TYPES: dict[str, type] = {
 class ActorParams:
     id: str
     name: str
+    position: Point = field(
+        metadata={"domain": UNIT, "unit": "0..1", "doc": "its ideal point on each dimension of the issue space"}
+    )
+    salience: Point = field(metadata={"domain": UNIT, "unit": "0..1", "doc": "how much each dimension matters to it"})
     capability: float = field(
         default=0.0,
         metadata={"domain": UNIT, "unit": "share 0..1", "doc": "weight behind its pressure (0: presses nobody)"},
     )
-    position: float | None = field(
-        default=None,
-        metadata={
-            "domain": UNIT,
-            "unit": "0..1",
-            "doc": "stance toward what it is pressed on (None: nobody presses it)",
-        },
-    )
     resolve: float | None = field(
-        default=None, metadata={"domain": (0.0, 10.0), "unit": "pressure units", "doc": "resistance to pressure"}
+        default=None,
+        metadata={"domain": (0.0, 10.0), "unit": "pressure units", "doc": "resistance to pressure (None: unmoved)"},
     )
     pressure: dict[str, float] = field(default_factory=dict, metadata={"domain": UNIT, "unit": "effort 0..1"})
     leverage: dict[str, float] = field(default_factory=dict, metadata={"domain": UNIT, "unit": "dependence 0..1"})
@@ -174,7 +183,7 @@ class ActorParams:
 class PressureParams:
     enabled: bool = flag()
     speed: float = num(UNIT, "share/week", "share of the gap to equilibrium closed per week")
-    noise: float = num((0.0, 0.5), "sd/week", "weekly random shock to positions")
+    noise: float = num((0.0, 0.5), "sd/week", "weekly shock to the positions others see (not to decisions)")
     excluded_effort: float = share("share of its effort a vetoed, excluded mediator keeps")
     rule: Rule = flag("bargaining rule: default | compromise | nash")
 
@@ -182,43 +191,44 @@ class PressureParams:
 @dataclass(frozen=True, slots=True)
 class VetoParams:
     enabled: bool = flag()
-    yield_at: float = share("a veto yields when the holder's position passes this")
+    yield_at: float = share("a veto yields when the holder's settled composition position passes this")
 
 
 @dataclass(frozen=True, slots=True)
 class CommitmentParams:
     enabled: bool = flag()
-    withdraw_margin: float = num(
-        (1.0, 10.0), "x tolerance", "violence multiple of tolerance that makes a contributor pull out"
-    )
+    withdraw_margin: float = num((1.0, 10.0), "x tolerance", "violence multiple of tolerance that makes one pull out")
     min_force: int = num((0, 200000), "troops", "troops committed in all before any contingent goes in")
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyParams:
+    enabled: bool = flag()
+    scale_usd: float = num(
+        (1e8, 1e12), "USD", "a pledge of this size is worth money_value to Hamas, full weight to a presser"
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class CouncilParams:
     enabled: bool = flag()
-    table_week: int = num((0, 520), "week", "week the US tables the draft")
+    p5_veto: bool = flag("a permanent member's 'no' blocks the draft")
+    table_week: int = num((0, 520), "week", "first week the US can table the draft")
     retable_weeks: int = num((1, 52), "weeks", "weeks to revise and re-table after a failed vote")
-    soften_after: int = num((1, 52), "votes", "failed votes before the US softens the mandate")
     yes_at: float = share("support at which a member votes yes")
     no_below: float = share("support below which a member votes no")
-    base_legitimacy: float = share("legitimacy of a US-led force without a resolution")
-    un_legitimacy: float = share("legitimacy a Council resolution adds")
 
 
 @dataclass(frozen=True, slots=True)
 class GroundParams:
     enabled: bool = flag()
-    deaths_per_day: float = num(
-        (0.0, 1000.0), "deaths/day", "Palestinians killed per day under the ceasefire (E44, E45)"
-    )
+    deaths_per_day: float = num((0.0, 1000.0), "deaths/day", "Palestinians killed per day under the ceasefire")
     dispersion: float = num((0.01, 1000.0), "shape", "negative-binomial shape of weekly deaths")
     collapse_hazard: float = num(UNIT, "chance/week", "weekly chance Israel resumes full-scale operations")
+    recovery_rate: float = num(UNIT, "chance/week", "weekly chance a collapsed ceasefire is restored")
     isf_damping: float = share("share of violence a full-strength ISF removes")
     disarm_damping: float = share("share of violence full disarmament removes")
-    strike_hardening: float = num(
-        (0.0, 10.0), "x excess violence", "how much above-baseline violence stiffens Hamas's resolve"
-    )
+    strike_hardening: float = num((0.0, 10.0), "x excess violence", "how much above-baseline violence stiffens Hamas")
     collapse_violence: float = num((1.0, 100.0), "x baseline", "violence multiple after a collapse")
     collapse_control: float = share("share of Gaza Israel holds after a collapse")
     surge_start: int = num((0, 520), "week", "first week of a strike surge")
@@ -237,6 +247,7 @@ MECHANISM_TYPES: dict[str, type] = {
     "pressure": PressureParams,
     "vetoes": VetoParams,
     "commitments": CommitmentParams,
+    "money": MoneyParams,
     "council": CouncilParams,
     "ground": GroundParams,
     "sequencing": SequencingParams,
@@ -248,6 +259,7 @@ class Mechanisms:
     pressure: PressureParams
     vetoes: VetoParams
     commitments: CommitmentParams
+    money: MoneyParams
     council: CouncilParams
     ground: GroundParams
     sequencing: SequencingParams

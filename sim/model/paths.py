@@ -12,7 +12,7 @@ import random
 from dataclasses import fields, replace
 from typing import Any
 
-from sim.model.params import MECHANISM_TYPES, ROLE_TYPES, ActorParams, ConfigError, ModelParams
+from sim.model.params import DIMENSIONS, MECHANISM_TYPES, ROLE_TYPES, ActorParams, ConfigError, ModelParams
 
 _PARTS: dict[str, list[str]] = {}
 
@@ -49,6 +49,8 @@ def get_value(model: ModelParams, path: str) -> Any:
     a = model.actors[parts[1]]
     if parts[2] in ("pressure", "leverage"):
         return getattr(a, parts[2]).get(parts[3], 0.0)
+    if parts[2] in ("position", "salience"):
+        return getattr(a, parts[2])[DIMENSIONS.index(parts[3])]
     node = getattr(a, parts[2])
     return node if len(parts) == 3 else getattr(node, parts[3])
 
@@ -76,6 +78,9 @@ def with_values(model: ModelParams, values: dict[str, Any]) -> ModelParams:
         for name, v in changes.items():
             if name in ("pressure", "leverage"):
                 kw[name] = {**getattr(a, name), **v}
+            elif name in ("position", "salience"):
+                old = getattr(a, name)
+                kw[name] = tuple(float(v.get(d, old[i])) for i, d in enumerate(DIMENSIONS))
             elif isinstance(v, dict):
                 kw[name] = replace(getattr(a, name), **v)
             else:

@@ -17,13 +17,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from sim.model import narrative
 from sim.model.outcomes import COLUMNS, outcome
-from sim.model.params import ModelParams
+from sim.model.params import DIMENSIONS, ModelParams
 from sim.model.paths import sample
 
 if TYPE_CHECKING:
     from sim.model.model import ISFModel
 
+POSITION_COLUMNS = [f"position_{d}" for d in DIMENSIONS]
 EVENT_COLUMNS = {
     "seed": "int64",
     "week": "int64",
@@ -195,7 +197,8 @@ def _simulate_traced(job: Job) -> Results:
         row = outcome(model, s)
         row.update({f"param.{k}": float(v) for k, v in drawn.items()})
         rows.append(row)
-        events.extend((s, *e) for e in model.events)
+        events.extend((s, week, kind, actor, target, value, narrative.describe(kind, actor, target, value, data))
+                      for week, kind, actor, target, value, data in model.trace.events)  # fmt: skip
         tl = model.datacollector.get_model_vars_dataframe().rename_axis("week").reset_index()
         tl.insert(0, "seed", s)
         timelines.append(tl)
@@ -216,13 +219,14 @@ def _simulate_traced(job: Job) -> Results:
         }
     )
     pos = pd.concat(positions, ignore_index=True)[
-        ["seed", "week", "actor", "position", "pressure", "committed", "deployed"]
+        ["seed", "week", "actor", "position", *POSITION_COLUMNS, "pressure", "committed", "deployed"]
     ].astype(
         {
             "seed": "int64",
             "week": "int64",
             "actor": "string",
             "position": "float64",
+            **dict.fromkeys(POSITION_COLUMNS, "float64"),
             "pressure": "float64",
             "committed": "int64",
             "deployed": "int64",

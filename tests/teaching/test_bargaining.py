@@ -8,7 +8,7 @@ from sim.config import load
 from sim.model.mechanisms import bargaining
 from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
-from sim.model.params import ConfigError
+from sim.model.params import COMPOSITION, DISARMAMENT, ConfigError
 from sim.model.paths import with_values
 
 
@@ -58,13 +58,15 @@ def test_rule_key_reaches_the_model_and_changes_positions():
     assert params.mechanisms.pressure.rule == "compromise"
     base, _, _ = load([])
     assert base.mechanisms.pressure.rule == "default"
-    a = ISFModel(base, rng=1).run(20)
-    b = ISFModel(params, rng=1).run(20)
-    nash = ISFModel(with_values(base, {"mechanisms.pressure.rule": "nash"}), rng=1).run(20)
-    # under sustained pressure the compromise rule ratchets the elected members further
-    assert b.actors["UNSC"].position > a.actors["UNSC"].position
-    # Hamas's resolve (3) far exceeds the pressure on it: Nash concedes nothing beyond noise
-    assert nash.actors["HAMAS"].position < a.actors["HAMAS"].position
+    no_money = {"mechanisms.money.enabled": False}
+    a = ISFModel(with_values(base, no_money), rng=1).run(20)
+    b = ISFModel(with_values(params, no_money), rng=1).run(20)
+    nash = ISFModel(with_values(base, {**no_money, "mechanisms.pressure.rule": "nash"}), rng=1).run(20)
+    # under sustained pressure the compromise rule ratchets Israel further toward the US's demand
+    assert b.israel.settled[COMPOSITION] > a.israel.settled[COMPOSITION]
+    # Hamas's resolve on disarmament far exceeds the pressure on it: Nash concedes nothing
+    assert nash.hamas.settled[DISARMAMENT] < a.hamas.settled[DISARMAMENT]
+    assert nash.hamas.settled[DISARMAMENT] == pytest.approx(nash.hamas.ideal[DISARMAMENT])
 
 
 def test_default_rule_is_bit_identical_to_no_rule_key():

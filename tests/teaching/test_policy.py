@@ -11,7 +11,7 @@ from sim.model.policy import Policy
 def _run(params, seed, policies=None, weeks=None):
     m = ISFModel(params, rng=seed, trace=True)
     if policies:
-        m.policies = policies
+        m.use_policies(policies)
     return m.run(weeks)
 
 
@@ -21,7 +21,7 @@ def test_the_agents_own_rule_as_a_policy_is_bit_identical():
     for seed in range(4):
         a, b = _run(params, seed), _run(params, seed, everyone)
         assert outcome(a, seed) == outcome(b, seed)
-        assert a.events == b.events
+        assert a.trace.events == b.trace.events
 
 
 class LiftAtOnce(Policy):
@@ -43,7 +43,7 @@ def test_a_veto_holder_can_lift_its_veto_in_week_one():
     params, _, _ = load([])
     m = _run(params, 0, {"ISR": LiftAtOnce()}, weeks=1)
     assert m.actors["ISR"].vetoes["TUR"] is False
-    assert any(e[1] == "veto_yielded" and e[0] == 1 for e in m.events)
+    assert any(e[1] == "veto_yielded" and e[0] == 1 for e in m.trace.events)
 
 
 def test_a_funder_can_withhold_money_its_conditions_allow():
@@ -56,4 +56,4 @@ def test_chosen_efforts_raise_the_pressure_on_the_target():
     params, _, _ = load([])
     a = _run(params, 2, weeks=1)
     b = _run(params, 2, {"USA": PressHard()}, weeks=1)
-    assert b.actors["ISR"].pressure_in > a.actors["ISR"].pressure_in
+    assert b.actors["ISR"].pressure_in[0] > a.actors["ISR"].pressure_in[0]  # composition

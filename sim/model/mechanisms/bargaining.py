@@ -1,39 +1,41 @@
-"""Bargaining rules: where a pressed actor's position heads under pressure.
+"""Bargaining rules: where a pressed actor's position on one dimension heads under pressure.
 
-The pressure mechanism (:mod:`sim.model.mechanisms.pressure`) sums the pressure P on a target and
-sets it against the target's resolve R; a *bargaining rule* turns (ideal, current position,
-P, R) into the position the target heads for this week. Positions then close ``speed`` of the
-gap to it, plus noise, whatever the rule. ``mechanisms.pressure.rule`` picks one:
+The pressure mechanism (:mod:`sim.model.mechanisms.pressure`) sums the pressure P on a target,
+on one dimension of the issue space, and the pressers' demand D there (their positions,
+weighted by how hard each presses); it sets P against the target's resolve R on that dimension.
+A *bargaining rule* turns (ideal, current position, D, P, R) into the position the target heads
+for this week; it then closes ``speed`` of the gap to it, whatever the rule.
+``mechanisms.pressure.rule`` picks one:
 
 ``default`` — the model's own contest rule (:func:`equilibrium`)::
 
-    target = ideal + (1 - ideal) x P / (P + R)
+    target = ideal + (D - ideal) x P / (P + R)
 
   Concessions are anchored on the ideal point: constant pressure buys a fixed concession.
 
-``compromise`` — a simple weighted compromise: each week the target splits the difference
-between where it stands now and the pressers' demand (full concession, 1), weighted by
-pressure against resolve::
+``compromise`` — a weighted compromise: each week the target splits the difference between
+where it stands now and the demand, weighted by pressure against resolve::
 
-    target = (R x current + P x 1) / (R + P)
+    target = (R x current + P x D) / (R + P)
 
   Concessions are anchored on the current position, so they accumulate: any lasting pressure
-  moves the target all the way in the end, faster the more pressure beats resolve.
+  moves the target all the way to the demand in the end, faster the more pressure beats resolve.
 
-``nash`` — the symmetric Nash bargaining solution over the concession range, with threat
-points: if talks break down the pressers impose their pressure on the target (its
+``nash`` — the symmetric Nash bargaining solution over the range from the ideal to the demand,
+with threat points: if talks break down the pressers impose their pressure on the target (its
 disagreement payoff is -P) and the target's resistance costs the pressers its resolve (-R).
 With linear utilities s (pressers) and 1 - s (target) over the share s of the range conceded,
 the Nash product (s + R)(1 - s + P) is largest at::
 
-    s = (1 + P - R) / 2, clipped to [0, 1];   target = ideal + (1 - ideal) x s
+    s = (1 + P - R) / 2, clipped to [0, 1];   target = ideal + (D - ideal) x s
 
   The outcome depends on the *difference* of pressure and resolve, not their ratio: pressure
   far below resolve buys nothing, pressure far above it buys everything.
 
 All three leave a target nobody presses (P = 0) at its ideal point (``compromise``: where it
-stands), and all three put a target past the midpoint of its range exactly when P > R — the
-point where vetoes yield — so what differs between them is how far and how fast.
+stands), and all three put a target past the midpoint between its ideal and the demand exactly
+when P > R — so what differs between them is how far and how fast. The choice between them is
+structural uncertainty: ``experiments/bargaining_rules.yaml`` sweeps it.
 """
 
 from __future__ import annotations
@@ -45,34 +47,34 @@ from sim.model.params import Rule
 RULES: tuple[str, ...] = get_args(Rule)
 
 
-def equilibrium(ideal: float, pressure: float, resolve: float) -> float:
+def equilibrium(ideal: float, pressure: float, resolve: float, demand: float = 1.0) -> float:
     """The default contest rule: where a position settles under constant pressure against resolve."""
     if pressure <= 0:
         return ideal
-    return ideal + (1.0 - ideal) * pressure / (pressure + resolve)
+    return ideal + (demand - ideal) * pressure / (pressure + resolve)
 
 
-def compromise(current: float, pressure: float, resolve: float) -> float:
-    """Weighted compromise between the current position and full concession (1)."""
+def compromise(current: float, pressure: float, resolve: float, demand: float = 1.0) -> float:
+    """Weighted compromise between the current position and the demand."""
     if pressure <= 0:
         return current
-    return (resolve * current + pressure * 1.0) / (resolve + pressure)
+    return (resolve * current + pressure * demand) / (resolve + pressure)
 
 
-def nash(ideal: float, pressure: float, resolve: float) -> float:
+def nash(ideal: float, pressure: float, resolve: float, demand: float = 1.0) -> float:
     """Symmetric Nash bargaining solution with threat points -P (target) and -R (pressers)."""
     if pressure <= 0:
         return ideal
     share = min(1.0, max(0.0, (1.0 + pressure - resolve) / 2.0))
-    return ideal + (1.0 - ideal) * share
+    return ideal + (demand - ideal) * share
 
 
-def target(rule: str, ideal: float, current: float, pressure: float, resolve: float) -> float:
+def target(rule: str, ideal: float, current: float, pressure: float, resolve: float, demand: float = 1.0) -> float:
     """Where a position heads this week under ``rule``."""
     if rule == "default":
-        return equilibrium(ideal, pressure, resolve)
+        return equilibrium(ideal, pressure, resolve, demand)
     if rule == "compromise":
-        return compromise(current, pressure, resolve)
+        return compromise(current, pressure, resolve, demand)
     if rule == "nash":
-        return nash(ideal, pressure, resolve)
+        return nash(ideal, pressure, resolve, demand)
     raise ValueError(f"unknown bargaining rule {rule!r}; allowed: {', '.join(RULES)}")

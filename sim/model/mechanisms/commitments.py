@@ -1,72 +1,84 @@
-"""Mechanism 3 — conditional commitments.
+"""Mechanism 3 — conditional commitments: contributors decide on the force they would join.
 
-**Contributors** (TUR, EGY, IDN, AZE, PAK) commit their offered troops only when all their
-conditions hold (E21, E22, E33, E35):
+**Contributors** (TUR, EGY, IDN, AZE, PAK) commit their offered troops only when every one of
+their requirements holds for the force as it stands (E21, E22, E33, E35):
 
 * the design is final (the sponsor has settled the composition, E35);
-* no standing veto bars them (E04, E12 — checked by :mod:`sim.model.mechanisms.vetoes`);
-* the force's legitimacy reaches ``min_legitimacy`` (a Council mandate, E22, E43);
-* violence — deaths per week, 4-week mean — is within ``violence_tolerance`` (E22, E33);
-* Hamas consents enough (``min_consent``; consent is its position, plus a bonus under a
-  border-monitoring mandate, E30);
+* no standing veto bars them (E04, E12 — :mod:`sim.model.mechanisms.vetoes`);
+* the mandate: troops are not asked to fight more than they would (the draft's place on the
+  mandate dimension exceeds their own position there by no more than 1 - salience; E22, E33,
+  E41 — :func:`sim.model.mechanisms.council.accepts`);
+* a Council resolution, for those with ``needs_resolution`` ("full international
+  legitimacy", E43; E22 wants the mandate clarified first);
+* violence — deaths per week, 4-week mean — within ``violence_tolerance`` (E22, E33);
+* Hamas's consent to this force, at least ``min_consent`` (they will not fight their way in;
+  E30): 1 less the salience-weighted distance between the force's mandate and composition
+  and Hamas's positions on them (:func:`hamas_consent`);
 * phase two is open (Israel's hostage-remains condition, :mod:`sim.model.mechanisms.sequencing`);
 * the ceasefire holds.
 
-When they all hold, a contributor decides with weekly chance ``commit_rate``; its troops
-arrive ``lead_weeks`` later, but only once the troops committed in all reach ``min_force``
-(nobody goes into a volatile Gaza alone, E33; until then its contingent waits in staging).
-A committed contributor whose troops have not arrived pulls out if violence exceeds
-``withdraw_margin`` times its tolerance. A vetoed contributor settles for a CMCC liaison role
-after ``liaison_after`` weeks of standing veto (E08, E26).
+When they all hold, a contributor decides with weekly chance ``commit_rate``; its troops arrive
+``lead_weeks`` later, but only once the troops committed in all reach ``min_force`` (the company
+it would keep: nobody goes into a volatile Gaza alone, E33). A committed contributor whose
+troops have not arrived pulls out if violence exceeds ``withdraw_margin`` times its tolerance.
+A vetoed contributor settles for a CMCC liaison role after ``liaison_after`` weeks of standing
+veto (E08, E26). Contributors differ only in these numbers, each sourced or labelled in conf/.
 
-**Funders** (SAU, ARE, QAT) release their pledge once Hamas's disarmament reaches their
-threshold (E31), none of the actors they exclude has troops in the force (E32), and the
-ceasefire holds.
-
-Switched off, conditions are not checked: contributors decide at ``commit_rate`` from week 1
-(vetoes still apply if that mechanism is on) and funders pay at once.
+Switched off, requirements are not checked: contributors decide at ``commit_rate`` from week 1
+(vetoes still apply if that mechanism is on).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model import policy
 from sim.model.mechanisms import council, sequencing, vetoes
+from sim.model.params import COMPOSITION, MANDATE, MANDATE_VALUE
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
     from sim.model.model import ISFModel
 
 
-def hamas_consent(model: ISFModel) -> float:
+def hamas_consent(model: ISFModel, mandate: str | None = None) -> float:
+    """Hamas's consent to the force as designed (or under another ``mandate``): 1 - the
+    salience-weighted distance between the force's mandate and composition and Hamas's settled
+    positions on them (E24, E30)."""
     h = model.hamas
     if h is None:
         return 1.0
-    bonus = h.p.armed_group.consent_borders_bonus if model.mandate == "borders" else 0.0
-    return min(1.0, h.position + bonus)
+    s, pos = h.p.salience, h.settled
+    weight = s[MANDATE] + s[COMPOSITION]
+    if weight <= 0:
+        return 1.0
+    gap = (s[MANDATE] * abs(MANDATE_VALUE[mandate or model.agenda.mandate] - pos[MANDATE])
+           + s[COMPOSITION] * abs(council.composition(model) - pos[COMPOSITION]))  # fmt: skip
+    return 1.0 - gap / weight
 
 
-def conditions(model: ISFModel, c: Actor) -> dict[str, bool]:
-    """Each condition of contributor ``c`` and whether it holds this week."""
+def conditions(model: ISFModel, c: Actor, consent: float | None = None) -> dict[str, bool]:
+    """Each requirement of contributor ``c`` and whether it holds this week."""
     p = c.p.contributor
-    council_on = model.params.mechanisms.council.enabled
+    needs_un = p.needs_resolution and model.params.mechanisms.council.enabled
     return {
-        "design final": model.design_final,
-        "legitimacy": (not council_on) or council.legitimacy(model) >= p.min_legitimacy,
-        "violence": model.violence_4w <= p.violence_tolerance,
-        "Hamas consent": hamas_consent(model) >= p.min_consent,
+        "design final": model.agenda.design_final,
+        "mandate": council.accepts(c, model.agenda.mandate),
+        "resolution": not needs_un or model.agenda.authorized,
+        "violence": model.situation.violence_4w <= p.violence_tolerance,
+        "Hamas consent": (hamas_consent(model) if consent is None else consent) >= p.min_consent,
         "phase two": sequencing.phase_two_open(model),
-        "ceasefire": not model.collapsed,
+        "ceasefire": not model.situation.collapsed,
     }
 
 
 def contributors(model: ISFModel) -> None:
     on = model.params.mechanisms.commitments.enabled
-    margin = model.params.mechanisms.commitments.withdraw_margin
+    cfg = model.params.mechanisms.commitments
+    situation = model.situation
+    consent = None  # computed once a week, when a contributor first needs it
     for c in model.contributors:
         p = c.p.contributor
-        if c.liaison or c.offer <= 0 or model.collapsed:  # a collapse ends the force (ground)
+        if c.liaison or c.offer <= 0 or situation.collapsed:  # a collapse ends the force (ground)
             c.readiness = 0.0
             continue
         if vetoes.blocked(model, c):
@@ -74,97 +86,29 @@ def contributors(model: ISFModel) -> None:
             c.readiness = 0.0
             if c.weeks_vetoed > p.liaison_after:
                 c.liaison, c.offer, c.committed = True, 0, 0
-                model.log(
-                    "liaison",
-                    c.aid,
-                    "",
-                    float(c.weeks_vetoed),
-                    f"{c.aid} drops its troop offer and takes a CMCC liaison role",
-                )
+                model.log("liaison", c.aid, "", float(c.weeks_vetoed))
             continue
-        conds = conditions(model, c)
-        c.readiness = sum(conds.values()) / len(conds)
+        if c.committed == 0 or model.tracing:
+            consent = hamas_consent(model) if consent is None else consent
+            conds = conditions(model, c, consent)
+            c.readiness = sum(conds.values()) / len(conds)
         if c.committed == 0:
             allowed = not on or all(conds.values())
-            pol = policy.of(model, c)
-            choice = pol.commit(model, c, allowed, p.commit_rate) if (pol is not None and allowed) else None
+            choice = c.policy.commit(model, c, allowed, p.commit_rate) if allowed else False
             if choice is None:
-                choice = allowed and model.random.random() < p.commit_rate
+                choice = model.random.random() < p.commit_rate
             if choice:
                 c.committed, c.commit_week, c.ever_committed = c.offer, model.week, True
-                model.log(
-                    "commit",
-                    c.aid,
-                    "",
-                    float(c.offer),
-                    f"{c.aid} commits {c.offer:,} troops (arriving in {p.lead_weeks} weeks)",
-                )
-            elif model.tracing and on:
-                log_conditions(model, c, conds, "commit")
+                model.log("commit", c.aid, "", float(c.offer), lead_weeks=p.lead_weeks)
+            elif on:
+                model.log_conditions(c, conds, "commit")
         elif c.deployed == 0:
-            if on and model.violence_4w > margin * p.violence_tolerance:
-                model.log(
-                    "withdraw",
-                    c.aid,
-                    "",
-                    float(c.committed),
-                    f"{c.aid} pulls its {c.committed:,} troops out of the force before deploying "
-                    f"(violence {model.violence_4w:.0f}/week)",
-                )
+            if on and situation.violence_4w > cfg.withdraw_margin * p.violence_tolerance:
+                model.log("withdraw", c.aid, "", float(c.committed), violence=situation.violence_4w)
                 c.committed, c.commit_week = 0, None
-            elif (
-                model.week >= c.commit_week + p.lead_weeks
-                and not vetoes.blocked(model, c)
-                and (not on or model.troops_committed >= model.params.mechanisms.commitments.min_force)
-            ):
+            elif (model.week >= c.commit_week + p.lead_weeks and not vetoes.blocked(model, c)
+                  and (not on or model.troops_committed >= cfg.min_force)):  # fmt: skip
                 c.deployed, c.ever_deployed = c.committed, True
-                if model.week_deployed is None:
-                    model.week_deployed = model.week
-                model.log("deploy", c.aid, "", float(c.deployed), f"{c.deployed:,} {c.aid} troops deploy inside Gaza")
-
-
-def log_conditions(model: ISFModel, a: Actor, conds: dict[str, bool], verb: str) -> None:
-    """Trace which conditions hold or fail, whenever that changes."""
-    if not model.tracing:
-        return
-    failed = tuple(k for k, ok in conds.items() if not ok)
-    if failed == model.last_failed.get(a.aid):
-        return
-    model.last_failed[a.aid] = failed
-    held = [k for k, ok in conds.items() if ok]
-    text = (
-        (f"{a.aid} will not {verb} yet: {', '.join(failed)} not met" + (f" ({', '.join(held)} met)" if held else ""))
-        if failed
-        else f"{a.aid}: all its conditions hold ({', '.join(held)})"
-    )
-    model.log("condition", a.aid, "", a.readiness, text)
-
-
-def funder_conditions(model: ISFModel, f: Actor) -> dict[str, bool]:
-    p = f.p.funder
-    return {
-        "disarmament": model.disarmament >= p.disarmament_threshold,
-        "exclusions": not any(model.actors[x].deployed > 0 for x in p.excludes),
-        "ceasefire": not model.collapsed,
-    }
-
-
-def funders(model: ISFModel) -> None:
-    on = model.params.mechanisms.commitments.enabled
-    for f in model.funders:
-        if f.released > 0:
-            f.readiness = 1.0
-            continue
-        conds = funder_conditions(model, f)
-        f.readiness = sum(conds.values()) / len(conds)
-        if on:
-            log_conditions(model, f, conds, "pay")
-        release = not on or all(conds.values())
-        pol = policy.of(model, f)
-        if pol is not None and release:
-            release = bool(pol.fund(model, f, release))
-        if release:
-            f.released = f.p.funder.pledge_usd
-            model.log(
-                "funding", f.aid, "", f.released, f"{f.aid} releases ${f.released / 1e9:.1f} bn for reconstruction"
-            )
+                if model.progress.week_deployed is None:
+                    model.progress.week_deployed = model.week
+                model.log("deploy", c.aid, "", float(c.deployed))

@@ -1,39 +1,51 @@
-"""Mechanism 4 — agenda setting and the Council vote.
+"""Mechanism 4 — agenda setting: the force's design, its mandate, and the Council vote.
 
-The sponsor (the US) sets the agenda in two ways:
+The sponsor (the US) is a strategic agenda setter. It knows every actor's settled position
+(not the week's shock, not how each elected seat differs from its bloc) and acts on forecasts:
 
-* **the force's design.** It seeks a composition both Israel and Türkiye accept (E03) and will
-  not force troops on Israel (E04). The design is final — and contributors, who "all wait for
-  the final design" (E35), can decide — once no vetoed contributor still offers troops (the
-  veto yielded, or the contributor settled for liaison), or once ``max_hold_weeks`` have passed
-  and the US goes ahead without the vetoed contributor.
-* **the Council draft.** It tables the draft at ``table_week`` (E10, E42). Each member votes
-  yes if its support is at least ``yes_at``, no below ``no_below``, and abstains in between;
-  support is its position minus its ``enforcement_penalty`` while the draft says "all
-  necessary measures" (E41). The ten elected seats each differ from the bloc's position by a
-  random offset. The draft passes with 9 yes votes and no P5 veto (see
-  :func:`sim.model.mechanisms.vetoes.council_vetoed`). After a failure the US revises and re-tables
-  after ``retable_weeks``; after ``soften_after`` failures it softens the mandate to border
-  monitoring and limited missions (E30).
+* **Composition.** It seeks a composition both Israel and Türkiye accept (E03) and will not
+  force troops on Israel (E04). While Israel's veto on Turkish troops stands, the US forecasts
+  where Israel's composition position settles under the pressure it now faces (the bargaining
+  rule's own end point). If that is past ``yield_at`` it waits for the veto to yield; if not, it
+  declares the design final without the vetoed contributor at once. Contributors "all wait for
+  the final design" (E35).
+* **Mandate.** The draft says ``enforcement`` ("all necessary measures", E41: 1 on the mandate
+  dimension) or ``borders`` (border monitoring and limited missions, E30: 0). The US prefers
+  the one nearest its own settled mandate position, but first one the Council would pass, then
+  one under which enough contributors would serve (their offers reach ``min_force``).
+* **Tabling.** From ``table_week`` (E10, E42) it tables a draft only when it forecasts passage
+  with at least ``actors.USA.sponsor.confidence``: nine yes votes and no permanent member's
+  'no', each elected seat's own offset from its bloc unknown. Until then it keeps lobbying
+  (pressure on the members' mandate positions). A vote can still fail, through what it could not
+  foresee: the week's shocks and the seats' offsets. A failed vote shows how each seat votes;
+  the US forecasts with that knowledge and re-tables after ``retable_weeks``.
 
-A resolution adds ``un_legitimacy`` to the force's legitimacy (E43).
+A member's support for a draft is its ``council.support`` for a US-led force outside UN
+command (E06), less the distance between the draft's mandate and its position on the mandate
+dimension, weighted by its salience (the sponsor supports its own draft). It votes yes from ``yes_at``, no
+below ``no_below`` (a permanent member's 'no' blocks the draft if ``p5_veto``), and abstains in
+between. Nine yes votes pass it (UN Charter, Art. 27).
 
-Switched off, there is no vote and no hold: the design is final at once and contributors do
-not ask for legitimacy (the force goes ahead on a US-led basis, E06).
+Switched off, there is no vote: the design is final at once, the mandate is the US's choice
+among those contributors would serve under, and no contributor waits for a resolution.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
-from sim.model import policy
-from sim.model.mechanisms import vetoes
+from sim.model.mechanisms import bargaining, vetoes
+from sim.model.mechanisms.pressure import effective_resolve
+from sim.model.params import COMPOSITION, MANDATE, MANDATE_VALUE
 
 if TYPE_CHECKING:
+    from sim.model.agents import Actor
     from sim.model.model import ISFModel
 
 VOTE = {1: "yes", 0: "abstain", -1: "no"}  # a seat's vote, in words
-VOTE_WORD = {1: "votes yes", 0: "abstains", -1: "votes no"}
+PASS_VOTES = 9
+TURKEY = "TUR"  # the composition dimension is about Turkish troops (0: none ... 1: welcome)
 
 
 def tally(votes: list[int]) -> str:
@@ -41,110 +53,176 @@ def tally(votes: list[int]) -> str:
     return ", ".join(f"{votes.count(v)} {VOTE[v]}" for v in (1, 0, -1))
 
 
-PASS_VOTES = 9
+# --------------------------------------------------------------------------- the draft's terms
+def composition(model: ISFModel) -> float:
+    """The force's place on the composition dimension: 1 with Turkish troops in it, else 0."""
+    tur = model.actors.get(TURKEY)
+    if tur is None or tur.liaison or tur.offer <= 0:
+        return 0.0
+    return 0.0 if vetoes.blocked(model, tur) else 1.0
 
 
-def legitimacy(model: ISFModel) -> float:
+def accepts(c: Actor, mandate: str) -> bool:
+    """Would contributor ``c`` serve under this mandate? Not if it is more robust than the one it
+    would choose by more than it is indifferent to (1 - salience) (E22, E33, E41)."""
+    return MANDATE_VALUE[mandate] - c.settled[MANDATE] <= 1.0 - c.p.salience[MANDATE]
+
+
+def support(model: ISFModel, m: Actor, mandate: str, seen: bool = True) -> float:
+    """A member's support for a draft: its base support less its salience-weighted distance to the
+    draft's mandate (the resolution authorizes a force; who serves in it is not put to the vote).
+    The sponsor supports its own draft."""
+    if m is model.sponsor:
+        return 1.0
+    pos = m.shown if seen else m.settled
+    return m.p.council.support - m.p.salience[MANDATE] * abs(MANDATE_VALUE[mandate] - pos[MANDATE])
+
+
+def preferred_mandate(model: ISFModel) -> str:
+    """The sponsor's own preference, ignoring what can pass."""
+    if model.sponsor is None:
+        return "enforcement"
+    return "enforcement" if model.sponsor.settled[MANDATE] >= 0.5 else "borders"
+
+
+# --------------------------------------------------------------------------- the sponsor's forecasts
+def _phi(x: float) -> float:
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+
+def chance_of_passage(model: ISFModel, mandate: str) -> float:
+    """The sponsor's forecast that a draft passes: on settled positions, with each elected seat's
+    own offset unknown (normal, the bloc's spread) until a vote has shown it."""
     cfg = model.params.mechanisms.council
-    return min(1.0, cfg.base_legitimacy + (cfg.un_legitimacy if model.authorized else 0.0))
+    known = model.agenda.offsets_known
+    yes_dist = [1.0]  # probability of k yes votes, built bloc by bloc
+    no_veto = 1.0
+    for m in model.council_members:
+        s, seat = support(model, m, mandate, seen=False), m.p.council
+        for off in model.agenda.seat_offsets[m.aid]:
+            if known or seat.spread <= 0:
+                p_yes = float(s + (off if known else 0.0) >= cfg.yes_at)
+                p_no = float(s + (off if known else 0.0) < cfg.no_below)
+            else:
+                p_yes = 1.0 - _phi((cfg.yes_at - s) / seat.spread)
+                p_no = _phi((cfg.no_below - s) / seat.spread)
+            yes_dist = [a * (1.0 - p_yes) + b * p_yes for a, b in zip(yes_dist + [0.0], [0.0] + yes_dist)]
+            if seat.permanent and cfg.p5_veto:
+                no_veto *= 1.0 - p_no
+    return sum(yes_dist[PASS_VOTES:]) * no_veto
+
+
+def passes(model: ISFModel, mandate: str) -> bool:
+    confidence = model.sponsor.p.sponsor.confidence if model.sponsor else 0.5
+    return chance_of_passage(model, mandate) >= confidence
+
+
+def force_possible(model: ISFModel, mandate: str) -> bool:
+    """Would enough contributors serve under this mandate — it suits them, and Hamas would
+    consent to it — to reach ``min_force``?"""
+    if not model.params.mechanisms.commitments.enabled:
+        return True
+    from sim.model.mechanisms.commitments import hamas_consent
+
+    consent = hamas_consent(model, mandate)
+    willing = sum(c.offer for c in model.contributors
+                  if c.offer > 0 and not c.liaison and not vetoes.blocked(model, c) and accepts(c, mandate)
+                  and consent >= c.p.contributor.min_consent)  # fmt: skip
+    return willing >= model.params.mechanisms.commitments.min_force
+
+
+def choose_mandate(model: ISFModel) -> str | None:
+    """The draft the sponsor would table now (None: nothing it expects to pass)."""
+    if model.sponsor is None:
+        return model.agenda.mandate
+    own = model.sponsor.settled[MANDATE]
+    options = sorted(MANDATE_VALUE, key=lambda m: abs(MANDATE_VALUE[m] - own))
+    if model.params.mechanisms.council.enabled:
+        options = [m for m in options if passes(model, m)]
+    with_force = [m for m in options if force_possible(model, m)]
+    chosen = (with_force or options or [None])[0]
+    return model.sponsor.policy.mandate(model, model.sponsor, chosen)
+
+
+# --------------------------------------------------------------------------- design and vote
+def veto_expected_to_yield(model: ISFModel, holder: Actor) -> bool:
+    """Where the holder's composition position settles under the pressure it faces now."""
+    cfg = model.params.mechanisms.pressure
+    p = holder.pressure_in[COMPOSITION]
+    if not cfg.enabled or p <= 0:
+        end = holder.settled[COMPOSITION]
+    else:
+        goal = holder.goal[COMPOSITION]
+        r = effective_resolve(model, holder) * holder.p.salience[COMPOSITION]
+        now, ideal = holder.settled[COMPOSITION], holder.ideal[COMPOSITION]
+        end = goal if cfg.rule == "compromise" else bargaining.target(cfg.rule, ideal, now, p, r, goal)
+    return end >= model.params.mechanisms.vetoes.yield_at
 
 
 def settle_design(model: ISFModel) -> None:
-    """The sponsor declares the force's design final when the composition dispute is settled."""
-    if model.design_final:
+    """The sponsor declares the force's design final when the composition dispute is settled,
+    or when it forecasts that the veto will not yield."""
+    a = model.agenda
+    if a.design_final:
         return
-    cfg = model.params.mechanisms.council
     disputed = [c.aid for c in model.contributors if c.offer > 0 and not c.liaison and vetoes.blocked(model, c)]
-    hold = model.sponsor.p.sponsor.max_hold_weeks if model.sponsor else 0
-    final = not cfg.enabled or not disputed or model.week >= hold
-    pol = policy.of(model, model.sponsor) if model.sponsor else None
-    if pol is not None and cfg.enabled and disputed:
-        final = bool(pol.design_final(model, model.sponsor, disputed, final))
-    if final:
-        model.design_final = True
-        why = (
-            ("without " + "+".join(disputed) + f" after {model.week} weeks of holding out")
-            if disputed
-            else "no vetoed contributor left in the design"
-        )
-        model.log(
-            "design_final",
-            model.sponsor.aid if model.sponsor else "",
-            "",
-            float(model.week),
-            f"the force's design is final ({why})",
-        )
+    waiting = any(veto_expected_to_yield(model, h) for h in model.veto_holders
+                  if any(h.vetoes.get(t) for t in disputed))  # fmt: skip
+    rule = not model.params.mechanisms.council.enabled or not disputed or not waiting
+    if model.sponsor is not None and disputed:
+        rule = model.sponsor.policy.design_final(model, model.sponsor, disputed, rule)
+    if rule:
+        a.design_final = True
+        if not model.params.mechanisms.council.enabled:
+            a.mandate = choose_mandate(model) or a.mandate
+        model.log("design_final", model.sponsor.aid if model.sponsor else "", "", float(model.week), without=disputed)
 
 
 def member_votes(model: ISFModel) -> dict[str, list[int]]:
     cfg = model.params.mechanisms.council
-    enforcement = model.mandate == "enforcement"
     votes: dict[str, list[int]] = {}
     for m in model.council_members:
-        seat = m.p.council
-        base = (m.position if m.position is not None else 1.0) - (seat.enforcement_penalty if enforcement else 0.0)
-        vs = []
-        for off in model.seat_offsets[m.aid]:
-            s = base + off
-            vs.append(1 if s >= cfg.yes_at else (-1 if s < cfg.no_below else 0))
-        pol = policy.of(model, m)
-        if pol is not None:
-            vs = [min(1, max(-1, int(v))) for v in pol.votes(model, m, vs)][: len(vs)]
-        votes[m.aid] = vs
+        base = support(model, m, model.agenda.mandate)
+        vs = [1 if base + off >= cfg.yes_at else (-1 if base + off < cfg.no_below else 0)
+              for off in model.agenda.seat_offsets[m.aid]]  # fmt: skip
+        votes[m.aid] = [min(1, max(-1, int(v))) for v in m.policy.votes(model, m, vs)][: len(vs)]
     return votes
 
 
+def blockers(model: ISFModel, votes: dict[str, list[int]]) -> list[str]:
+    """Permanent members whose 'no' (-1) blocks the draft (when ``p5_veto``)."""
+    if not model.params.mechanisms.council.p5_veto:
+        return []
+    return [aid for aid, v in votes.items() if model.actors[aid].p.council.permanent and -1 in v]
+
+
 def vote(model: ISFModel) -> None:
-    """Table the draft when due and hold the vote."""
+    """Choose the draft's terms; table it when the sponsor expects it to pass; hold the vote."""
     cfg = model.params.mechanisms.council
-    if not cfg.enabled or model.authorized or model.week < model.next_vote_week:
+    a = model.agenda
+    if not cfg.enabled or a.authorized or model.week < a.next_vote_week:
         return
-    pol = policy.of(model, model.sponsor) if model.sponsor else None
-    if pol is not None:
-        chosen = pol.mandate(model, model.sponsor, model.mandate)
-        if chosen in ("enforcement", "borders") and chosen != model.mandate:
-            model.mandate = chosen
-            model.log("mandate_changed", model.sponsor.aid, "", 0.0, f"the US puts a {chosen} mandate in its draft")
-    if model.votes_held == 0:
-        model.log(
-            "council_tabled",
-            model.sponsor.aid if model.sponsor else "",
-            "UNSC",
-            float(model.week),
-            f"the US tables its draft resolution ({model.mandate} mandate)",
-        )
+    chosen = choose_mandate(model)
+    if chosen is None:  # nothing it expects to pass: keep lobbying
+        model.log("not_tabled", model.sponsor.aid if model.sponsor else "", "UNSC", float(model.week))
+        return
+    if chosen != a.mandate:
+        a.mandate = chosen
+        model.log("mandate_changed", model.sponsor.aid if model.sponsor else "", "", 0.0, mandate=chosen)
     votes = member_votes(model)
-    model.votes_held += 1
+    a.votes_held += 1
     yes = sum(v.count(1) for v in votes.values())
-    blockers = vetoes.council_vetoed(model, votes)
+    blocked_by = blockers(model, votes)
     if model.tracing:
+        model.log("council_tabled", model.sponsor.aid if model.sponsor else "", "UNSC", float(yes), mandate=a.mandate)
         for aid, vs in votes.items():
-            if len(vs) == 1:
-                text = f"{aid} {VOTE_WORD[vs[0]]}"
-            else:
-                text = f"{aid}: {tally(vs)}"
-            model.log("vote", aid, "", sum(vs) / len(vs), text)
-    if yes >= PASS_VOTES and not blockers:
-        model.authorized = True
-        model.week_authorized = model.week
-        model.log(
-            "resolution_passed",
-            "UNSC",
-            "",
-            float(yes),
-            f"the Council passes the resolution, {yes} votes in favour ({model.mandate} mandate)",
-        )
+            model.log("vote", aid, "", sum(vs) / len(vs), votes=vs)
+    if yes >= PASS_VOTES and not blocked_by:
+        a.authorized = True
+        a.week_authorized = model.week
+        model.log("resolution_passed", "UNSC", "", float(yes), mandate=a.mandate)
         return
-    why = f"vetoed by {'+'.join(blockers)}" if blockers else f"only {yes} votes in favour"
-    model.failed_votes += 1
-    model.next_vote_week = model.week + cfg.retable_weeks
-    model.log("resolution_failed", "UNSC", "+".join(blockers), float(yes), f"the draft fails: {why}")
-    if model.failed_votes >= cfg.soften_after and model.mandate == "enforcement":
-        model.mandate = "borders"
-        model.log(
-            "mandate_softened",
-            model.sponsor.aid if model.sponsor else "",
-            "",
-            0.0,
-            "the US softens the mandate to border monitoring and limited missions",
-        )
+    a.failed_votes += 1
+    a.offsets_known = True
+    a.next_vote_week = model.week + cfg.retable_weeks
+    model.log("resolution_failed", "UNSC", "+".join(blocked_by), float(yes), blockers=blocked_by)

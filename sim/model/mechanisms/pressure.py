@@ -1,70 +1,94 @@
-"""Mechanism 1 — leverage and pressure (BDM-style).
+"""Mechanism 1 — leverage and pressure, per dimension of the issue space (BDM-style).
 
-Each week every presser i pushes each of its targets j with
+Each week every presser i pushes each of its targets j with the weight
 
-    pressure_ij = capability_i x effort_ij x leverage_ij
+    w_ij = capability_i x effort_ij x leverage_ij   (x the funder's money backing, see below)
 
-(effort is ``actors.i.pressure.j``: how much of its weight i puts behind this demand; leverage
-is how much j depends on i). Pressures add up to P_j. Against them stands j's resolve R_j.
-The target's position settles between its own ideal point and the pressers' demand (1):
+(effort is ``actors.i.pressure.j``: how much of its weight i puts behind its demands on j;
+leverage is how much j depends on i), spread over the dimensions by what i cares about: on
+dimension d it presses with w_ij x salience_id / (its highest salience) — full weight on what
+matters most to it — toward its own settled position there. On each
+dimension the pressures add up to P_jd and the pressers' demand D_jd is their weighted mean
+position. Against them stands j's resolve on that dimension, R_j x salience_jd: an actor gives
+way easily where it does not care. The target's settled position heads for (default rule)
 
-    equilibrium_j = ideal_j + (1 - ideal_j) x P_j / (P_j + R_j)
+    equilibrium_jd = ideal_jd + (D_jd - ideal_jd) x P_jd / (P_jd + R_jd)
 
-and each week closes ``speed`` of the gap to that equilibrium, plus a small random shock.
-So pressure that beats resolve (P > R) moves a target past the midpoint of its concession
-range: that is where vetoes yield (``mechanisms.vetoes.yield_at``).
+and closes ``speed`` of the gap each week. So pressure that beats resolve moves a target past
+the midpoint between its ideal and the demand: that is where Israel's veto on Turkish troops
+yields (``mechanisms.vetoes.yield_at``, on the composition dimension).
 
-A mediator shut out of the force it offered troops to (vetoed, and not settled for a liaison
-role) presses with only ``excluded_effort`` of its usual effort: the US wants Türkiye in
-because it can bring Hamas along (E01, E02); excluded, it has less reason to (an assumption).
+Noise discipline: the weekly shock (``noise``) is added to what others see of a position
+(``shown``), not to where it has settled. Decisions that cannot be undone read the settled
+position, so a random week never lifts a veto; the day's Council votes read the shown one.
 
-How the position responds to pressure is the bargaining rule (``rule``: ``default`` is the
-equilibrium above; ``compromise`` and ``nash`` are in :mod:`sim.model.mechanisms.bargaining`).
-Efforts and concessions are decisions: a registered policy (:mod:`sim.model.policy`) may make them.
+A funder's pressure is backed by its money (E31, E32): its weight is multiplied by
+``pledge_usd / mechanisms.money.scale_usd`` (capped at 2). A mediator shut out of the force it
+offered troops to (vetoed, not settled for a liaison role) presses with ``excluded_effort`` of
+its weight: the US wants Türkiye in because it can bring Hamas along (E01, E02); excluded, it
+has less reason to (an assumption).
 
 Hamas's resolve is lowered by a credible amnesty (E37) and raised by violence above the
-ceasefire baseline (strikes harden it; see ``mechanisms.ground.strike_hardening``).
+ceasefire baseline (``mechanisms.ground.strike_hardening``); its disarmament position also
+heads at least for the threshold of any conditional pledge whose prize it takes
+(:mod:`sim.model.mechanisms.money`). How positions respond is the bargaining rule (``rule``,
+:mod:`sim.model.mechanisms.bargaining`). Efforts and concessions are decisions: each actor's
+policy (:mod:`sim.model.policy`) makes them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model import policy
-from sim.model.mechanisms import bargaining, vetoes
+from sim.model.mechanisms import bargaining, money, vetoes
+from sim.model.params import DISARMAMENT
+from sim.model.policy import DEFAULT_POLICY
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
     from sim.model.model import ISFModel
 
+DIMS = range(3)
 
-def links(model: ISFModel) -> list[tuple[Actor, Actor, float]]:
-    """(presser, target, weight) for every pressure link, in a fixed order."""
+
+def _spread(model: ISFModel, presser: Actor, w: float) -> tuple[float, float, float]:
+    """A link's weight on each dimension: by the presser's salience, full on its top dimension,
+    times its money backing."""
+    sal = presser.p.salience
+    top = max(sal)
+    if top <= 0:
+        return (0.0, 0.0, 0.0)
+    w *= money.backing(model, presser)
+    return (w * sal[0] / top, w * sal[1] / top, w * sal[2] / top)
+
+
+def links(model: ISFModel) -> list[tuple[Actor, Actor, tuple[float, float, float]]]:
+    """(presser, target, weight per dimension) for every configured link, in a fixed order."""
     out = []
     for a in model.actor_list:
         for tid, effort in sorted(a.p.pressure.items()):
             w = a.p.capability * effort * a.p.leverage.get(tid, 0.0)
             if w > 0:
-                out.append((a, model.actors[tid], w))
+                out.append((a, model.actors[tid], _spread(model, a, w)))
     return out
 
 
-def current_links(model: ISFModel) -> list[tuple[Actor, Actor, float]]:
-    """This week's links: :func:`links`, with the efforts of actors whose policy chooses them
-    (:meth:`sim.model.policy.Policy.efforts`; any target the actor has leverage over)."""
-    if not getattr(model, "policies", None):
+def current_links(model: ISFModel) -> list[tuple[Actor, Actor, tuple[float, float, float]]]:
+    """This week's links: each actor's policy chooses its efforts (the rule keeps the configured
+    ones; :meth:`sim.model.policy.Policy.efforts`) on any target it has leverage over."""
+    if not model.custom_policies:
         return model.links
     out = []
     for a in model.actor_list:
-        pol = policy.of(model, a)
-        if pol is None:
+        configured = dict(a.p.pressure)
+        efforts = a.policy.efforts(model, a, configured)
+        if efforts is configured:  # the rule: the configured links
             out.extend(link for link in model.links if link[0] is a)
             continue
-        efforts = pol.efforts(model, a, dict(a.p.pressure))
         for tid, lev in sorted(a.p.leverage.items()):
             w = a.p.capability * min(1.0, max(0.0, efforts.get(tid, 0.0))) * lev
             if w > 0 and model.actors[tid].is_pressed:
-                out.append((a, model.actors[tid], w))
+                out.append((a, model.actors[tid], _spread(model, a, w)))
     return out
 
 
@@ -74,47 +98,60 @@ def effective_resolve(model: ISFModel, target: Actor) -> float:
     if g is not None:
         r *= 1.0 - g.amnesty_weight * g.amnesty_credibility
         if model.params.mechanisms.ground.enabled:
-            excess = max(0.0, model.violence_ratio - 1.0)
+            excess = max(0.0, model.situation.violence_ratio - 1.0)
             r *= 1.0 + model.params.mechanisms.ground.strike_hardening * excess
     return r
 
 
+def _lobbied(model: ISFModel, t: Actor) -> bool:
+    """Council members are lobbied until the draft passes (then only on what else they decide)."""
+    return not (model.agenda.authorized and t.p.council is not None and t.p.sponsor is None
+                and t.p.armed_group is None and t.p.territory is None)  # fmt: skip
+
+
 def apply(model: ISFModel) -> None:
-    """Pressers push their targets; positions move toward their pressure equilibrium."""
+    """Pressers push their targets; settled positions move toward their equilibria."""
     cfg = model.params.mechanisms.pressure
+    demand: dict[str, list[float]] = {}
     for t in model.pressed:
-        t.pressure_in = 0.0
-    links = current_links(model)
-    for presser, target, w in links:
-        if presser.offer > 0 and not presser.liaison and vetoes.blocked(model, presser):
-            w *= cfg.excluded_effort
-        target.pressure_in += w
+        t.pressure_in = [0.0, 0.0, 0.0]
+        demand[t.aid] = [0.0, 0.0, 0.0]
+    week_links = current_links(model)
+    for presser, target, wd in week_links:
+        f = cfg.excluded_effort if presser.offer > 0 and not presser.liaison and vetoes.blocked(model, presser) else 1.0
+        pos, pin, dem = presser.settled, target.pressure_in, demand[target.aid]
+        for d in DIMS:
+            x = wd[d] * f
+            pin[d] += x
+            dem[d] += x * pos[d]
     if not cfg.enabled:
         return
-    gauss = model.random.gauss
+    gauss, speed, rule, noise = model.random.gauss, cfg.speed, cfg.rule, cfg.noise
     for t in model.pressed:
-        if model.authorized and t.p.council is not None and t.p.armed_group is None and t.p.territory is None:
-            t.pressure_in = 0.0  # the draft has passed: nobody lobbies Council members any more
+        if not _lobbied(model, t):
+            t.pressure_in = [0.0, 0.0, 0.0]
             continue
-        before = t.position
-        if cfg.rule == "default":
-            eq = bargaining.equilibrium(t.ideal, t.pressure_in, effective_resolve(model, t))
-        else:
-            eq = bargaining.target(cfg.rule, t.ideal, before, t.pressure_in, effective_resolve(model, t))
-        pos = before + cfg.speed * (eq - before)
-        if cfg.noise > 0:
-            pos += gauss(0.0, cfg.noise)
-        t.position = min(1.0, max(0.0, pos))
-        pol = policy.of(model, t)
-        if pol is not None:
-            t.position = min(1.0, max(0.0, float(pol.position(model, t, before, t.position))))
-        if model.tracing and t.pressure_in > 0:
-            who = ", ".join(p.aid for p, tt, _ in links if tt is t)
-            model.log(
-                "pressure",
-                t.aid,
-                "",
-                t.position,
-                f"{who} press {t.aid} (pressure {t.pressure_in:.2f} vs resolve "
-                f"{effective_resolve(model, t):.2f}): position {before:.2f} -> {t.position:.2f}",
-            )
+        before, ideal, sal, pin = t.settled, t.ideal, t.p.salience, t.pressure_in
+        r = effective_resolve(model, t)
+        goal = [demand[t.aid][d] / pin[d] if pin[d] > 0 else ideal[d] for d in DIMS]
+        t.goal = goal
+        proposed = []
+        for d in DIMS:
+            p = pin[d]
+            if p <= 0:
+                eq = ideal[d] if rule != "compromise" else before[d]
+            elif rule == "default":
+                eq = ideal[d] + (goal[d] - ideal[d]) * p / (p + r * sal[d])
+            else:
+                eq = bargaining.target(rule, ideal[d], before[d], p, r * sal[d], goal[d])
+            if d == DISARMAMENT and t is model.hamas and eq < model.purse.disarmament_target:
+                eq = model.purse.disarmament_target
+            x = before[d] + speed * (eq - before[d])
+            proposed.append(0.0 if x < 0.0 else 1.0 if x > 1.0 else x)
+        if t.policy is not DEFAULT_POLICY:
+            proposed = [min(1.0, max(0.0, float(x))) for x in t.policy.position(model, t, list(before), proposed)]
+        t.settled = proposed
+        t.shown = [min(1.0, max(0.0, x + gauss(0.0, noise))) for x in proposed] if noise > 0 else proposed
+        if model.tracing and sum(pin) > 0:
+            who = [p.aid for p, tt, _ in week_links if tt is t]
+            model.log("pressure", t.aid, "", sum(pin), pressers=who, resolve=r, before=before, after=list(proposed))

@@ -1,21 +1,22 @@
 """Mechanism 2 — vetoes (veto players).
 
 Israel vetoes named contributors (Türkiye: a "red line", E12) and decides which forces are
-acceptable (E04, E13). A veto stands until the holder's position — moved by pressure against
-its resolve (see :mod:`sim.model.mechanisms.pressure`) — passes ``yield_at``; once it yields it stays
-yielded (a public concession is costly to take back: an assumption). A vetoed contributor
-cannot commit or deploy while the veto stands.
+acceptable (E04, E13). A veto stands while the holder's *settled* position on the composition
+dimension — where US pressure against its resolve has moved it, without the week's noise
+(:mod:`sim.model.mechanisms.pressure`) — stays below ``yield_at``. Israel weighs the veto's
+cost, the pressure it faces, against its resolve; it does not wait for a lucky week. Once it
+yields it stays yielded (a public concession is costly to take back: an assumption). A vetoed
+contributor cannot commit or deploy while the veto stands.
 
-In the Council, a 'no' from a permanent member is a veto (:func:`council_vetoed`).
-
-Switched off, no veto blocks anything: Israel's objections and P5 'no' votes are ignored.
+Switched off, Israel's objections are ignored. A permanent member's veto in the Council is a
+separate switch, ``mechanisms.council.p5_veto`` (:mod:`sim.model.mechanisms.council`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model import policy
+from sim.model.params import COMPOSITION
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
@@ -23,54 +24,34 @@ if TYPE_CHECKING:
 
 
 def update(model: ISFModel) -> None:
-    """Standing vetoes yield when their holder's position passes the threshold."""
+    """Standing vetoes yield when their holder's settled composition position passes the threshold."""
     cfg = model.params.mechanisms.vetoes
     for holder in model.veto_holders:
         for target, standing in holder.vetoes.items():
             if not standing:
                 continue
-            lift = holder.position is not None and holder.position >= cfg.yield_at
-            pol = policy.of(model, holder)
-            if pol is not None:
-                lift = bool(pol.lift_veto(model, holder, target, lift))
-            if lift:
+            position = holder.settled[COMPOSITION]
+            rule = position >= cfg.yield_at
+            if holder.policy.lift_veto(model, holder, target, rule):
                 holder.vetoes[target] = False
-                model.log(
-                    "veto_yielded",
-                    holder.aid,
-                    target,
-                    holder.position,
-                    f"{holder.aid} lifts its veto on {target} troops "
-                    f"(position {holder.position:.2f} >= {cfg.yield_at:.2f})"
-                    if holder.position >= cfg.yield_at
-                    else f"{holder.aid} lifts its veto on {target} troops (its own choice, "
-                    f"position {holder.position:.2f} < {cfg.yield_at:.2f})",
-                )
+                model.barred = barred(model)
+                model.log("veto_yielded", holder.aid, target, position, yield_at=cfg.yield_at, by_rule=rule)
             elif model.tracing and model.actors[target].offer > 0 and not model.actors[target].liaison:
-                model.log(
-                    "veto_held",
-                    holder.aid,
-                    target,
-                    holder.position or 0.0,
-                    f"{holder.aid}'s veto on {target} troops holds "
-                    f"(position {holder.position or 0:.2f} < {cfg.yield_at:.2f})",
-                )
+                model.log("veto_held", holder.aid, target, position, yield_at=cfg.yield_at)
+
+
+def barred(model: ISFModel) -> frozenset[str]:
+    """The contributors a standing veto bars (none with the mechanism off); the model keeps it."""
+    if not model.params.mechanisms.vetoes.enabled:
+        return frozenset()
+    return frozenset(t for h in model.veto_holders for t, st in h.vetoes.items() if st)
 
 
 def blocked(model: ISFModel, contributor: Actor) -> bool:
     """True while a standing veto bars this contributor's troops."""
-    if not model.params.mechanisms.vetoes.enabled:
-        return False
-    return any(h.vetoes.get(contributor.aid, False) for h in model.veto_holders)
+    return contributor.aid in model.barred
 
 
 def standing(model: ISFModel, holder_id: str, target_id: str) -> bool:
     """Whether holder's veto on target stands (used by outcomes and invariants)."""
     return model.actors[holder_id].vetoes.get(target_id, False) and model.params.mechanisms.vetoes.enabled
-
-
-def council_vetoed(model: ISFModel, votes: dict[str, list[int]]) -> list[str]:
-    """Permanent members whose 'no' (-1) blocks the draft."""
-    if not model.params.mechanisms.vetoes.enabled:
-        return []
-    return [aid for aid, v in votes.items() if model.actors[aid].p.council.permanent and -1 in v]

@@ -20,11 +20,11 @@ def _positions(values: list[float]) -> str:
 
 
 def _pressure(actor: str, target: str, value: float, d: dict[str, Any]) -> str:
-    moved = [
-        f"{dim} {b:.2f} -> {a:.2f}" for dim, b, a in zip(DIMENSIONS, d["before"], d["after"]) if abs(a - b) >= 0.005
-    ]
-    return (f"{', '.join(d['pressers'])} press {actor} (pressure {value:.2f} vs resolve {d['resolve']:.2f}): "
-            + (", ".join(moved) if moved else "it holds its ground"))  # fmt: skip
+    """Only the dimensions the target cares about (it takes the pressers' view on the others)."""
+    moves = zip(DIMENSIONS, d["before"], d["after"], d["salience"])
+    moved = [f"{dim} {b:.2f} -> {a:.2f}" for dim, b, a, s in moves if s > 0 and abs(a - b) >= 0.005]
+    head = f"{', '.join(d['pressers'])} press {actor} (pressure {value:.2f} vs resolve {d['resolve']:.2f}): "
+    return head + (", ".join(moved) if moved else "it holds its ground")
 
 
 def _vote(actor: str, votes: list[int]) -> str:

@@ -154,4 +154,14 @@ def apply(model: ISFModel) -> None:
         t.shown = [min(1.0, max(0.0, x + gauss(0.0, noise))) for x in proposed] if noise > 0 else proposed
         if model.tracing and sum(pin) > 0:
             who = [p.aid for p, tt, _ in week_links if tt is t]
-            model.log("pressure", t.aid, "", sum(pin), pressers=who, resolve=r, before=before, after=list(proposed))
+            model.log(
+                "pressure",
+                t.aid,
+                "",
+                sum(pin),
+                pressers=who,
+                resolve=r,
+                before=before,
+                after=list(proposed),
+                salience=sal,
+            )

@@ -138,7 +138,7 @@ def test_a_malformed_actor_file_is_reported(tmp_path, breakage, message):
     conf = tmp_path / "conf"
     shutil.copytree(ROOT / "conf", conf)
     isr = conf / "actors" / "ISR.yaml"
-    isr.write_text(isr.read_text().replace("resolve: 1.2\n", breakage))
+    isr.write_text(isr.read_text().replace("resolve: 0.8\n", breakage))
     proc = isf_sim(tmp_path, *[f"--config-path={conf}", "runs=5"], check=False)
     assert proc.returncode == 2, proc.stderr
     err = proc.stderr.strip()

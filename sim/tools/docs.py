@@ -21,9 +21,12 @@ labelled an assumption with its reason. Units come from the parameter schema
 peaked at the value. Scenario levers (in `conf/scenario/`) and command-line overrides are held
 fixed instead.
 
-Positions run from 0 to 1: for Israel, its accommodation of US demands (0: every red line
-holds; 1: accepts the US design, Turkish troops included); for Hamas, its willingness to
-disarm and accept the ISF; for Council members, their support for the US draft.
+Positions and saliences are given on the three dimensions of the issue space (docs/model.md):
+`composition` (0: no Turkish troops in the force ... 1: Turkish troops welcome), `mandate`
+(0: border monitoring and limited missions, E30 ... 1: enforcement, "all necessary measures",
+E41) and `disarmament` (0: Hamas keeps its arms ... 1: full verified disarmament, E31). A
+salience of 0 means the articles give the actor no stake in that dimension; its position there
+is then irrelevant and fixed.
 """
 
 

@@ -27,7 +27,7 @@ from sim.report.outcomes import (  # noqa: F401 - the outcomes are part of this 
     outcome_series,
     resolve_outcome,
 )
-from sim.stats import Difference, difference_of_means, difference_of_proportions, kaplan_meier, wilson_interval
+from sim.stats import kaplan_meier, wilson_interval
 
 # --------------------------------------------------------------------------- proportions
 
@@ -101,19 +101,18 @@ def survival_table(runs: pd.DataFrame, week_col: str, horizon: float | dict, gro
 # --------------------------------------------------------------------------- sweeps
 
 
-def heatmap_table(runs: pd.DataFrame, x: str, y: str, outcome: str) -> pd.DataFrame:
-    """P(outcome) for each (x, y) cell of a two-parameter sweep: x, y, k, n, p, lo, hi."""
+def heatmap_table(runs: pd.DataFrame, x: str, y: str, outcome: str, facets=()) -> pd.DataFrame:
+    """P(outcome) for each cell of a sweep: one row per value of (``facets``..., x, y) with
+    k, n, p, lo, hi (the Wilson interval) and half (half its width)."""
     flag = outcome_series(runs, outcome)
+    keys = [*facets, x, y]
     rows = []
-    for (xv, yv), idx in runs.groupby([x, y], sort=True).groups.items():
+    for values, idx in runs.groupby(keys, sort=True).groups.items():
         f = flag.loc[idx]
-        rows.append({x: xv, y: yv, **proportion_row(int(f.sum()), len(f))})
+        row = {**dict(zip(keys, values)), **proportion_row(int(f.sum()), len(f))}
+        row["half"] = (row["hi"] - row["lo"]) / 2
+        rows.append(row)
     return pd.DataFrame(rows)
-
-
-def pivot_heatmap(cells: pd.DataFrame, x: str, y: str, value: str = "p") -> pd.DataFrame:
-    """Rows = y values (ascending), columns = x values (ascending)."""
-    return cells.pivot(index=y, columns=x, values=value).sort_index().sort_index(axis=1)
 
 
 def parameter_columns(runs: pd.DataFrame) -> list[str]:
@@ -127,7 +126,7 @@ def parameter_columns(runs: pd.DataFrame) -> list[str]:
 class PrimResult:
     """One PRIM box: the limits of every parameter and the box statistics."""
 
-    limits: pd.DataFrame  # parameter, low, high, min, max, restricted
+    limits: pd.DataFrame  # parameter, low, high, min, max, restricted, qp_low, qp_high
     coverage: float
     density: float
     mass: float
@@ -135,6 +134,7 @@ class PrimResult:
     base_rate: float
     trajectory: pd.DataFrame  # coverage, density, mass, res_dim per peeling step
     chosen: int
+    dropped: list[str]  # restrictions dropped as not significant ("param.x (lower)")
 
 
 def _import_prim():
@@ -147,29 +147,67 @@ def _import_prim():
 
 
 def prim_box(
-    x: pd.DataFrame, y, threshold: float = 0.8, peel_alpha: float = 0.05, mass_min: float = 0.05
+    x: pd.DataFrame, y, threshold: float = 0.8, peel_alpha: float = 0.05, mass_min: float = 0.05, qp_max: float = 0.05
 ) -> PrimResult:
     """Scenario discovery: the PRIM box (EMA workbench) of parameter ranges where ``y`` holds.
 
-    Peels with ``ema_workbench.analysis.prim.Prim`` and chooses, on the peeling
-    trajectory, the box of largest coverage whose density reaches ``threshold``
-    (or, if none does, the densest box).
+    Peels with ``ema_workbench.analysis.prim.Prim`` and chooses, on the peeling trajectory, the
+    box of largest coverage whose density reaches ``threshold`` (or, if none does, the densest
+    box). Then the limit with the largest quasi-p value (the workbench's, Bryant and Lempert 2010:
+    a one-sided binomial test of the box's density against the box with that limit lifted) is
+    lifted while that value exceeds ``qp_max``; the workbench recomputes the box and its qp values
+    each time, so every limit left is significant.
     """
     prim = _import_prim()
     x = x.reset_index(drop=True).astype(float)
     y = np.asarray(y, dtype=bool)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        finder = prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min)
-        box = finder.find_box()
-    traj = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].reset_index(drop=True)
-    ok = traj.index[traj["density"] >= threshold]
-    chosen = int(traj.loc[ok, "coverage"].idxmax()) if len(ok) else int(traj["density"].idxmax())
-    lims = box.box_lims[chosen]
+        box = prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min).find_box()
+        traj = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].reset_index(drop=True)
+        ok = traj.index[traj["density"] >= threshold]
+        chosen = int(traj.loc[ok, "coverage"].idxmax()) if len(ok) else int(traj["density"].idxmax())
+        final, dropped = _significant(box, x, chosen, qp_max)
+    stat = box.peeling_trajectory.iloc[final]
+    return PrimResult(
+        _limits(x, box.box_lims[final], box.p_values[final]),
+        float(stat["coverage"]),
+        float(stat["density"]),
+        float(stat["mass"]),
+        int(len(y)),
+        float(y.mean()),
+        traj,
+        chosen,
+        dropped,
+    )
+
+
+def _significant(box, x: pd.DataFrame, i: int, qp_max: float) -> tuple[int, list[str]]:
+    """Lift the least significant limit of box ``i`` while its qp value exceeds ``qp_max`` (one at a
+    time: the workbench's ``box.update`` adds the new box and recomputes every qp value). Returns
+    the final box's index and the limits lifted."""
+    dropped: list[str] = []
+    initial = box.box_lims[0]
+    for _ in range(2 * x.shape[1]):
+        qps = [(qp, p, side) for p, pair in box.p_values[i].items() for side, qp in enumerate(pair) if qp >= 0]
+        if not qps or max(qps)[0] <= qp_max:
+            break
+        _, p, side = max(qps)
+        lims = box.box_lims[i].copy()
+        lims.loc[side, p] = initial.loc[side, p]
+        dropped.append(f"{p} ({'lower' if side == 0 else 'upper'})")
+        inside = ((x >= lims.loc[0]) & (x <= lims.loc[1])).all(axis=1).to_numpy()
+        box.update(lims, np.flatnonzero(inside))
+        i = len(box.box_lims) - 1
+    return i, dropped
+
+
+def _limits(x: pd.DataFrame, lims: pd.DataFrame, qp: dict) -> pd.DataFrame:
     rows = []
     for p in x.columns:
         lo, hi = float(lims.loc[0, p]), float(lims.loc[1, p])
         full_lo, full_hi = float(x[p].min()), float(x[p].max())
+        q_lo, q_hi = qp.get(p, (-1, -1))
         rows.append(
             {
                 "parameter": p,
@@ -178,30 +216,23 @@ def prim_box(
                 "min": full_lo,
                 "max": full_hi,
                 "restricted": bool(lo > full_lo or hi < full_hi),
+                "qp_low": float(q_lo) if q_lo is not None and q_lo >= 0 else math.nan,
+                "qp_high": float(q_hi) if q_hi is not None and q_hi >= 0 else math.nan,
             }
         )
-    limits = pd.DataFrame(rows)
-    stat = traj.loc[chosen]
-    return PrimResult(
-        limits,
-        float(stat["coverage"]),
-        float(stat["density"]),
-        float(stat["mass"]),
-        int(len(y)),
-        float(y.mean()),
-        traj,
-        chosen,
-    )
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- sensitivity
 
 
-def sensitivity_table(sens: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
-    """The indices of one outcome, sorted by importance (ST for Sobol, mu_star for Morris)."""
+def sensitivity_table(sens: pd.DataFrame, outcome: str | None = None, top: int | None = None) -> pd.DataFrame:
+    """The indices of one outcome, sorted by importance (ST for Sobol, mu_star for Morris); with
+    ``top``, only the ``top`` most important parameters."""
     sub = sens if outcome is None else sens[sens["outcome"] == outcome]
     key = "ST" if "ST" in sub and sub["ST"].notna().any() else "mu_star"
-    return sub.sort_values(key, ascending=False, kind="stable").reset_index(drop=True)
+    out = sub.sort_values(key, ascending=False, kind="stable").reset_index(drop=True)
+    return out if top is None else out.head(top)
 
 
 # --------------------------------------------------------------------------- traces
@@ -238,43 +269,7 @@ def active_actors(positions: pd.DataFrame, limit: int = 8) -> list[str]:
     return sorted(chosen)
 
 
-# --------------------------------------------------------------------------- comparison
-
-
-def compare(runs_a: pd.DataFrame, runs_b: pd.DataFrame) -> pd.DataFrame:
-    """Differences b - a of the reported outcomes (proportions) and the main means, with the
-    intervals of independent samples.
-
-    Columns: outcome, label, kind ("proportion"/"mean"), a, b, diff, half, lo, hi, clear.
-    """
-    rows = []
-    for key in REPORTED:
-        try:
-            ya, yb = outcome_series(runs_a, key), outcome_series(runs_b, key)
-        except KeyError:
-            continue
-        d = difference_of_proportions(int(ya.sum()), len(ya), int(yb.sum()), len(yb))
-        rows.append(_diff_row(key, outcome_label(key), "proportion", d))
-    for col, (label, _unit) in MEANS.items():
-        if col in runs_a and col in runs_b:
-            d = difference_of_means(runs_a[col], runs_b[col])
-            rows.append(_diff_row(col, label, "mean", d))
-    return pd.DataFrame(rows)
-
-
-def _diff_row(key, label, kind, d: Difference) -> dict:
-    return {
-        "outcome": key,
-        "label": label,
-        "kind": kind,
-        "a": d.a,
-        "b": d.b,
-        "diff": d.diff,
-        "half": d.half,
-        "lo": d.lo,
-        "hi": d.hi,
-        "clear": d.clear,
-    }
+# --------------------------------------------------------------------------- formatting
 
 
 def format_number(x: float) -> str:

@@ -12,7 +12,12 @@ border_mandate, gulf_money, saudi_money, qatari_money, their labels such as
 "P(deployed without Türkiye)", or any boolean column of runs.parquet.
 
 With two or more folders the first is the reference: each other folder is compared
-with it (differences of proportions with 95 % intervals)."""
+with it. Folders run on the same seeds (isf-sim's default) are compared run by run
+(paired intervals), others as independent samples; the output says which. The
+differences listed hold at a false discovery rate of 5 % (Benjamini-Hochberg).
+
+Folders are labelled by their scenario and the settings that differ between them
+(e.g. "us_presses_israel ISR.resolve=0.4"); --label NAME=PATH names one yourself."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -27,8 +32,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="output folder (default: FIRST_DIR/report)")
     p.add_argument(
         "--outcome",
-        default="deployed",
-        help="binary outcome for the heat map and scenario discovery (default: deployed)",
+        help="binary outcome for the heat map and scenario discovery (default: the one the experiment "
+        "names in its config, report: {outcome: NAME}, else deployed)",
     )
     p.add_argument(
         "--top-k",
@@ -37,6 +42,21 @@ def parser() -> argparse.ArgumentParser:
         metavar="K",
         help="configurations shown per scenario; the rest are grouped as 'other' (default: 6)",
     )
+    p.add_argument(
+        "--top",
+        type=int,
+        default=10,
+        metavar="K",
+        help="parameters shown per outcome in the sensitivity figure (default: 10)",
+    )
+    p.add_argument(
+        "--label",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="call the folder PATH by NAME in tables, figures and comparisons (repeatable)",
+    )
+    p.add_argument("--csv", action="store_true", help="also write the report's tables as CSV files beside summary.md")
     p.add_argument("--seed", type=int, help="seed of the traced run to draw (default: the first)")
     p.add_argument(
         "--prim-threshold", type=float, default=0.8, metavar="D", help="minimum density of the PRIM box (default: 0.8)"
@@ -66,32 +86,45 @@ def _main(argv: list[str] | None) -> int:
     from sim.report import analysis as an
     from sim.report.build import Options, assemble
     from sim.report.folders import NotAResultFolder, load
+    from sim.report.labels import parse_label
     from sim.report.render import comparison_lines, write
 
     try:
         folders = [load(d) for d in args.dirs]
     except NotAResultFolder as exc:
         return _fail(str(exc))
-    if args.top_k < 1:
-        return _fail("--top-k must be at least 1")
+    if args.top_k < 1 or args.top < 1:
+        return _fail("--top-k and --top must be at least 1")
+    try:
+        labels = dict(parse_label(text) for text in args.label)
+    except ValueError as exc:
+        return _fail(str(exc))
+    given = {f.path.resolve() for f in folders}
+    stray = [path for path in labels.values() if Path(path).resolve() not in given]
+    if stray:
+        return _fail(f"--label names {', '.join(stray)}, which is not among the folders given")
     columns = set().union(*(f.runs.columns for f in folders if f.runs is not None))
-    try:
-        outcome = an.resolve_outcome(args.outcome, columns)
-    except KeyError:
-        return _fail(f"unknown outcome {args.outcome!r}; use one of {', '.join(an.OUTCOMES)} or a boolean column")
+    outcome = None
+    if args.outcome is not None:
+        try:
+            outcome = an.resolve_outcome(args.outcome, columns)
+        except KeyError:
+            return _fail(f"unknown outcome {args.outcome!r}; use one of {', '.join(an.OUTCOMES)} or a boolean column")
     out = args.out or folders[0].path / "report"
-    report = assemble(folders, Options(outcome, args.top_k, args.seed, args.prim_threshold))
+    opts = Options(outcome, args.top_k, args.seed, args.prim_threshold, args.top, labels)
+    report = assemble(folders, opts)
     try:
-        write(report, out)
+        write(report, out, csv=args.csv)
     except OSError as exc:
         return _fail(f"cannot write the report to {out}: {exc.strerror or exc}")
     made = [i.name for i in report.items if i.figure is not None]
-    print(f"report: {out / 'report.html'} (and summary.md, PNG and SVG figures)")
+    csv = ", CSV tables" if args.csv else ""
+    print(f"report: {out / 'report.html'} (and summary.md, PNG and SVG figures{csv})")
     print(f"made: {', '.join(made) if made else 'no figures'}")
     for item in report.items:
         if item.skipped:
             print(f"skipped {item.name}: {item.skipped}")
-    for note in (n for f in folders for n in f.notes):
+    for note in [n for f in folders for n in f.notes] + report.notes:
         print(f"note: {note}")
     for line in comparison_lines(report, limit=6):
         print(line)

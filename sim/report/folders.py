@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+#: Settings every job's manifest states explicitly (beside the overrides it was given).
+EXPLICIT = ("scenario", "seed", "runs", "horizon_weeks", "uncertainty")
 
 
 class NotAResultFolder(Exception):
@@ -40,8 +44,58 @@ class ResultFolder:
 
     @property
     def horizon(self) -> float | None:
-        h = self.manifest.get("horizon_weeks")
-        return float(h) if h is not None else None
+        """The horizon in weeks (the longest, if the jobs of a sweep differ); None if unknown."""
+        values = [float(v) for v in self.setting("horizon_weeks") if _number(v)]
+        return max(values) if values else None
+
+    def setting(self, key: str) -> list:
+        """The distinct values of a run setting (``horizon_weeks``, ``uncertainty``, ...): from the
+        manifest, else the runs table's column (a swept setting), else the (first) job's manifest
+        or config.yaml (a sweep's manifest does not repeat them). Empty if nowhere."""
+        own = self.manifest.get(key) if self.kind != "sweep" or key in ("horizon_weeks", "uncertainty") else None
+        if own is not None:
+            return [own]
+        if self.runs is not None and key in self.runs.columns:
+            return sorted(pd.unique(self.runs[key].dropna()).tolist(), key=str)
+        # not swept, so every job of a sweep has the first job's value
+        where = self.path if self.kind != "sweep" else next(iter(_job_dirs(self.path)), None)
+        if where is None:
+            return []
+        value = _json(where / "manifest.json").get(key, _yaml(where / "config.yaml").get(key))
+        return [] if value is None else [value]
+
+    @property
+    def overrides(self) -> dict[str, str]:
+        """The settings this folder was made with: the explicit ones of a job's manifest, then the
+        overrides of its command line (a sweep's: ``key=a,b``), without Hydra's own."""
+        out: dict[str, str] = {}
+        given = self.manifest.get("overrides")
+        if given is None and self.kind == "sweep":
+            given = [w for w in shlex.split(self.manifest.get("command", ""))[1:] if "=" in w]
+        for item in given or []:
+            key, _, value = str(item).partition("=")
+            key = key.lstrip("+~")
+            if key and not key.startswith("hydra"):
+                out[key] = value
+        job = self.manifest if self.kind != "sweep" else _first_job_manifest(self.path)
+        for key in EXPLICIT:
+            if job.get(key) is not None:
+                out.setdefault(key, str(job[key]))
+        return out
+
+    @property
+    def report_outcome(self) -> str | None:
+        """The outcome the experiment asks about: ``report: {outcome: NAME}`` in the manifest, the
+        sweep's multirun.yaml or a job's config.yaml (None if none names one)."""
+        places = [self.manifest, _yaml(self.path / "multirun.yaml"), _yaml(self.path / "config.yaml")]
+        places += [_yaml(self.path / ".hydra" / "config.yaml")]
+        if self.kind == "sweep":
+            places += [_yaml(d / "config.yaml") for d in _job_dirs(self.path)[:1]]
+        for place in places:
+            report = place.get("report")
+            if isinstance(report, dict) and report.get("outcome"):
+                return str(report["outcome"])
+        return None
 
     @property
     def scenarios(self) -> list[str]:
@@ -49,6 +103,40 @@ class ResultFolder:
             return [str(s) for s in pd.unique(self.runs["scenario"])]
         s = self.manifest.get("scenario")
         return [str(s)] if s else []
+
+
+def _number(v) -> bool:
+    try:
+        float(v)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _yaml(path: Path) -> dict:
+    """A YAML file's top-level mapping ({} if absent or unreadable)."""
+    if not path.is_file():
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _first_job_manifest(path: Path) -> dict:
+    jobs = _job_dirs(path)
+    return _json(jobs[0] / "manifest.json") if jobs else {}
 
 
 def _job_dirs(path: Path) -> list[Path]:

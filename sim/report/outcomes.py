@@ -18,6 +18,8 @@ import pandas as pd
 #: exercises' tables and claims).
 OUTCOMES: dict[str, tuple[str, object]] = {
     "deployed": ("P(deployed)", lambda r: _flag(r["deployed"])),
+    # still deployed when the horizon comes (a force can deploy and withdraw); newer runs only
+    "deployed_at_horizon": ("P(deployed at the horizon)", lambda r: _flag(r["deployed_at_horizon"])),
     "un_authorized": ("P(UN authorized)", lambda r: _flag(r["un_authorized"])),
     "ceasefire_collapsed": ("P(ceasefire collapsed)", lambda r: _flag(r["ceasefire_collapsed"])),
     "turkish_troops": ("P(Turkish troops)", lambda r: r["turkey_role"] == "troops"),
@@ -39,8 +41,10 @@ OUTCOMES: dict[str, tuple[str, object]] = {
     "qatari_money": ("P(Qatari money)", lambda r: _funded_by(r, "QAT")),
 }
 
+#: Those missing from a runs table (older runs lack deployed_at_horizon) are left out.
 REPORTED = (
     "deployed",
+    "deployed_at_horizon",
     "un_authorized",
     "ceasefire_collapsed",
     "turkish_troops",
@@ -67,6 +71,7 @@ MEANS: dict[str, tuple[str, str]] = {
     "disarmament": ("mean Hamas disarmament", "share 0-1"),
     "israeli_control": ("mean Israeli control", "share of Gaza 0-1"),
     "funding_usd": ("mean funding released", "USD"),
+    "failed_votes": ("mean failed Council votes", "votes"),  # newer runs only
 }
 
 #: Times to an event, summarised by their Kaplan–Meier median: column -> label.

@@ -7,8 +7,6 @@ every series also differs by hatch, marker or line style so it reads in grayscal
 
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -17,7 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from sim.report.analysis import PrimResult  # noqa: E402
+from sim.report.fit import fit, wrap  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 HATCHES = ["", "//", "..", "xx", "\\\\", "oo", "--", "++"]
@@ -49,7 +47,13 @@ def style(i: int) -> dict:
 
 
 def _wrap(text: str, width: int = 28) -> str:
-    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+    return wrap(text, width)
+
+
+def _legend(fig: Figure, ax, n: int) -> None:
+    """The scenarios' legend below the panels (long labels wrap there instead of squeezing them)."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, title="scenario", loc="outside lower center", ncols=min(n, 2), fontsize=8)
 
 
 # --------------------------------------------------------------------------- configurations
@@ -74,7 +78,7 @@ def configurations(table: pd.DataFrame, group: str = "group") -> Figure:
             hatch=s["hatch"],
             edgecolor="black",
             linewidth=0.5,
-            label=_wrap(g, 40),
+            label=_wrap(g, 50),
             alpha=0.9,
         )
         xerr = [(sub["p"] - sub["lo"]).clip(lower=0), (sub["hi"] - sub["p"]).clip(lower=0)]
@@ -85,9 +89,9 @@ def configurations(table: pd.DataFrame, group: str = "group") -> Figure:
     ax.set_xlabel("probability (share of runs), bars = 95 % Wilson interval")
     ax.set_ylabel("emergent configuration (contributors | mandate | legal basis)")
     ax.set_title("Emergent ISF configurations per scenario")
-    ax.legend(title="scenario", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    _legend(fig, ax, len(groups))
     ax.grid(axis="x", alpha=0.3)
-    return fig
+    return fit(fig)
 
 
 # --------------------------------------------------------------------------- survival
@@ -98,6 +102,7 @@ def survival(curves: dict[str, pd.DataFrame], group: str = "group") -> Figure:
     fig, axes = plt.subplots(
         1, len(curves), figsize=(5.2 * len(curves), 3.8), layout="constrained", squeeze=False, sharey=True
     )
+    table_groups = max(t[group].nunique() for t in curves.values())
     for ax, (event, table) in zip(axes[0], curves.items()):
         for i, (g, c) in enumerate(table.groupby(group, sort=False)):
             s = style(i)
@@ -109,7 +114,7 @@ def survival(curves: dict[str, pd.DataFrame], group: str = "group") -> Figure:
                 color=s["color"],
                 linestyle=s["linestyle"],
                 linewidth=1.8,
-                label=_wrap(g, 40),
+                label=_wrap(g, 50),
             )
             ax.fill_between(c["time"], c["lo"], c["hi"], step="post", color=s["color"], alpha=0.15, linewidth=0)
             last = c.iloc[-1]
@@ -119,35 +124,8 @@ def survival(curves: dict[str, pd.DataFrame], group: str = "group") -> Figure:
         ax.set_ylim(-0.02, 1.02)
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("share of runs without the event yet (95 % band)")
-    axes[0][-1].legend(title="scenario", fontsize=8)
-    return fig
-
-
-# --------------------------------------------------------------------------- heat map
-
-
-def heatmap(pivot: pd.DataFrame, counts: pd.DataFrame | None, x: str, y: str, label: str) -> Figure:
-    """P(outcome) over two swept parameters, each cell annotated with its value."""
-    fig, ax = plt.subplots(figsize=(1.6 + 0.9 * pivot.shape[1], 1.4 + 0.55 * pivot.shape[0]), layout="constrained")
-    fig.set_size_inches(max(5.5, fig.get_figwidth()), max(3.8, fig.get_figheight()))
-    im = ax.imshow(pivot.values, origin="lower", cmap=CMAP, vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(pivot.shape[1]), [_fmt_tick(v) for v in pivot.columns])
-    ax.set_yticks(range(pivot.shape[0]), [_fmt_tick(v) for v in pivot.index])
-    for (r, c), v in np.ndenumerate(pivot.values):
-        if np.isnan(v):
-            continue
-        n = "" if counts is None else f"\nn={int(counts.values[r, c])}"
-        ax.text(c, r, f"{v:.2f}{n}", ha="center", va="center", fontsize=7, color="black" if v > 0.55 else "white")
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    ax.set_title(f"{label} over the swept parameters")
-    cb = fig.colorbar(im, ax=ax)
-    cb.set_label(f"{label} (share of runs)")
-    return fig
-
-
-def _fmt_tick(v) -> str:
-    return f"{v:g}" if isinstance(v, (int, float, np.number)) else str(v)
+    _legend(fig, axes[0][-1], table_groups)
+    return fit(fig)
 
 
 # --------------------------------------------------------------------------- trace
@@ -232,118 +210,24 @@ def trace(
     for ax in axes.values():
         ax.grid(alpha=0.3)
     fig.suptitle(title)
-    return fig
-
-
-# --------------------------------------------------------------------------- sensitivity
-
-
-def sensitivity(tables: dict[str, pd.DataFrame]) -> Figure:
-    """Tornado-style horizontal bars of the sensitivity indices, one panel per outcome."""
-    n = len(tables)
-    rows = max(len(t) for t in tables.values())
-    fig, axes = plt.subplots(1, n, figsize=(4.6 * n + 1.2, 1.4 + 0.32 * rows), layout="constrained", squeeze=False)
-    for ax, (outcome, t) in zip(axes[0], tables.items()):
-        y = np.arange(len(t))
-        if "ST" in t and t["ST"].notna().any():
-            bars = [("ST", "total order ST"), ("S1", "first order S1")]
-            xlabel = "Sobol index (share of output variance)"
-        else:
-            bars = [("mu_star", "Morris μ*"), ("sigma", "Morris σ")]
-            xlabel = "Morris elementary effect (outcome units)"
-        h = 0.4
-        for i, (col, label) in enumerate(bars):
-            if col not in t or t[col].isna().all():
-                continue
-            s = style(i)
-            conf = t.get(f"{col}_conf")
-            ax.barh(
-                y + (i - 0.5) * h,
-                t[col],
-                height=h * 0.95,
-                color=s["color"],
-                hatch=s["hatch"],
-                edgecolor="black",
-                linewidth=0.5,
-                label=label,
-                xerr=None if conf is None or conf.isna().all() else conf.fillna(0),
-                capsize=2,
-            )
-        ax.set_yticks(y, [p.removeprefix("param.") for p in t["parameter"]])
-        ax.invert_yaxis()
-        ax.set_xlabel(xlabel)
-        ax.set_title(f"Sensitivity of {outcome}")
-        ax.axvline(0, color="black", linewidth=0.6)
-        ax.grid(axis="x", alpha=0.3)
-        ax.legend(fontsize=7, loc="lower right")
-    axes[0][0].set_ylabel("parameter")
-    return fig
-
-
-# --------------------------------------------------------------------------- scenario discovery
-
-
-def prim(result: PrimResult, label: str) -> Figure:
-    """PRIM: the peeling trade-off and the chosen box's ranges on each restricted parameter."""
-    lim = result.limits[result.limits["restricted"]]
-    fig, (ax1, ax2) = plt.subplots(
-        1, 2, figsize=(10, 1.8 + 0.45 * max(len(lim), 3)), layout="constrained", gridspec_kw={"width_ratios": [1, 1.4]}
-    )
-    t = result.trajectory
-    sc = ax1.scatter(
-        t["coverage"], t["density"], c=t["res_dim"], cmap=CMAP, s=18, marker="o", edgecolor="black", linewidth=0.3
-    )
-    ax1.plot(
-        [result.coverage],
-        [result.density],
-        marker="*",
-        markersize=14,
-        color=OKABE_ITO[5],
-        markeredgecolor="black",
-        linestyle="none",
-        label="chosen box",
-    )
-    ax1.set_xlabel("coverage (share of outcome runs inside the box)")
-    ax1.set_ylabel("density (share of box runs with the outcome)")
-    ax1.set_title("PRIM peeling trajectory")
-    ax1.set_xlim(0, 1.02)
-    ax1.set_ylim(0, 1.02)
-    ax1.legend(fontsize=7, loc="lower left")
-    cb = fig.colorbar(sc, ax=ax1)
-    cb.set_label("restricted parameters")
-    cb.ax.yaxis.get_major_locator().set_params(integer=True)
-    y = np.arange(len(lim))
-    span = (lim["max"] - lim["min"]).replace(0, 1)
-    lo = (lim["low"] - lim["min"]) / span
-    hi = (lim["high"] - lim["min"]) / span
-    ax2.barh(y, [1] * len(lim), height=0.6, color="white", edgecolor="grey", hatch="..", linewidth=0.5)
-    ax2.barh(y, hi - lo, left=lo, height=0.6, color=OKABE_ITO[0], edgecolor="black", linewidth=0.6)
-    ticks = [f"{r.parameter.removeprefix('param.')}\n{r.low:.3g} to {r.high:.3g}" for r in lim.itertuples()]
-    ax2.set_yticks(y, ticks)
-    ax2.invert_yaxis()
-    ax2.set_xlim(0, 1)
-    ax2.set_xlabel("position in the sampled range (0 = min, 1 = max);\nsolid = box, dotted = rest of the sampled range")
-    ax2.set_title(
-        f"Box: coverage {result.coverage:.2f}, density {result.density:.2f} (base rate {result.base_rate:.2f})"
-    )
-    fig.suptitle(f"Scenario discovery: which parameter ranges lead to {label}")
-    return fig
+    return fit(fig)
 
 
 # --------------------------------------------------------------------------- comparison
 
 
-def comparison(diffs: pd.DataFrame, names: tuple[str, str]) -> Figure:
-    """Differences of proportions B - A with 95 % intervals (dot and whiskers)."""
+def comparison(diffs: pd.DataFrame, names: tuple[str, str], how: str = "") -> Figure:
+    """Differences of proportions B − A with 95 % intervals (dot and whiskers); filled circles for
+    those that hold at a false discovery rate of 5 % (Benjamini–Hochberg), open squares otherwise."""
     d = diffs[diffs["kind"] == "proportion"].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(7, 1.3 + 0.4 * len(d)), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.5, 1.9 + 0.4 * len(d)), layout="constrained")
     y = np.arange(len(d))
     for i, r in d.iterrows():
-        s = style(0 if r["clear"] else 1)
+        s = style(0 if r.get("matters", r["clear"]) else 1)
         ax.errorbar(
             r["diff"],
             i,
-            xerr=r["half"],
+            xerr=[[max(0.0, r["diff"] - r["lo"])], [max(0.0, r["hi"] - r["diff"])]],
             fmt=s["marker"],
             color=s["color"],
             ecolor="black",
@@ -352,9 +236,12 @@ def comparison(diffs: pd.DataFrame, names: tuple[str, str]) -> Figure:
             markeredgecolor="black",
         )
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(y, d["label"])
+    ax.set_yticks(y, [_wrap(label, 34) for label in d["label"]])
     ax.invert_yaxis()
-    ax.set_xlabel(f"difference in probability, {names[1]} − {names[0]} (95 % interval)")
-    ax.set_title(f"{names[1]} compared with {names[0]} (circle: interval excludes 0)")
+    ax.set_xlabel(f"difference in probability, B − A, 95 % interval{'; ' + how if how else ''}")
+    ax.set_title(
+        f"B: {names[1]}\ncompared with A: {names[0]}\n(circle: holds at a false discovery rate of 5 %, "
+        "Benjamini–Hochberg; square: does not)"
+    )
     ax.grid(axis="x", alpha=0.3)
-    return fig
+    return fit(fig)

@@ -6,6 +6,7 @@ import base64
 import html
 import io
 import math
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -13,6 +14,7 @@ import pandas as pd
 
 from sim.report import analysis as an
 from sim.report.build import Report
+from sim.report.compare import method
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
@@ -35,7 +37,7 @@ def save_figures(report: Report, out: Path) -> dict[str, bytes]:
         item.figure.savefig(buf, format="png")
         pngs[item.name] = buf.getvalue()
         (out / f"{item.name}.png").write_bytes(pngs[item.name])
-        item.figure.savefig(out / f"{item.name}.svg", format="svg")
+        item.figure.savefig(out / f"{item.name}.svg", format="svg", metadata={"Date": None})
         plt.close(item.figure)
     return pngs
 
@@ -85,17 +87,26 @@ def _config_table(t: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _display(name: str, t: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+def _display(name: str, t: pd.DataFrame) -> tuple[pd.DataFrame | None, bool]:
     """The form of a table shown to readers (and whether its index is meaningful)."""
     if name == "configurations":
         return _config_table(t), False
     if name.startswith("survival"):
         return None, False  # curves are long; the summary holds their medians
     if name == "heat map":
-        return t, True
+        return heatmap_display(t), True
     if name == "differences":
         return comparison_table(t), False
     return t, False
+
+
+def heatmap_display(cells: pd.DataFrame) -> pd.DataFrame:
+    """Rows: the other swept keys and y; columns: x; cells ``P ± half (runs)``."""
+    *facets, x, y = [c for c in cells.columns if c not in ("k", "n", "p", "lo", "hi", "half")]
+    rows = [*facets, y]
+    shown = cells.assign(cell=[f"{p:.2f} ± {h:.2f} ({n})" for p, h, n in zip(cells["p"], cells["half"], cells["n"])])
+    table = shown.pivot_table(index=rows, columns=x, values="cell", aggfunc="first").sort_index()
+    return table.rename(columns=lambda v: f"{x} = {v}")
 
 
 def comparison_table(d: pd.DataFrame) -> pd.DataFrame:
@@ -105,55 +116,91 @@ def comparison_table(d: pd.DataFrame) -> pd.DataFrame:
             "A": [an.format_number(v) for v in d["a"]],
             "B": [an.format_number(v) for v in d["b"]],
             "B − A": [an.format_number(v) for v in d["diff"]],
-            "± (95%)": [an.format_number(v) for v in d["half"]],
-            "interval excludes 0": ["yes" if c else "no" for c in d["clear"]],
+            "95% interval": [f"[{an.format_number(lo)}, {an.format_number(hi)}]" for lo, hi in zip(d["lo"], d["hi"])],
+            "p": [_p(v) for v in d["p"]],
+            "q (BH)": [_p(v) for v in d["q"]],
+            "holds at FDR 5%": ["yes" if c else "no" for c in d["matters"]],
         }
     )
 
 
-def comparison_lines(report: Report, limit: int | None = None) -> list[str]:
-    """One line per difference whose 95 % interval excludes zero (or a line saying none does).
+def _p(v: float) -> str:
+    return "n/a" if not math.isfinite(v) else "<0.001" if v < 0.001 else f"{v:.3f}"
 
-    With ``limit``, at most that many lines per comparison (largest relative to their
+
+def comparison_head(c) -> str:
+    n, k = len(c.diffs), int(c.diffs["matters"].sum())
+    return (
+        f"{c.a} → {c.b} ({c.pairing.note}): {k} of {n} differences hold at a false discovery rate of 5 % "
+        "(Benjamini–Hochberg)"
+    )
+
+
+def comparison_lines(report: Report, limit: int | None = None) -> list[str]:
+    """Per comparison, a line saying how it was made (paired or independent) and how many of its
+    differences hold at a false discovery rate of 5 %, then one indented line per such difference.
+
+    With ``limit``, at most that many differences per comparison (largest relative to their
     interval first) and a last line counting the others.
     """
     lines = []
-    for a, b, d in report.comparisons:
-        clear = d[d["clear"]]
-        if not len(clear):
-            lines.append(f"{a} → {b}: no difference beyond the 95 % intervals")
-            continue
-        if limit is not None and len(clear) > limit:
-            strength = clear["diff"].abs() / clear["half"].where(clear["half"] > 0, 1e-12)
-            shown = clear.loc[strength.sort_values(ascending=False, kind="stable").index[:limit]].sort_index()
+    for c in report.comparisons:
+        lines.append(comparison_head(c))
+        hold = c.diffs[c.diffs["matters"]]
+        if limit is not None and len(hold) > limit:
+            strength = hold["diff"].abs() / hold["half"].where(hold["half"] > 0, 1e-12)
+            shown = hold.loc[strength.sort_values(ascending=False, kind="stable").index[:limit]].sort_index()
         else:
-            shown = clear
-        lines += [f"{a} → {b}: {an.format_difference(r)}" for _, r in shown.iterrows()]
-        if len(shown) < len(clear):
-            lines.append(f"{a} → {b}: {len(clear) - len(shown)} more differences in summary.md")
+            shown = hold
+        lines += [f"  {an.format_difference(r)} (q {_p(r['q'])})" for _, r in shown.iterrows()]
+        if len(shown) < len(hold):
+            lines.append(f"  {len(hold) - len(shown)} more in summary.md")
     return lines
 
 
-def _inputs(report: Report) -> pd.DataFrame:
+COMPARING = (
+    "Each folder is compared with the first. Folders run on the same seeds are compared run by run "
+    "(paired), others as independent samples. A difference is listed when it holds at a false discovery "
+    "rate of 5 % (Benjamini–Hochberg, FDR 5 %, over all the outcome differences of a comparison, with "
+    "p-values read off the same intervals); ± is half its 95 % interval (unadjusted), q its BH-adjusted "
+    "p-value."
+)
+
+
+def _seeds(f) -> str:
+    if f.runs is None or "seed" not in f.runs or not len(f.runs):
+        return "n/a"
+    lo, hi, n = f.runs["seed"].min(), f.runs["seed"].max(), f.runs["seed"].nunique()
+    if lo == hi:
+        return str(lo)
+    return f"{lo}–{hi}" if hi - lo + 1 == n else f"{n} distinct, {lo}–{hi}"
+
+
+def _values(values: list) -> str:
+    return ", ".join(str(v) for v in values) if values else "not recorded"
+
+
+def inputs(report: Report) -> pd.DataFrame:
     rows = []
-    for f in report.folders:
-        m = f.manifest
+    for f, label in zip(report.folders, report.labels or [f.name for f in report.folders]):
         rows.append(
             {
+                "label": label,
                 "folder": str(f.path),
                 "kind": f.kind,
                 "scenarios": ", ".join(f.scenarios),
                 "runs": 0 if f.runs is None else len(f.runs),
-                "horizon (weeks)": m.get("horizon_weeks", "?"),
-                "uncertainty": m.get("uncertainty", "?"),
-                "command": m.get("command", ""),
+                "seeds": _seeds(f),
+                "horizon (weeks)": _values(f.setting("horizon_weeks")),
+                "uncertainty": _values(f.setting("uncertainty")),
+                "command": f.manifest.get("command", ""),
             }
         )
     return pd.DataFrame(rows)
 
 
 def summary_md(report: Report, made: set[str] = frozenset()) -> str:
-    out = ["# ISF negotiation simulation — report", "", "## Inputs", "", markdown_table(_inputs(report)), ""]
+    out = ["# ISF negotiation simulation — report", "", "## Inputs", "", markdown_table(inputs(report)), ""]
     if report.outcomes is not None and len(report.outcomes):
         out += [
             "## Key outcomes per scenario",
@@ -165,8 +212,13 @@ def summary_md(report: Report, made: set[str] = frozenset()) -> str:
             "",
         ]
     if report.comparisons:
-        out += ["## Differences that matter", ""]
-        out += [f"- {line}" for line in comparison_lines(report)] + [""]
+        out += ["## Differences that matter", "", COMPARING, ""]
+        for c in report.comparisons:
+            lines = comparison_lines(Report([], None, [], None, [c]))
+            out += [f"**{lines[0]}**", "", f"Intervals: {method(c.pairing)}.", ""]
+            out += [f"- {line.strip()}" for line in lines[1:]] + [""]
+    for note in report.notes:
+        out += [f"_Note: {note}._", ""]
     for item in report.items:
         out += [f"## {item.title}", ""]
         if item.skipped:
@@ -190,7 +242,7 @@ def report_html(report: Report, pngs: dict[str, bytes]) -> str:
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>ISF simulation report</title>"
         f"<style>{CSS}</style></head><body><h1>ISF negotiation simulation — report</h1>",
         "<h2>Inputs</h2>",
-        html_table(_inputs(report)),
+        html_table(inputs(report)),
     ]
     if report.outcomes is not None and len(report.outcomes):
         parts += [
@@ -199,8 +251,12 @@ def report_html(report: Report, pngs: dict[str, bytes]) -> str:
             html_table(report.outcomes),
         ]
     if report.comparisons:
-        parts += ["<h2>Differences that matter</h2><ul>"]
-        parts += [f"<li>{e(line)}</li>" for line in comparison_lines(report)] + ["</ul>"]
+        parts += ["<h2>Differences that matter</h2>", f"<p>{e(COMPARING)}</p>"]
+        for c in report.comparisons:
+            lines = comparison_lines(Report([], None, [], None, [c]))
+            parts += [f"<p class='clear'>{e(lines[0])}</p>", f"<p>Intervals: {e(method(c.pairing))}.</p><ul>"]
+            parts += [f"<li>{e(line.strip())}</li>" for line in lines[1:]] + ["</ul>"]
+    parts += [f"<p class='note'>Note: {e(note)}.</p>" for note in report.notes]
     for item in report.items:
         parts.append(f"<h2 id='{e(item.name)}'>{e(item.title)}</h2>")
         if item.skipped:
@@ -219,8 +275,31 @@ def report_html(report: Report, pngs: dict[str, bytes]) -> str:
     return "\n".join(parts)
 
 
-def write(report: Report, out: Path) -> list[Path]:
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-").lower() or "table"
+
+
+def write_csv(report: Report, out: Path) -> list[Path]:
+    """The report's tables as CSV files beside summary.md: inputs.csv, outcomes.csv and
+    ``<figure>-<table>.csv`` for the tables of every figure (the data behind them, not their
+    formatted form)."""
+    tables = {"inputs": inputs(report)}
+    if report.outcomes is not None and len(report.outcomes):
+        tables["outcomes"] = report.outcomes
+    for item in report.items:
+        for name, t in item.tables.items():
+            tables[f"{item.name}-{_slug(name)}"] = t
+    paths = []
+    for name, t in tables.items():
+        path = out / f"{name}.csv"
+        t.to_csv(path, index=False)
+        paths.append(path)
+    return paths
+
+
+def write(report: Report, out: Path, csv: bool = False) -> list[Path]:
     pngs = save_figures(report, out)
     (out / "summary.md").write_text(summary_md(report, set(pngs)), encoding="utf-8")
     (out / "report.html").write_text(report_html(report, pngs), encoding="utf-8")
-    return [out / "report.html", out / "summary.md"]
+    written = [out / "report.html", out / "summary.md"]
+    return written + (write_csv(report, out) if csv else [])

@@ -12,5 +12,6 @@ import fake_results  # noqa: E402
 
 @pytest.fixture(scope="session")
 def fake(tmp_path_factory):
-    """Fake result folders: baseline, us_presses_israel, sweep, sampled, trace."""
+    """Fake result folders: baseline, us_presses_israel (other seeds), same_seeds (us_presses_israel on
+    baseline's seeds, in a folder named like Hydra's timestamps), sweep, sampled, trace."""
     return fake_results.make_all(tmp_path_factory.mktemp("results"))

@@ -1,7 +1,8 @@
 """Realistic fake result folders (the isf-sim contract) for tests and for looking at figures.
 
-Run `python tests/report/fake_results.py OUT` to write OUT/baseline, OUT/us_presses_israel,
-OUT/sweep, OUT/sampled and OUT/trace, then `isf-report OUT/baseline OUT/us_presses_israel`.
+Run `python tests/report/fake_results.py OUT` to write OUT/baseline, OUT/us_presses_israel (other
+seeds), OUT/2026-11-22_03-54-44-527903 (us_presses_israel on baseline's seeds), OUT/sweep,
+OUT/sampled and OUT/trace, then `isf-report OUT/baseline OUT/us_presses_israel`.
 """
 
 from __future__ import annotations
@@ -90,8 +91,18 @@ def fake_runs(
 
 
 def write_run(
-    path: Path, runs: pd.DataFrame, scenario: str, seed: int = 0, horizon: int = 52, uncertainty: str = "fixed"
+    path: Path,
+    runs: pd.DataFrame,
+    scenario: str,
+    seed: int = 0,
+    horizon: int = 52,
+    uncertainty: str = "fixed",
+    overrides: list[str] | None = None,
 ) -> Path:
+    """A job folder as isf-sim writes it; ``overrides``: what the command line gave (default: the
+    scenario, unless baseline)."""
+    if overrides is None:
+        overrides = [f"scenario={scenario}"] if scenario != "baseline" else []
     path.mkdir(parents=True, exist_ok=True)
     runs.to_parquet(path / "runs.parquet", index=False)
     (path / "config.yaml").write_text(f"scenario: {scenario}\nseed: {seed}\nhorizon_weeks: {horizon}\n")
@@ -105,39 +116,43 @@ def write_run(
                 "horizon_weeks": horizon,
                 "uncertainty": uncertainty,
                 "command": f"isf-sim scenario={scenario} runs={len(runs)}",
+                "overrides": overrides,
             }
         )
     )
     return path
 
 
-def make_run(path: Path, scenario: str = "baseline", n: int = 300, seed: int = 0, **kw) -> Path:
-    return write_run(path, fake_runs(scenario, n, seed, **kw), scenario, seed)
+def make_run(
+    path: Path, scenario: str = "baseline", n: int = 300, seed: int = 0, overrides: list[str] | None = None, **kw
+) -> Path:
+    """A job of n runs on seeds seed*100000 ...; two jobs of the same ``seed`` share their seeds and
+    their random draws (common random numbers), as isf-sim's jobs do."""
+    return write_run(path, fake_runs(scenario, n, seed, **kw), scenario, seed, overrides=overrides)
 
 
-def make_sweep(path: Path, n: int = 40) -> Path:
-    """A 3 x 3 sweep over USA pressure on Israel and Israel's resolve."""
+def make_sweep(path: Path, n: int = 40, seed: int = 0, mandates: tuple[str, ...] = ()) -> Path:
+    """A 3 x 3 sweep over USA pressure on Israel and Israel's resolve (x the US mandate, if
+    ``mandates``), every job on the same seeds, as isf-sim's sweeps are. Like isf-sim's, the sweep
+    manifest holds neither horizon nor uncertainty: the jobs' manifests do."""
     frames = []
     job = 0
-    for pressure in (0.2, 0.5, 0.8):
-        for resolve in (0.3, 0.6, 0.9):
-            runs = fake_runs("baseline", n, seed=job, pressure=pressure, resolve=resolve)
-            write_run(path / str(job), runs, "baseline", seed=job)
-            frames.append(
-                runs.assign(**{"actors.USA.pressure.ISR": pressure, "actors.ISR.resolve": resolve, "job": job})
-            )
-            job += 1
+    keys = ["actors.USA.pressure.ISR", "actors.ISR.resolve"] + (["actors.USA.sponsor.mandate"] if mandates else [])
+    for mandate in mandates or (None,):
+        for pressure in (0.2, 0.5, 0.8):
+            for resolve in (0.3, 0.6, 0.9):
+                runs = fake_runs(
+                    "baseline", n, seed=seed, pressure=pressure, resolve=resolve + 0.2 * (mandate == "borders")
+                )
+                values = dict(zip(keys, (pressure, resolve, mandate)))
+                overrides = [f"{k}={v}" for k, v in values.items()]
+                write_run(path / str(job), runs, "baseline", seed=seed, overrides=overrides)
+                frames.append(runs.assign(job=job, **values))
+                job += 1
     pd.concat(frames, ignore_index=True).to_parquet(path / "runs.parquet", index=False)
-    (path / "manifest.json").write_text(
-        json.dumps(
-            {
-                "kind": "sweep",
-                "swept": ["actors.USA.pressure.ISR", "actors.ISR.resolve"],
-                "horizon_weeks": 52,
-                "command": "isf-sim -m actors.USA.pressure.ISR=0.2,0.5,0.8 actors.ISR.resolve=0.3,0.6,0.9",
-            }
-        )
-    )
+    command = "isf-sim -m actors.USA.pressure.ISR=0.2,0.5,0.8 actors.ISR.resolve=0.3,0.6,0.9"
+    command += f" actors.USA.sponsor.mandate={','.join(mandates)}" if mandates else ""
+    (path / "manifest.json").write_text(json.dumps({"kind": "sweep", "swept": keys, "command": command}))
     return path
 
 
@@ -264,6 +279,10 @@ def make_all(out: Path) -> dict[str, Path]:
         "baseline": make_run(out / "baseline", "baseline", 300, seed=0, pressure=0.3, resolve=0.8),
         "us_presses_israel": make_run(
             out / "us_presses_israel", "us_presses_israel", 300, seed=1, pressure=0.9, resolve=0.7
+        ),
+        # the same seeds as baseline (common random numbers), in a folder named like Hydra's
+        "same_seeds": make_run(
+            out / "2026-11-22_03-54-44-527903", "us_presses_israel", 300, seed=0, pressure=0.9, resolve=0.7
         ),
         "sweep": make_sweep(out / "sweep"),
         "sampled": make_sampled(out / "sampled"),

@@ -1,8 +1,6 @@
 """Analysis functions on small hand-made tables with known answers (the intervals themselves are
 tested in tests/test_stats.py)."""
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -75,15 +73,17 @@ def test_named_outcomes_and_labels():
         an.resolve_outcome("nonsense", r.columns)
 
 
-def test_heatmap_pivot_values():
-    runs = _runs(x=[0.1, 0.1, 0.5, 0.5], y=["lo", "hi", "lo", "lo"])
-    cells = an.heatmap_table(runs, "x", "y", "deployed")
-    pivot = an.pivot_heatmap(cells, "x", "y")
-    assert pivot.loc["lo", 0.1] == 1.0
-    assert pivot.loc["hi", 0.1] == 1.0
-    assert pivot.loc["lo", 0.5] == 0.5
-    assert math.isnan(pivot.loc["hi", 0.5])
-    assert an.pivot_heatmap(cells, "x", "y", "n").loc["lo", 0.5] == 2
+def test_heatmap_cells_with_intervals_and_facets():
+    runs = _runs(x=[0.1, 0.1, 0.5, 0.5], y=["lo", "hi", "lo", "lo"], z=["a", "a", "a", "b"])
+    cells = an.heatmap_table(runs, "x", "y", "deployed").set_index(["x", "y"])
+    assert cells.loc[(0.1, "lo"), "p"] == 1.0 and cells.loc[(0.5, "lo"), "p"] == 0.5
+    assert (0.5, "hi") not in cells.index  # no runs: no cell
+    assert cells.loc[(0.5, "lo"), "n"] == 2
+    lo, hi = wilson_interval(1, 2)
+    assert cells.loc[(0.5, "lo"), "half"] == pytest.approx((hi - lo) / 2)
+    faceted = an.heatmap_table(runs, "x", "y", "deployed", ["z"]).set_index(["z", "x", "y"])
+    assert faceted.loc[("a", 0.5, "lo"), "p"] == 0.0 and faceted.loc[("b", 0.5, "lo"), "p"] == 1.0
+    assert faceted["n"].sum() == len(runs)  # the third key splits the cells: nothing pooled
 
 
 def test_prim_finds_a_planted_box():
@@ -99,15 +99,28 @@ def test_prim_finds_a_planted_box():
     assert res.base_rate == pytest.approx(y.mean())
 
 
-def test_compare_flags_clear_differences():
-    a = pd.DataFrame({"deployed": [True] * 20 + [False] * 80, "turkey_role": ["none"] * 100, "troops": [1000] * 100})
-    b = pd.DataFrame({"deployed": [True] * 80 + [False] * 20, "turkey_role": ["none"] * 100, "troops": [1000] * 100})
-    d = an.compare(a, b).set_index("outcome")
-    assert d.loc["deployed", "diff"] == pytest.approx(0.6) and d.loc["deployed", "clear"]
-    assert not d.loc["turkish_troops", "clear"]
-    assert d.loc["troops", "kind"] == "mean" and d.loc["troops", "diff"] == 0
-    assert "funding_released" not in d.index  # no funding_usd column: not compared
-    assert "turkish_liaison" not in d.index  # computable, but not among the REPORTED outcomes
+def test_prim_qp_values_keep_real_limits_and_drop_noise():
+    rng = np.random.default_rng(1)
+    x = pd.DataFrame(rng.uniform(0, 1, (1000, 3)), columns=["param.a", "param.b", "param.c"])
+    res = an.prim_box(x, (x["param.a"] > 0.6) & (x["param.b"] < 0.3), threshold=0.9)
+    kept = res.limits[res.limits["restricted"]]
+    assert set(kept["parameter"]) == {"param.a", "param.b"}
+    qps = kept[["qp_low", "qp_high"]].to_numpy().ravel()
+    assert np.nanmax(qps) <= 0.05  # every limit kept is significant
+    assert kept.set_index("parameter").loc["param.a", "qp_low"] < 1e-6
+
+
+def test_prim_on_noise_keeps_no_limit():
+    rng = np.random.default_rng(5)
+    x = pd.DataFrame(rng.uniform(0, 1, (300, 20)), columns=[f"param.p{i}" for i in range(20)])
+    res = an.prim_box(x, rng.uniform(size=300) < 0.4)
+    assert not res.limits["restricted"].any() and res.dropped
+    assert res.coverage == 1.0 and res.density == pytest.approx(res.base_rate)
+
+
+def test_sensitivity_table_top_k():
+    s = pd.DataFrame({"outcome": "deployed", "parameter": list("abcd"), "method": "sobol", "ST": [0.1, 0.4, 0.3, 0.2]})
+    assert an.sensitivity_table(s, top=2)["parameter"].tolist() == ["b", "c"]
 
 
 def test_key_events_and_active_actors():

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from html import escape as html_escape
 from pathlib import Path
 
 import fake_results
@@ -37,22 +38,28 @@ def test_two_folders_report_and_comparison(ab_report):
     assert lines[1] == "made: configurations, survival, comparison"
     assert "skipped heatmap: no sweep of two parameters" in lines
     assert len(lines) < 20
+    # the folders ran on different seeds: independent intervals, and the output says so
+    head = next(ln for ln in lines if "→" in ln)
+    assert head.startswith("baseline seed=0 → us_presses_israel seed=1 (independent: the folders share no seeds): ")
+    assert "hold at a false discovery rate of 5 % (Benjamini–Hochberg)" in head
     turkey = [ln for ln in lines if "P(Turkish troops)" in ln]
-    assert turkey and "baseline → us_presses_israel: P(Turkish troops) 0.00 → 0.39, difference 0.39 ± 0.06" == turkey[0]
+    assert turkey == ["  P(Turkish troops) 0.00 → 0.39, difference 0.39 ± 0.06 (q <0.001)"]
     summary = (out / "summary.md").read_text()
-    assert "## Differences that matter" in summary and turkey[0].split(": ", 1)[1] in summary
-    assert "| baseline | no force \\| UN |" in summary  # configuration table, '|' escaped
+    assert "## Differences that matter" in summary and turkey[0].strip() in summary
+    assert "Benjamini–Hochberg, FDR 5 %" in summary and "Wald interval" in summary
+    assert "| baseline seed=0 | no force \\| UN |" in summary  # configuration table, '|' escaped
     html = (out / "report.html").read_text()
     assert html.count("data:image/png;base64,") == 3
     assert "src='http" not in html and "href=" not in html  # opens offline
-    assert turkey[0].split(": ", 1)[1] in html
+    assert html_escape(turkey[0].strip()) in html
 
 
 def test_configuration_probabilities_in_summary_match_the_data(fake, ab_report):
     _, out, _ = ab_report
     runs = pd.read_parquet(fake["baseline"] / "runs.parquet")
     p = (runs["configuration"] == "no force | UN").mean()
-    assert f"| baseline | no force \\| UN | {int(round(p * 300))} | 300 | {p:.3f} |" in (out / "summary.md").read_text()
+    row = f"| baseline seed=0 | no force \\| UN | {int(round(p * 300))} | 300 | {p:.3f} |"
+    assert row in (out / "summary.md").read_text()
 
 
 def test_every_figure_from_sweep_sampled_and_trace(fake, tmp_path, capsys):
@@ -74,11 +81,14 @@ def test_every_figure_from_sweep_sampled_and_trace(fake, tmp_path, capsys):
     stdout = capsys.readouterr().out
     assert "skipped comparison-trace: too few runs to compare" in stdout
     summary = (out / "summary.md").read_text()
-    assert "P(deployed without Türkiye) over two swept parameters (sweep)" in summary
-    assert "| actors.ISR.resolve |" in summary  # heat map table index
+    sweep = "baseline USA.pressure.ISR=0.2,0.5,0.8 ISR.resolve=0.3,0.6,0.9 seed=0 runs=40 uncertainty=fixed"
+    assert f"P(deployed without Türkiye) over the swept parameters ({sweep})" in summary
+    assert "| actors.ISR.resolve | actors.USA.pressure.ISR = 0.2 |" in summary  # heat map table
     assert "veto_yielded" in summary  # key events of the trace
-    assert "Left out (fewer than 10 runs): trace." in summary  # one traced run is not a population
-    assert "| baseline (sweep) |" in summary and "| baseline (trace) |" not in summary
+    trace = "baseline seed=3 runs=1 uncertainty=fixed"
+    assert f"Left out (fewer than 10 runs): {trace}." in summary  # one traced run is not a population
+    assert f"| {sweep} | 360 |" in summary and f"| {trace} | 1 |" not in summary
+    assert "independent: a folder has up to 9 runs per seed" in stdout  # a sweep against a job
 
 
 def test_default_output_is_inside_the_first_folder(fake, tmp_path, capsys):

@@ -7,7 +7,8 @@ import pytest
 from matplotlib.patches import Rectangle
 
 from sim.report import analysis as an
-from sim.report import plots
+from sim.report import plots, plots_params
+from sim.report.compare import compare
 
 
 @pytest.fixture(autouse=True)
@@ -45,22 +46,45 @@ def test_survival_steps_are_the_km_curve():
     assert "weeks" in ax.get_xlabel()
 
 
-def test_heatmap_image_is_the_pivot():
+def test_heatmap_image_is_the_cells_with_a_fitted_scale():
     runs = pd.DataFrame({"deployed": [True, False, True, True], "x": [1, 1, 2, 2], "y": [0.1, 0.2, 0.1, 0.2]})
     cells = an.heatmap_table(runs, "x", "y", "deployed")
-    pivot = an.pivot_heatmap(cells, "x", "y")
-    fig = plots.heatmap(pivot, an.pivot_heatmap(cells, "x", "y", "n"), "x", "y", "P(deployed)")
+    fig = plots_params.heatmap(cells, "x", "y", "P(deployed)")
     ax = fig.axes[0]
-    assert np.array_equal(ax.images[0].get_array().data, pivot.values)
+    image = ax.images[0]
+    expected = cells.pivot(index="y", columns="x", values="p").to_numpy()
+    assert np.array_equal(image.get_array().data, expected)
+    assert (image.norm.vmin, image.norm.vmax) == (0.0, 1.0)  # the data's least and largest P
     assert sorted(t.get_text().split("\n")[0] for t in ax.texts) == ["0.00", "1.00", "1.00", "1.00"]
+    assert all("±" in t.get_text() and "n=1" in t.get_text() for t in ax.texts)  # interval and runs per cell
     assert ax.get_xlabel() == "x" and ax.get_ylabel() == "y"
+    colorbar = next(a for a in fig.axes if a.get_label() == "<colorbar>")
+    assert "scale fitted to the data" in colorbar.get_ylabel().replace("\n", " ")
+
+
+def test_heatmap_scale_fits_a_narrow_range_and_facets_a_third_key():
+    rng = np.random.default_rng(0)
+    runs = pd.DataFrame(
+        {
+            "x": rng.choice([1, 2], 800),
+            "y": rng.choice([1, 2], 800),
+            "z": rng.choice(["a", "b", "c"], 800),
+            "deployed": rng.uniform(size=800) < 0.4,
+        }
+    )
+    cells = an.heatmap_table(runs, "x", "y", "deployed", ["z"])
+    fig = plots_params.heatmap(cells, "x", "y", "P(deployed)", ["z"])
+    panels = [a for a in fig.axes if a.images]
+    assert [a.get_title() for a in panels] == ["z = a", "z = b", "z = c"]
+    norm = panels[0].images[0].norm
+    assert (norm.vmin, norm.vmax) == (cells["p"].min(), cells["p"].max()) and norm.vmax - norm.vmin < 0.3
 
 
 def test_comparison_points_are_the_differences():
     a = pd.DataFrame({"deployed": [True] * 20 + [False] * 80, "turkey_role": "none"})
     b = pd.DataFrame({"deployed": [True] * 60 + [False] * 40, "turkey_role": "troops"})
-    diffs = an.compare(a, b)
-    fig = plots.comparison(diffs, ("A", "B"))
+    diffs, pair = compare(a, b)
+    fig = plots.comparison(diffs, ("A", "B"), pair.note)
     xs = [
         ln.get_xdata()[0]
         for ln in fig.axes[0].get_lines()
@@ -101,7 +125,7 @@ def test_sensitivity_bars_are_the_indices():
         }
     )
     t = an.sensitivity_table(s)
-    fig = plots.sensitivity({"deployed (sobol)": t})
+    fig = plots_params.sensitivity({"deployed (sobol)": t})
     widths = [b.get_width() for b in _bars(fig.axes[0])]
     assert widths == pytest.approx([0.5, 0.2, 0.3, 0.1])  # ST bars then S1 bars, sorted by ST
 
@@ -110,7 +134,7 @@ def test_prim_figure_shows_the_box():
     rng = np.random.default_rng(1)
     x = pd.DataFrame(rng.uniform(0, 1, (600, 2)), columns=["param.a", "param.b"])
     res = an.prim_box(x, x["param.a"] > 0.5, threshold=0.9)
-    fig = plots.prim(res, "P(x)")
+    fig = plots_params.prim(res, "P(x)")
     ax = next(a for a in fig.axes if a.get_title().startswith("Box"))
     box = [b for b in _bars(ax) if b.get_facecolor()[:3] != (1.0, 1.0, 1.0)]
     assert len(box) == 1 and box[0].get_x() == pytest.approx(0.5, abs=0.05)

@@ -16,7 +16,8 @@ import pytest
 
 from sim.config import load
 from sim.model.outcomes import outcome
-from sim.teaching import app
+from sim.model.params import DIMENSIONS
+from sim.teaching import app, app_views
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -24,28 +25,77 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 def test_page_model_with_untouched_levers_is_the_scenario():
     for scen in ("baseline", "us_presses_israel"):
-        m = app.TeachingModel(scenario_name=scen, **app.baseline_levers()).run(10)
+        settings = app.default_settings(scen)
+        m = app.TeachingModel(**settings).run(10)
         ref = app.ISFModel(load([f"scenario={scen}"])[0], rng=0).run(10)
-        assert outcome(m, 0) == outcome(ref, 0)
+        assert m.overrides == {} and outcome(m, 0) == outcome(ref, 0)
+        assert app.changed_settings(m, settings) == []
+
+
+def test_choosing_a_scenario_puts_its_values_on_the_sliders():
+    settings = app.with_scenario(app.default_settings(), "us_presses_israel")
+    assert settings["scenario_name"] == "us_presses_israel" and settings["us_pressure_isr"] == 0.9
+    assert app.with_scenario(settings, "baseline")["us_pressure_isr"] == 0.25
+    m = app.TeachingModel(**settings)
+    assert m.overrides == {} and "US pressure on Israel 0.90" in app.config_markdown(m, settings)
+    pending = {**settings, "us_pressure_isr": 0.5}
+    assert app.changed_settings(m, pending) == ["us_pressure_isr"]
+    assert "press Reset to apply them" in app.config_markdown(m, pending)
 
 
 def test_levers_and_switches_reach_the_parameters():
-    m = app.TeachingModel(us_pressure_isr=0.9, gulf_threshold=0.5, rule="nash", ground=False)
-    a = m.params.actors
-    assert a["USA"].pressure["ISR"] == 0.9
+    m = app.TeachingModel(
+        us_pressure_isr=0.9,
+        gulf_threshold=0.5,
+        russia_support=0.1,
+        hamas_disarmament=0.6,
+        us_mandate=0.2,
+        rule="nash",
+        ground=False,
+        money=False,
+        p5_veto=False,
+    )
+    a, mech = m.params.actors, m.params.mechanisms
+    assert a["USA"].pressure["ISR"] == 0.9 and a["USA"].position[1] == 0.2
     assert a["SAU"].funder.disarmament_threshold == a["ARE"].funder.disarmament_threshold == 0.5
-    assert m.params.mechanisms.pressure.rule == "nash" and not m.params.mechanisms.ground.enabled
+    assert a["RUS"].council.support == 0.1 and a["HAMAS"].position[2] == 0.6
+    assert mech.pressure.rule == "nash" and not mech.ground.enabled and not mech.money.enabled
+    assert not mech.council.p5_veto and mech.council.enabled
     card = app.config_markdown(m)
-    assert "actors.USA.pressure.ISR=0.9" in card and "mechanisms.ground.enabled=false" in card
+    for text in (
+        "actors.USA.pressure.ISR=0.9",
+        "actors.RUS.council.support=0.1",
+        "mechanisms.ground.enabled=false",
+        "mechanisms.money.enabled=false",
+        "mechanisms.council.p5_veto=false",
+        "P5 veto off",
+    ):
+        assert text in card
 
 
 def test_views_draw_after_some_weeks():
     m = app.TeachingModel(seed=3).run(8)
-    assert len(app.positions_frame(m)) == 9
+    frames = {d: app_views.positions_frame(m, d) for d in DIMENSIONS}
+    assert all(len(f) == 9 for f in frames.values())
+    assert {"ISR", "HAMAS", "USA"} <= set(frames["composition"].columns)
+    assert {"RUS", "CHN", "UNSC"} <= set(frames["mandate"].columns) - set(frames["composition"].columns)
+    assert frames["composition"]["ISR"].iloc[-1] == m.actors["ISR"].settled[0]
     assert {("USA", "ISR"), ("QAT", "HAMAS")} <= {(a, b) for a, b, _ in app.pressure_edges(m)}
-    assert [r[0] for r in app.council_table(m)] == ["USA", "UNSC", "RUS", "CHN", "GBR", "FRA"]
-    for draw in (app.draw_positions, app.draw_network, app.draw_troops, app.draw_deaths):
+    table = dict(app.council_table(m))
+    assert list(table) == ["USA", "UNSC", "RUS", "CHN", "GBR", "FRA"] and table["USA"] == "yes"
+    assert app.last_vote(m).startswith("week 2: the Council")
+    for draw in app_views.FIGURES:
         assert draw(m).axes
+    labels = [t.get_text() for t in app_views.draw_positions(m).axes[0].get_yticklabels()]
+    assert labels[0] == "0 no Turkish troops" and labels[-1] == "1 Turkish troops welcome"
+    legend = app_views.draw_network(m).axes[0].get_legend()
+    assert "veto holder (Israel)" in [t.get_text() for t in legend.get_texts()]
+
+
+def test_a_vetoing_permanent_member_shows_in_the_council_table():
+    m = app.TeachingModel(russia_support=0.05)
+    assert dict(app.council_table(m))["RUS"] == "no (veto)"
+    assert dict(app.council_table(app.TeachingModel(russia_support=0.05, p5_veto=False)))["RUS"] == "no"
 
 
 def _free_port() -> int:
@@ -82,6 +132,20 @@ def server():
         proc.wait()
 
 
+def _reset_until(page, text: str) -> None:
+    """Press Reset until the card shows ``text`` (a setting reaches the server asynchronously:
+    a first Reset may race it)."""
+    for attempt in range(5):
+        page.wait_for_timeout(1000)
+        page.get_by_role("button", name="Reset").click()
+        try:
+            page.get_by_text(text).first.wait_for(timeout=10_000)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError; retry the Reset
+            if attempt == 4:
+                raise
+
+
 @pytest.mark.slow
 def test_page_in_a_headless_browser(server, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -100,39 +164,39 @@ def test_page_in_a_headless_browser(server, tmp_path):
             ],
         )
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1400})
+            page = browser.new_page(viewport={"width": 1500, "height": 1750})
             page.goto(server)
             page.get_by_text("Week 0").first.wait_for(timeout=60_000)
+            # Mesa's controls that confuse students are not on the page; sliders show their value
+            for absent in ("Render Interval", "Use Threads", "Page 0"):
+                assert page.get_by_text(absent).count() == 0, absent
+            page.get_by_text("US pressure on Israel: 0.25").wait_for(timeout=5_000)
             # a Step moves the model one week: the card and the views follow
             page.get_by_role("button", name="Step").click()
             page.get_by_text("Week 1 —").first.wait_for(timeout=30_000)
             page.get_by_role("button", name="Step").click()
             page.get_by_text("Week 2 —").first.wait_for(timeout=30_000)
             # a slider changes the model (on Reset): US pressure on Israel 0.25 -> 0.45
-            slider = page.locator(".v-input", has_text="US pressure on Israel").locator("[role=slider]")
+            slider = page.locator(".lever-us_pressure_isr [role=slider]")
             slider.focus()
             for _ in range(4):
                 slider.press("ArrowRight")
-            # the slider's value reaches the server asynchronously: wait until the browser shows
-            # it, then Reset (again, if the first Reset raced the value) until the model has it
-            for _ in range(50):
-                if slider.get_attribute("aria-valuenow") in ("0.45", "0.45000000000000007"):
-                    break
-                page.wait_for_timeout(200)
-            lever = page.get_by_text("actors.USA.pressure.ISR=0.45").first
-            for attempt in range(5):
-                page.wait_for_timeout(1000)
-                page.get_by_role("button", name="Reset").click()
-                try:
-                    lever.wait_for(timeout=10_000)
-                    break
-                except Exception:  # noqa: BLE001 - playwright's TimeoutError; retry the Reset
-                    if attempt == 4:
-                        raise
+            page.get_by_text("US pressure on Israel: 0.45").wait_for(timeout=10_000)
+            page.get_by_text("Settings changed (us_pressure_isr)").wait_for(timeout=10_000)
+            _reset_until(page, "actors.USA.pressure.ISR=0.45")
             page.get_by_text("Week 0 —").first.wait_for(timeout=30_000)
             page.get_by_text("US pressure on Israel 0.45").first.wait_for(timeout=5_000)
-            page.get_by_role("button", name="Step").click()
-            page.get_by_text("Week 1 —").first.wait_for(timeout=30_000)
+            # choosing a scenario puts its own values on the sliders, and Reset runs it
+            page.locator(".v-select", has_text="Scenario").click()
+            page.get_by_role("option", name="us_presses_israel").click()
+            page.get_by_text("US pressure on Israel: 0.90").wait_for(timeout=10_000)
+            assert slider.get_attribute("aria-valuenow") == "0.9"
+            _reset_until(page, "scenario us_presses_israel")
+            page.get_by_text("US pressure on Israel 0.90").first.wait_for(timeout=5_000)
+            assert page.get_by_text("Settings changed").count() == 0
+            for _ in range(3):
+                page.get_by_role("button", name="Step").click()
+            page.get_by_text("Week 3 —").first.wait_for(timeout=30_000)
             page.wait_for_timeout(1500)
             shot = tmp_path / "app.png"
             page.screenshot(path=str(shot), full_page=True)

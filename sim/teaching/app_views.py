@@ -1,0 +1,166 @@
+"""The teaching page's figures (matplotlib): positions on each dimension of the issue space, the
+leverage network, troops by contributor, deaths per week. Each takes a model and returns a
+Figure; :mod:`sim.teaching.app_page` shows them."""
+
+from __future__ import annotations
+
+from sim.model.mechanisms import vetoes
+from sim.model.model import ISFModel
+from sim.model.params import COMPOSITION, DIMENSIONS, DISARMAMENT
+from sim.teaching.app import TeachingModel, pressure_edges
+
+# what 0 and 1 mean on each dimension (sim/model/params.py)
+ENDS = {
+    "composition": ("no Turkish troops", "Turkish troops welcome"),
+    "mandate": ("border monitoring", "enforcement"),
+    "disarmament": ("Hamas keeps its arms", "full disarmament"),
+}
+# a fixed colour per actor, the same in every panel (Okabe–Ito, then greys)
+COLOURS = {
+    "USA": "#0072B2",
+    "ISR": "#D55E00",
+    "HAMAS": "#009E73",
+    "UNSC": "#CC79A7",
+    "RUS": "#E69F00",
+    "CHN": "#56B4E9",
+    "GBR": "#000000",
+    "FRA": "#999999",
+}
+STYLES = {"UNSC": "--", "RUS": "--", "CHN": "--", "GBR": ":", "FRA": ":"}
+# the network's node colours: an actor's first role in this order
+ROLES = (
+    ("sponsor", "sponsor (US)", "#0072B2"),
+    ("veto", "veto holder (Israel)", "#D55E00"),
+    ("armed_group", "armed group (Hamas)", "#009E73"),
+    ("contributor", "troop contributor / mediator", "#E69F00"),
+    ("funder", "funder", "#F0E442"),
+    ("council", "Council member", "#CC79A7"),
+)
+
+
+def _figure(w: float = 5.0, h: float = 3.2):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(w, h), layout="constrained")
+
+
+def positions_frame(model: TeachingModel, dimension: str = "composition"):
+    """Week x actor: the settled positions on one dimension (where pressure has moved them, what
+    decisions read) of the actors that can be moved and care about it (salience > 0)."""
+    import pandas as pd
+
+    d = DIMENSIONS.index(dimension)
+    shown = [a.aid for a in model.pressed if a.p.salience[d] > 0]
+    rows = [{aid: week[aid][d] for aid in shown} for week in model.settled_history]
+    return pd.DataFrame(rows, columns=shown).rename_axis("week")
+
+
+def _thresholds(model: ISFModel, d: int) -> list[tuple[float, str]]:
+    """Lines worth drawing on a dimension's panel: where the veto yields, the funders' thresholds."""
+    if d == COMPOSITION and model.params.mechanisms.vetoes.enabled:
+        return [(model.params.mechanisms.vetoes.yield_at, "Israel's veto yields")]
+    if d == DISARMAMENT:
+        levels: dict[float, list[str]] = {}
+        for f in model.funders:
+            levels.setdefault(round(f.p.funder.disarmament_threshold, 2), []).append(f.aid)
+        return [(v, "+".join(ids) + " pay") for v, ids in sorted(levels.items())]
+    return []
+
+
+def draw_positions(model: ISFModel):
+    """One panel per dimension: each movable actor's position over the weeks."""
+    fig = _figure(11.0, 3.4)
+    axes = fig.subplots(1, 3, sharex=True)
+    handles: dict[str, object] = {}
+    for d, (ax, dim) in enumerate(zip(axes, DIMENSIONS)):
+        df = positions_frame(model, dim)
+        for aid in df.columns:
+            (line,) = ax.plot(
+                df.index,
+                df[aid],
+                STYLES.get(aid, "-"),
+                color=COLOURS.get(aid, "0.5"),
+                lw=1.6,
+                marker="o" if len(df) < 3 else None,
+            )
+            handles[aid] = line
+        for y, text in _thresholds(model, d):
+            ax.axhline(y, color="grey", lw=0.8, ls=":")
+            ax.text(0.02, y, text, transform=ax.get_yaxis_transform(), fontsize=7, color="0.35", va="bottom")
+        low, high = ENDS[dim]
+        ax.set(ylim=(-0.03, 1.03), xlabel="week", title=dim.capitalize())
+        ax.set_yticks([0, 0.5, 1], [f"0 {low}", "0.5", f"1 {high}"], fontsize=7)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    axes[0].set_ylabel("settled position")
+    fig.legend(list(handles.values()), list(handles), loc="outside right center", fontsize=7, title="actor")
+    fig.suptitle("Positions on each dimension of the issue space", fontsize=10)
+    return fig
+
+
+def role_of(actor) -> int:
+    return next((i for i, (role, *_r) in enumerate(ROLES) if getattr(actor.p, role) is not None), len(ROLES) - 1)
+
+
+def draw_network(model: ISFModel):
+    import networkx as nx
+    from matplotlib.lines import Line2D
+
+    fig = _figure(5.6, 4.2)
+    ax = fig.subplots()
+    g = nx.DiGraph()
+    for a, b, w in pressure_edges(model):
+        g.add_edge(a, b, weight=w)
+    pressed = [n for n in g if model.actors[n].is_pressed]
+    pos = nx.shell_layout(g, nlist=[pressed, [n for n in g if n not in pressed]])
+    colours = [ROLES[role_of(model.actors[n])][2] for n in g]
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_color=colours, node_size=560, edgecolors="0.2")
+    nx.draw_networkx_labels(g, pos, ax=ax, font_size=7)
+    top = max((d["weight"] for *_e, d in g.edges(data=True)), default=1.0) or 1.0
+    widths = [0.5 + 5 * d["weight"] / top for *_e, d in g.edges(data=True)]
+    nx.draw_networkx_edges(
+        g, pos, ax=ax, width=widths, arrowsize=12, edge_color="0.45", connectionstyle="arc3,rad=0.1", node_size=560
+    )
+    used = sorted({role_of(model.actors[n]) for n in g})
+    legend = [
+        Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor=ROLES[i][2], markeredgecolor="0.2")
+        for i in used
+    ]
+    ax.legend(legend, [ROLES[i][1] for i in used], fontsize=7, loc="lower left", bbox_to_anchor=(0.0, -0.02))
+    ax.set_title(
+        "Who presses whom\n(arrow width: pressure this week; inner ring: actors pressure can move)",
+        fontsize=9,
+    )
+    ax.axis("off")
+    return fig
+
+
+def draw_troops(model: ISFModel):
+    fig = _figure()
+    ax = fig.subplots()
+    cs = model.contributors
+    ids = [c.aid for c in cs]
+    ax.bar(ids, [c.offer if not c.liaison else 0 for c in cs], color="0.85", label="offered", edgecolor="0.5")
+    ax.bar(ids, [c.committed for c in cs], color="#E69F00", label="committed", hatch="//")
+    ax.bar(ids, [c.deployed for c in cs], color="#0072B2", label="deployed")
+    for i, c in enumerate(cs):
+        note = "vetoed" if vetoes.blocked(model, c) else ("liaison" if c.liaison else "")
+        if note:
+            ax.text(i, 100, note, ha="center", fontsize=7, rotation=90, va="bottom")
+    ax.set(ylabel="troops", title=f"Troops by contributor (week {model.week})")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def draw_deaths(model: ISFModel):
+    fig = _figure(5.0, 2.6)
+    ax = fig.subplots()
+    df = model.datacollector.get_model_vars_dataframe()
+    collapsed = df["collapsed"].astype(bool)
+    ax.bar(df.index, df["deaths"], color=["#7F0000" if c else "#D55E00" for c in collapsed])
+    title = f"Deaths per week (total {model.situation.deaths_total:,})"
+    ax.set(xlabel="week", ylabel="deaths", title=title + ("; dark: ceasefire collapsed" if collapsed.any() else ""))
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return fig
+
+
+FIGURES = (draw_positions, draw_network, draw_troops, draw_deaths)

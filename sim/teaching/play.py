@@ -1,12 +1,16 @@
 """``isf-play actor=ID``: a person takes one actor's decisions; the others are simulated.
 
-Each week the player is asked only what the actor decides at that point of the protocol (see
-:mod:`sim.model.policy`): whom to press and how hard, how far to concede under pressure, whether to
-hold or lift a veto, whether to go ahead with the force's design, which mandate to put to the
-Council, how to vote, whether to commit troops (only when the actor's conditions hold), whether
-to release money (same). An empty answer takes the agent's own choice; ``auto`` hands the rest
-of the game to the agent. At the end a debrief compares the player's outcome with what the
-model produces without a player: the same seed, and ``runs`` runs of the scenario.
+Each week the player sees where things stand, is asked only what the actor decides at that point
+of the protocol (:mod:`sim.teaching.human`, on the hooks of :mod:`sim.model.policy`) — whom to
+press and how hard; how far to concede under pressure, on each dimension of the issue space that
+matters to the actor (composition, mandate, disarmament); whether to hold or lift a veto; whether
+to go ahead with the force's design without a vetoed contributor; whether to table the draft and
+with which mandate; how to vote; whether Hamas aims for a funder's disarmament threshold; whether
+to commit troops or release money (only when the actor's conditions hold) — and then hears what
+happened that week: votes and their result, vetoes, commitments, money, the ceasefire, and its
+own conditions. An empty answer takes the agent's own choice; ``auto`` hands the rest of the game
+to the agent. At the end a debrief compares the player's outcome with what the model produces
+without a player: the same seed, and ``runs`` runs of the scenario.
 
     isf-play actor=USA                      # interactive
     isf-play actor=ISR scenario=us_presses_israel seed=4 runs=200
@@ -23,182 +27,117 @@ from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from sim.config import load
-from sim.model.mechanisms import council
 from sim.model.model import ISFModel
+from sim.model.narrative import describe
 from sim.model.outcomes import outcome
-from sim.model.params import ACTOR_IDS, ConfigError
-from sim.model.policy import Policy
+from sim.model.params import ACTOR_IDS, DIMENSIONS, ConfigError
 from sim.model.run import Job, simulate
+from sim.teaching.human import Human, relevant_dimensions
+
+__all__ = ["Human", "debrief", "main", "news", "play", "status"]
 
 PROG = "isf-play"
 
 
-class Human(Policy):
-    """A policy that asks a person (answers come from ``read``, prompts go to ``out``)."""
-
-    def __init__(self, read: Callable[[], str | None], out: TextIO, echo: bool = False) -> None:
-        self.read, self.out, self.echo = read, out, echo
-        self.auto = False
-        self.chosen: dict[str, float] | None = None  # efforts last chosen: Enter keeps them
-
-    # -- asking
-    def ask(self, prompt: str, parse: Callable[[str], object], default: object) -> object:
-        if self.auto:
-            return default
-        for _ in range(3):
-            print(f"  {prompt} ", end="", file=self.out, flush=True)
-            line = self.read()
-            if line is None:  # no more answers: the agent plays on
-                print("(no more answers: the agent's rule plays on)", file=self.out)
-                self.auto = True
-                return default
-            line = line.strip()
-            if self.echo:
-                print(line, file=self.out)
-            if line == "":
-                return default
-            if line.lower() == "auto":
-                self.auto = True
-                return default
-            try:
-                return parse(line)
-            except ValueError as exc:
-                print(f"  ? {exc}", file=self.out)
-        return default
-
-    @staticmethod
-    def _yes(line: str) -> bool:
-        v = line.lower()
-        if v in ("y", "yes", "lift", "go", "commit", "fund", "release", "1", "true"):
-            return True
-        if v in ("n", "no", "hold", "wait", "keep", "0", "false"):
-            return False
-        raise ValueError("answer y or n")
-
-    # -- hooks (see sim.model.policy)
-    def efforts(self, model, actor, efforts):
-        targets = sorted(t for t, lev in actor.p.leverage.items() if lev > 0 and model.actors[t].is_pressed)
-        if not targets:
-            return efforts
-        efforts = self.chosen or efforts
-        now = " ".join(f"{t}={efforts.get(t, 0.0):.2f}" for t in targets)
-
-        def parse(line: str) -> dict[str, float]:
-            out = dict(efforts)
-            for item in line.replace(",", " ").split():
-                t, _, v = item.partition("=")
-                if t.upper() not in targets:
-                    raise ValueError(f"press whom? one of {', '.join(targets)} (e.g. {targets[0]}=0.8)")
-                x = float(v)
-                if not 0 <= x <= 1:
-                    raise ValueError("effort is between 0 and 1")
-                out[t.upper()] = x
-            return out
-
-        self.chosen = self.ask(f"[press] effort 0..1 on {', '.join(targets)} (Enter keeps {now}):", parse, efforts)
-        return self.chosen
-
-    def position(self, model, actor, before, proposed):
-        if actor.pressure_in <= 0:  # nobody presses it: nothing to concede
-            return proposed
-
-        def parse(line: str) -> float:
-            if line.lower() == "hold":
-                return before
-            x = float(line)
-            if not 0 <= x <= 1:
-                raise ValueError("a position is between 0 and 1")
-            return x
-
-        return self.ask(
-            f"[concede] pressure {actor.pressure_in:.2f} moves you {before:.2f} -> {proposed:.2f}; "
-            f"Enter accepts, 'hold', or a position 0..1:",
-            parse,
-            proposed,
-        )
-
-    def lift_veto(self, model, actor, target, rule):
-        if model.actors[target].offer <= 0 and not rule:
-            return rule
-        return self.ask(
-            f"[veto] your veto on {target} troops: lift it now? y/n (Enter: {'lift' if rule else 'hold'}):",
-            self._yes,
-            rule,
-        )
-
-    def design_final(self, model, actor, disputed, rule):
-        return self.ask(
-            f"[design] go ahead with the force without {'+'.join(disputed)}? y/n (Enter: {'go' if rule else 'wait'}):",
-            self._yes,
-            rule,
-        )
-
-    def mandate(self, model, actor, rule):
-        def parse(line: str) -> str:
-            for m in ("enforcement", "borders"):
-                if m.startswith(line.lower()):
-                    return m
-            raise ValueError("enforcement or borders")
-
-        return self.ask(
-            f"[draft] mandate of the draft put to the Council: enforcement/borders (Enter: {rule}):", parse, rule
-        )
-
-    def votes(self, model, actor, rule):
-        def parse(line: str) -> list[int]:
-            for v, w in council.VOTE.items():
-                if w.startswith(line.lower()):
-                    return [v] * len(rule)
-            raise ValueError("yes, abstain or no")
-
-        return self.ask(
-            f"[vote] on the {model.mandate} draft: yes/abstain/no (Enter: {', '.join(council.VOTE[v] for v in rule)}):",
-            parse,
-            rule,
-        )
-
-    def commit(self, model, actor, allowed, chance):
-        return self.ask(
-            f"[commit] your conditions hold: commit {actor.offer:,} troops now? y/n "
-            f"(Enter: the agent's weekly {chance:.0%} chance):",
-            self._yes,
-            None,
-        )
-
-    def fund(self, model, actor, rule):
-        return self.ask(
-            f"[fund] your conditions hold: release ${actor.p.funder.pledge_usd / 1e9:.1f} bn now? y/n (Enter: yes):",
-            self._yes,
-            rule,
-        )
-
-
 def status(model: ISFModel, aid: str) -> str:
+    """The week's situation as the player's actor sees it (before the week is played)."""
     a = model.actors[aid]
     parts = [f"Week {model.week + 1}:"]
     if a.is_pressed:
-        parts.append(f"your position {a.position:.2f} (ideal {a.ideal:.2f})")
+        dims = relevant_dimensions(a, pressed_only=False)
+        parts.append(
+            "your positions "
+            + ", ".join(f"{DIMENSIONS[d]} {a.settled[d]:.2f} (ideal {a.ideal[d]:.2f})" for d in dims)
+            + ";"
+        )
     if a.vetoes:
-        parts.append("vetoes " + ", ".join(f"{t} {'standing' if s else 'lifted'}" for t, s in a.vetoes.items()))
+        parts.append("vetoes " + ", ".join(f"{t} {'standing' if s else 'lifted'}" for t, s in a.vetoes.items()) + ";")
     if a.p.contributor:
-        parts.append(f"troops committed {a.committed:,}, deployed {a.deployed:,}" + (" (liaison)" if a.liaison else ""))
+        parts.append(
+            f"troops committed {a.committed:,}, deployed {a.deployed:,}" + (" (liaison)" if a.liaison else "") + ";"
+        )
     if a.p.funder:
-        parts.append(f"released ${a.released / 1e9:.1f} bn")
+        parts.append(f"released ${a.released / 1e9:.1f} bn;")
+    if a.p.armed_group:
+        taken = [f for f, t in model.purse.taken.items() if t]
+        parts.append(f"aiming for the money of {'+'.join(taken) or 'nobody'};")
+    agenda, situation = model.agenda, model.situation
+    un = f"passed ({agenda.mandate})" if agenda.authorized else f"not passed ({agenda.failed_votes} failed vote(s))"
     parts.append(
-        f"| force deployed {model.troops_deployed:,}, UN {'yes' if model.authorized else 'no'}, "
-        f"disarmament {model.disarmament:.0%}, deaths last week {model.deaths_week}"
-        + (", CEASEFIRE COLLAPSED" if model.collapsed else "")
+        f"| design {'final' if agenda.design_final else 'open'}, UN resolution {un}, force deployed "
+        f"{model.troops_deployed:,}, disarmament {model.progress.disarmament:.0%}, deaths last week "
+        f"{situation.deaths_week}" + (", CEASEFIRE COLLAPSED" if situation.collapsed else "")
     )
     return " ".join(parts)
 
 
+# events every player hears of as they happen; the player's own actor's votes and conditions too
+NEWS = (
+    "collapse",
+    "recovery",
+    "offer_taken",
+    "offer_dropped",
+    "veto_yielded",
+    "design_final",
+    "mandate_changed",
+    "council_tabled",
+    "resolution_passed",
+    "resolution_failed",
+    "phase_two",
+    "liaison",
+    "commit",
+    "withdraw",
+    "deploy",
+    "funding",
+)
+OWN = ("not_tabled", "condition", "pressure")
+KEY_EVENTS = (  # the end-of-game recap
+    "collapse",
+    "recovery",
+    "veto_yielded",
+    "design_final",
+    "mandate_changed",
+    "resolution_passed",
+    "phase_two",
+    "liaison",
+    "commit",
+    "withdraw",
+    "deploy",
+    "funding",
+)
+
+
+def news(events: list[tuple], aid: str) -> list[str]:
+    """This week's events that concern the player, as sentences: what everyone hears (votes'
+    results with each member's vote, vetoes, commitments, money, the ceasefire) and what is
+    about the player's own actor."""
+    out, votes = [], []
+    for _w, kind, actor, target, value, data in events:
+        if kind == "vote":
+            votes.append(describe(kind, actor, target, value, data))
+        elif kind in NEWS or (kind in OWN and actor == aid):
+            if kind == "pressure":
+                continue  # the [concede] question showed it
+            out.append(describe(kind, actor, target, value, data))
+    if votes:  # after the tabling, before the result
+        at = next((i for i, e in enumerate(out) if e.startswith("the Council passes") or e.startswith("the draft")), 0)
+        out.insert(at, "the votes: " + "; ".join(votes))
+    return out
+
+
 def play(params, aid: str, seed: int, human: Human, out: TextIO) -> ISFModel:
+    """Play the horizon week by week: the status before the player's questions, the news after."""
     model = ISFModel(params, rng=seed, trace=True)
-    model.policies = {aid: human}
+    model.use_policies({aid: human})
+    human.legend(model.actors[aid])
     for _ in range(params.horizon_weeks):
         if not human.auto:
             print(status(model, aid), file=out)
+        seen = len(model.trace.events)
         model.step()
+        if not human.auto:
+            for line in news(model.trace.events[seen:], aid):
+                print(f"  > {line}", file=out)
     return model
 
 
@@ -336,21 +275,9 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, out: TextIO
     row = outcome(model, seed)
     same = outcome(ISFModel(params, rng=seed).run(), seed)
     print(f"\nThe {params.horizon_weeks} weeks are over. Key events:", file=out)
-    for w, kind, _actor, _target, _v, text in model.events:
-        if kind in (
-            "veto_yielded",
-            "design_final",
-            "resolution_passed",
-            "mandate_softened",
-            "mandate_changed",
-            "commit",
-            "deploy",
-            "funding",
-            "collapse",
-            "liaison",
-            "phase_two",
-        ):
-            print(f"  week {w:>2}: {text}", file=out)
+    for w, kind, actor, target, value, data in model.trace.events:
+        if kind in KEY_EVENTS:
+            print(f"  week {w:>2}: {describe(kind, actor, target, value, data)}", file=out)
     print("", file=out)
     results = simulate(Job(params=params, seed=seed, runs=runs, uncertainty="fixed"), workers=1)
     print(debrief(row, same, results.runs), file=out)

@@ -64,3 +64,44 @@ def test_console_script_reads_piped_answers():
     )
     assert r.returncode == 0, r.stderr
     assert "You play Türkiye (TUR)" in r.stdout and "Debrief" in r.stdout
+
+
+def _by_prompt(out: io.StringIO, answers: dict[str, str]):
+    """A reader that answers each question by its tag ('[vote]' -> 'no'), Enter otherwise."""
+
+    def read() -> str:
+        last = out.getvalue().rsplit("\n", 1)[-1]
+        return next((a for tag, a in answers.items() if tag in last), "")
+
+    return read
+
+
+def test_a_failed_vote_is_told_the_week_it_happens():
+    params = load(["scenario=baseline", "horizon_weeks=6"])[0]
+    out = io.StringIO()
+    play.play(params, "RUS", 1, play.Human(_by_prompt(out, {"[vote]": "no"}), out, echo=True), out)
+    text = out.getvalue()
+    assert "[vote]" in text and "> the draft fails: vetoed by RUS" in text
+    assert "> the votes: USA votes yes;" in text and "RUS votes no" in text
+    week_of_vote = text[: text.index("> the draft fails")].rsplit("Week ", 1)[1].split(":")[0]
+    assert f"Week {int(week_of_vote) + 1}:" in text[text.index("> the draft fails") :]  # told before the next week
+
+
+def test_going_ahead_without_a_vetoed_contributor_is_asked_once():
+    params = load(["scenario=baseline", "horizon_weeks=10"])[0]
+    out = io.StringIO()
+    model = play.play(params, "USA", 1, play.Human(_by_prompt(out, {"[design]": "n"}), out, echo=True), out)
+    assert out.getvalue().count("[design]") == 1
+    assert not model.agenda.design_final  # the answer stood: the US kept waiting
+
+
+def test_hamas_decides_on_the_money_once_per_offer_and_on_its_positions():
+    params = load(["scenario=gulf_partial_disarmament", "horizon_weeks=8"])[0]
+    out = io.StringIO()
+    model = play.play(
+        params, "HAMAS", 3, play.Human(_by_prompt(out, {"[money]": "n", "[concede]": "hold"}), out, echo=True), out
+    )
+    text = out.getvalue()
+    assert "disarmament (0 Hamas keeps its arms ... 1 full disarmament)" in text
+    assert 1 <= text.count("[money] QAT") <= 2 and not any(model.purse.taken.values())
+    assert model.actors["HAMAS"].settled == list(params.actors["HAMAS"].position)  # held every week

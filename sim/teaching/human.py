@@ -1,0 +1,242 @@
+"""The human policy of ``isf-play``: a person takes one actor's decisions (see :mod:`sim.model.policy`).
+
+Each hook asks only when the actor decides something at that point of the week, shows what the
+agent's own rule would do, and takes an empty answer as that choice. A question whose answer
+would not change (going ahead without a vetoed contributor, aiming for a funder's money) is asked
+when it arises and again only when something changed, not every week.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from sim.model.mechanisms import council
+from sim.model.mechanisms.pressure import effective_resolve
+from sim.model.params import COMPOSITION, DIMENSIONS, DISARMAMENT, MANDATE_VALUE
+from sim.model.policy import Policy
+
+# what each end of a dimension means, for the prompts (sim/model/params.py)
+ENDS = {
+    "composition": "0 no Turkish troops ... 1 welcome",
+    "mandate": "0 border monitoring ... 1 enforcement",
+    "disarmament": "0 Hamas keeps its arms ... 1 full disarmament",
+}
+NO_DRAFT = ("none", "hold", "wait", "no", "n")
+
+
+def relevant_dimensions(actor, pressed_only: bool = True) -> list[int]:
+    """The dimensions that matter to the actor (salience > 0), its main one first; with
+    ``pressed_only``, only those it is pressed on this week."""
+    sal = actor.p.salience
+    dims = [d for d in range(3) if sal[d] > 0 and (not pressed_only or actor.pressure_in[d] > 0)]
+    return sorted(dims, key=lambda d: (d != actor.main_dimension, -sal[d], d))
+
+
+class Human(Policy):
+    """A policy that asks a person (answers come from ``read``, prompts go to ``out``)."""
+
+    def __init__(self, read: Callable[[], str | None], out: TextIO, echo: bool = False) -> None:
+        self.read, self.out, self.echo = read, out, echo
+        self.auto = False
+        self.chosen: dict[str, float] | None = None  # efforts last chosen: Enter keeps them
+        self.decided: dict[tuple, tuple[object, bool]] = {}  # question -> (what it depended on, answer)
+
+    # -- asking
+    def say(self, text: str) -> None:
+        if not self.auto:
+            print(text, file=self.out)
+
+    def ask(self, prompt: str, parse: Callable[[str], object], default: object) -> object:
+        if self.auto:
+            return default
+        for _ in range(3):
+            print(f"  {prompt} ", end="", file=self.out, flush=True)
+            line = self.read()
+            if line is None:  # no more answers: the agent plays on
+                print("(no more answers: the agent's rule plays on)", file=self.out)
+                self.auto = True
+                return default
+            line = line.strip()
+            if self.echo:
+                print(line, file=self.out)
+            if line == "":
+                return default
+            if line.lower() == "auto":
+                self.auto = True
+                return default
+            try:
+                return parse(line)
+            except ValueError as exc:
+                print(f"  ? {exc}", file=self.out)
+        return default
+
+    def ask_once(self, question: tuple, depends: object, prompt: str, rule: bool, until: str) -> bool:
+        """A yes/no question asked when it arises, then again only when ``depends`` changes (the
+        answer stands meanwhile; ``until`` says when that is)."""
+        if question in self.decided and self.decided[question][0] == depends:
+            return self.decided[question][1]
+        answer = bool(self.ask(f"{prompt} (your answer stands until {until}):", self._yes, rule))
+        self.decided[question] = (depends, answer)
+        return answer
+
+    @staticmethod
+    def _yes(line: str) -> bool:
+        v = line.lower()
+        if v in ("y", "yes", "lift", "go", "commit", "fund", "release", "take", "1", "true"):
+            return True
+        if v in ("n", "no", "hold", "wait", "keep", "0", "false"):
+            return False
+        raise ValueError("answer y or n")
+
+    # -- hooks (see sim.model.policy), in the order of the weekly protocol
+    def take_offer(self, model, actor, funder, rule):
+        f = model.actors[funder].p.funder
+        g, scale = actor.p.armed_group, model.params.mechanisms.money.scale_usd
+        worth = g.money_value * f.pledge_usd / scale
+        cost = effective_resolve(model, actor) * actor.p.salience[DISARMAMENT]
+        cost *= max(0.0, f.disarmament_threshold - actor.settled[DISARMAMENT])
+        prompt = (
+            f"[money] {funder} pays ${f.pledge_usd / 1e9:.1f} bn for reconstruction once you reach disarmament "
+            f"{f.disarmament_threshold:.2f} (you are at {actor.settled[DISARMAMENT]:.2f}; prize {worth:.2f} vs cost "
+            f"{cost:.2f}). Aim for it? y/n (Enter: {'yes' if rule else 'no'})"
+        )
+        return self.ask_once(("take_offer", funder), rule, prompt, rule, "the prize and the cost change places")
+
+    def efforts(self, model, actor, efforts):
+        targets = sorted(t for t, lev in actor.p.leverage.items() if lev > 0 and model.actors[t].is_pressed)
+        if not targets:
+            return efforts
+        efforts = self.chosen or efforts
+        now = " ".join(f"{t}={efforts.get(t, 0.0):.2f}" for t in targets)
+
+        def parse(line: str) -> dict[str, float]:
+            out = dict(efforts)
+            for item in line.replace(",", " ").split():
+                t, _, v = item.partition("=")
+                if t.upper() not in targets:
+                    raise ValueError(f"press whom? one of {', '.join(targets)} (e.g. {targets[0]}=0.8)")
+                x = float(v)
+                if not 0 <= x <= 1:
+                    raise ValueError("effort is between 0 and 1")
+                out[t.upper()] = x
+            return out
+
+        self.chosen = self.ask(f"[press] effort 0..1 on {', '.join(targets)} (Enter keeps {now}):", parse, efforts)
+        return self.chosen
+
+    def position(self, model, actor, before, proposed):
+        """Ask about the dimensions that matter to the actor and that it is pressed on: a number
+        sets the main one (listed first), ``dim=x`` any of them, ``hold`` keeps them all."""
+        dims = relevant_dimensions(actor)
+        if not dims:  # nobody presses it where it cares: nothing to concede
+            return proposed
+        names = [DIMENSIONS[d] for d in dims]
+        moves = ", ".join(f"{DIMENSIONS[d]} {before[d]:.2f} -> {proposed[d]:.2f}" for d in dims)
+
+        def parse(line: str) -> list[float]:
+            if line.lower() == "hold":
+                return [before[d] if d in dims else proposed[d] for d in range(3)]
+            out = list(proposed)
+            for item in line.replace(",", " ").split():
+                name, _, value = item.rpartition("=") if "=" in item else (names[0], "=", item)
+                if name.lower() not in names:
+                    raise ValueError(f"which dimension? one of {', '.join(names)} (e.g. {names[0]}=0.3)")
+                try:
+                    x = float(value)
+                except ValueError:
+                    raise ValueError(f"Enter, hold, a number 0..1 or {names[0]}=x") from None
+                if not 0 <= x <= 1:
+                    raise ValueError("a position is between 0 and 1")
+                out[DIMENSIONS.index(name.lower())] = x
+            return out
+
+        pressure = ", ".join(f"{DIMENSIONS[d]} {actor.pressure_in[d]:.2f}" for d in dims)
+        return self.ask(
+            f"[concede] pressure ({pressure}) moves you: {moves}. Enter accepts, 'hold' keeps all, "
+            f"a number sets {names[0]}, or dimension=x:",
+            parse,
+            proposed,
+        )
+
+    def legend(self, actor) -> None:
+        """Say once what the actor's positions mean."""
+        dims = relevant_dimensions(actor, pressed_only=False)
+        if actor.is_pressed and dims:
+            self.say(
+                "Your positions, on the dimensions that matter to you (most important first): "
+                + "; ".join(f"{DIMENSIONS[d]} ({ENDS[DIMENSIONS[d]]})" for d in dims)
+                + "."
+            )
+
+    def lift_veto(self, model, actor, target, rule):
+        if model.actors[target].offer <= 0 and not rule:
+            return rule
+        return self.ask(
+            f"[veto] your veto on {target} troops (your settled composition position "
+            f"{actor.settled[COMPOSITION]:.2f}; the rule lifts it at {model.params.mechanisms.vetoes.yield_at:.2f}): "
+            f"lift it now? y/n (Enter: {'lift' if rule else 'hold'}):",
+            self._yes,
+            rule,
+        )
+
+    def design_final(self, model, actor, disputed, rule):
+        prompt = (
+            f"[design] declare the force's design final without {'+'.join(disputed)} (they are vetoed)? y/n "
+            f"(Enter: {'go' if rule else 'wait for the veto to yield'})"
+        )
+        until = "the agent's advice or the vetoed contributors change"
+        return self.ask_once(("design_final",), (tuple(disputed), rule), prompt, rule, until)
+
+    def mandate(self, model, actor, rule):
+        chances = ", ".join(
+            f"{m} {council.chance_of_passage(model, m):.0%}"
+            + ("" if council.force_possible(model, m) else " (too few contributors would serve under it)")
+            for m in MANDATE_VALUE
+        )
+        default = rule or "none"
+
+        def parse(line: str) -> str | None:
+            v = line.lower()
+            if v in NO_DRAFT:
+                return None
+            for m in MANDATE_VALUE:
+                if m.startswith(v):
+                    return m
+            raise ValueError("enforcement, borders or none (do not table it this week)")
+
+        return self.ask(
+            f"[draft] table the draft this week? enforcement, borders or none (your forecast of passage: "
+            f"{chances}; Enter: {default}):",
+            parse,
+            rule,
+        )
+
+    def votes(self, model, actor, rule):
+        def parse(line: str) -> list[int]:
+            for v, w in council.VOTE.items():
+                if w.startswith(line.lower()):
+                    return [v] * len(rule)
+            raise ValueError("yes, abstain or no")
+
+        return self.ask(
+            f"[vote] the US tables a draft with a {model.agenda.mandate} mandate: yes/abstain/no "
+            f"(Enter: {', '.join(council.VOTE[v] for v in rule)}):",
+            parse,
+            rule,
+        )
+
+    def commit(self, model, actor, allowed, chance):
+        return self.ask(
+            f"[commit] your conditions hold: commit {actor.offer:,} troops now? y/n "
+            f"(Enter: the agent's weekly {chance:.0%} chance):",
+            self._yes,
+            None,
+        )
+
+    def fund(self, model, actor, rule):
+        return self.ask(
+            f"[fund] your conditions hold: release ${actor.p.funder.pledge_usd / 1e9:.1f} bn now? y/n (Enter: yes):",
+            self._yes,
+            rule,
+        )

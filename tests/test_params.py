@@ -70,6 +70,8 @@ def test_scenarios_change_only_their_declared_levers(base_raw):
         ("horizon_weeks", 2.5, r"horizon_weeks = 2.5 is not an integer"),
         ("uncertainty", "maybe", r"uncertainty = 'maybe'; allowed: fixed, sample"),
         ("trace", "yes", r"trace = 'yes' is not a boolean"),
+        ("report", {"colour": "red"}, r"unknown key 'report\.colour'; allowed here: outcome"),
+        ("report", {"outcome": 3}, r"report\.outcome = 3; allowed: an outcome name"),
     ],
 )
 def test_run_settings_are_validated(base_raw, key, value, message):

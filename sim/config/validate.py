@@ -31,7 +31,7 @@ from sim.model.params import (
 )
 
 RUN_KEYS = ("scenario", "seed", "runs", "horizon_weeks", "uncertainty", "trace", "workers")
-TOP_KEYS = RUN_KEYS + ("actors", "mechanisms")
+TOP_KEYS = RUN_KEYS + ("actors", "mechanisms", "report")  # report: what isf-report shows first (experiments)
 _fmt = provenance._fmt  # noqa: SLF001 - one formatter for both modules
 
 
@@ -194,6 +194,11 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
     """
     raw = mapping("config", raw)
     unknown("", {k for k in raw if k != "hydra"}, list(TOP_KEYS))
+    if raw.get("report") is not None:
+        report = mapping("report", raw["report"])
+        unknown("report", set(report), ["outcome"])
+        if not isinstance(report.get("outcome"), str):
+            raise ConfigError(f"report.outcome = {_fmt(report.get('outcome'))}; allowed: an outcome name (docs/report.md)")
     actors_raw = mapping("actors", raw.get("actors") or {})
     for aid in actors_raw:
         if aid not in ACTOR_IDS:

@@ -198,7 +198,8 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
         report = mapping("report", raw["report"])
         unknown("report", set(report), ["outcome"])
         if not isinstance(report.get("outcome"), str):
-            raise ConfigError(f"report.outcome = {_fmt(report.get('outcome'))}; allowed: an outcome name (docs/report.md)")
+            outcome = _fmt(report.get("outcome"))
+            raise ConfigError(f"report.outcome = {outcome}; allowed: an outcome name (docs/report.md)")
     actors_raw = mapping("actors", raw.get("actors") or {})
     for aid in actors_raw:
         if aid not in ACTOR_IDS:

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 
-.PHONY: setup run test lint bench exercises clean
+.PHONY: setup run test lint bench audit exercises clean
 
 setup: $(STAMP)
 
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 ## the baseline: a few hundred runs, the table, and figures (report/ inside the result folder)
 run: setup
-	$(BIN)/isf-sim hydra.run.dir=results/baseline/latest
+	$(BIN)/isf-sim
 	$(BIN)/isf-report results/baseline/latest
 
 ## the tests (slow ones included), after the lint and format check
@@ -34,6 +34,10 @@ lint: setup
 ## speed: runs per second of the bare model loop and of isf-sim
 bench: setup
 	$(BIN)/python -m sim.bench
+
+## does every parameter and scenario lever move an outcome? (docs/audit.md, a few minutes)
+audit: setup
+	$(BIN)/python -m sim.audit
 
 ## the numbers in the exercises' instructor notes, from real runs (about a minute)
 exercises: setup

@@ -18,6 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.config import CONF_DIR, compose, scenarios
 from sim.config.compose import register_experiments
 from sim.model.params import ConfigError
+from sim.sweep.folders import folder_label, link_latest
 from sim.sweep.job import run_or_fail
 from sim.sweep.plan import check_config, check_jobs, expand
 
@@ -80,7 +81,8 @@ def help_text() -> str:
         f"  {PROG} trace=true runs=1 seed=3",
         f"  {PROG} -m scenario=baseline,credible_amnesty",
         "",
-        "results go to results/<scenario>/<time>/ (runs.parquet, config.yaml, manifest.json).",
+        "results go to results/<scenario>/<overrides>/<time>/ (runs.parquet, config.yaml, manifest.json),",
+        "with a latest link beside the newest.",
         f"Hydra's own help: {PROG} --hydra-help",
     ]
     return "\n".join(lines)
@@ -128,6 +130,15 @@ def main() -> None:
     hydra_main()
 
 
+def _label(overrides) -> str:
+    """``${isf_label:...}`` in hydra.run.dir: the folder level named by the job's overrides."""
+    label = folder_label([str(o) for o in overrides])
+    return f"{label}/" if label else ""
+
+
+OmegaConf.register_new_resolver("isf_label", _label, replace=True)
+
+
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
 def hydra_main(cfg: DictConfig) -> None:
     from hydra.core.hydra_config import HydraConfig
@@ -148,4 +159,6 @@ def hydra_main(cfg: DictConfig) -> None:
     if done is not None:
         from sim.report.table import print_job
 
+        if not any(o.startswith("hydra.run.dir=") for o in hc.overrides.hydra):
+            link_latest(out)  # results/<scenario>/<label>/latest -> this run
         print_job(done.results, done.settings, done.folder, done.wall, done.workers)

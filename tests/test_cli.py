@@ -145,3 +145,14 @@ def test_a_malformed_actor_file_is_reported(tmp_path, breakage, message):
     assert len(err.splitlines()) == 1 and message in err, err
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_a_result_folder_is_named_by_its_scenario_and_overrides(tmp_path):
+    proc = isf_sim(tmp_path, "runs=5", "scenario=us_presses_israel", "actors.ISR.resolve=0.4", "seed=3", check=False)
+    assert proc.returncode == 0, proc.stderr
+    named = tmp_path / "results" / "us_presses_israel" / "ISR.resolve=0.4"
+    runs = [p for p in named.iterdir() if p.name != "latest"]
+    assert len(runs) == 1 and (runs[0] / "runs.parquet").is_file()
+    assert (named / "latest").is_symlink() and (named / "latest").resolve() == runs[0].resolve()
+    plain = isf_sim(tmp_path, "runs=5", check=False)
+    assert plain.returncode == 0 and (tmp_path / "results" / "baseline" / "latest" / "runs.parquet").is_file()

@@ -71,6 +71,40 @@ def git_state(where: Path = SOURCE) -> dict[str, Any]:
     return {"commit": commit or None, "dirty": dirty if commit else None}
 
 
+UNNAMED = ("scenario", "seed", "runs", "workers", "trace", "csv")  # keys that do not name a result folder
+MAX_LABEL = 120
+
+
+def folder_label(overrides: list[str]) -> str:
+    """The name a job's overrides give its folder: 'ISR.resolve=0.4,vetoes.enabled=false' ('' for none).
+
+    The scenario already names the folder above it; seeds, run counts and workers do not change
+    what was asked. ``actors.`` and ``mechanisms.`` are dropped; a long label keeps its start and a
+    hash of the whole, so different overrides never share a folder name."""
+    parts = []
+    for ov in overrides:
+        key, _, value = ov.lstrip("+~").partition("=")
+        if key in UNNAMED or key.startswith("hydra"):
+            continue
+        short = key.removeprefix("actors.").removeprefix("mechanisms.")
+        parts.append(f"{short}={value}".replace("/", "_").replace(" ", ""))
+    label = ",".join(sorted(parts))
+    if len(label) > MAX_LABEL:
+        label = label[: MAX_LABEL - 13] + "..." + hashlib.sha256(label.encode()).hexdigest()[:10]
+    return label
+
+
+def link_latest(folder: Path) -> None:
+    """Point ``<folder's parent>/latest`` at this folder (atomically; a link, never a copy)."""
+    link = folder.parent / "latest"
+    if link.exists() and not link.is_symlink():
+        return  # a real folder called latest (hydra.run.dir=results/x/latest): leave it alone
+    tmp = folder.parent / f".latest.tmp-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(folder.name, target_is_directory=True)
+    os.replace(tmp, link)
+
+
 def command(overrides: list[str], replace: dict[str, Any] | None = None) -> str:
     """The isf-sim command line for these overrides, with some keys replaced or added."""
     replace = dict(replace or {})

@@ -69,6 +69,7 @@ def help_text() -> str:
         "  horizon_weeks=W         weeks to simulate (default 52; week 0 = 7 Nov 2025)",
         "  uncertainty=sample|fixed  draw each run's parameters from their ranges (default) or not",
         "  trace=true              tell the story of each run week by week (use with runs=1)",
+        "  csv=true                also write runs.csv beside runs.parquet",
         "  workers=auto|N          processes (auto: both cores when runs >= 400)",
         "  actors.ID.KEY=V         any actor parameter, e.g. actors.ISR.resolve=0.4,",
         "                          actors.USA.pressure.ISR=0.9 (ids: conf/actors/*.yaml)",

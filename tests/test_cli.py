@@ -156,3 +156,12 @@ def test_a_result_folder_is_named_by_its_scenario_and_overrides(tmp_path):
     assert (named / "latest").is_symlink() and (named / "latest").resolve() == runs[0].resolve()
     plain = isf_sim(tmp_path, "runs=5", check=False)
     assert plain.returncode == 0 and (tmp_path / "results" / "baseline" / "latest" / "runs.parquet").is_file()
+
+
+def test_csv_true_writes_runs_csv_beside_the_parquet(tmp_path):
+    proc = isf_sim(tmp_path, "runs=4", "csv=true", "hydra.run.dir=out", check=False)
+    assert proc.returncode == 0, proc.stderr
+    csv = pd.read_csv(tmp_path / "out" / "runs.csv")
+    parquet = pd.read_parquet(tmp_path / "out" / "runs.parquet")
+    assert list(csv.columns) == list(parquet.columns) and len(csv) == 4
+    assert (csv["seed"] == parquet["seed"]).all()

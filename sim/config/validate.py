@@ -30,7 +30,7 @@ from sim.model.params import (
     Uncertainty,
 )
 
-RUN_KEYS = ("scenario", "seed", "runs", "horizon_weeks", "uncertainty", "trace", "workers")
+RUN_KEYS = ("scenario", "seed", "runs", "horizon_weeks", "uncertainty", "trace", "csv", "workers")
 TOP_KEYS = RUN_KEYS + ("actors", "mechanisms", "report")  # report: what isf-report shows first (experiments)
 _fmt = provenance._fmt  # noqa: SLF001 - one formatter for both modules
 
@@ -236,6 +236,7 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
         horizon_weeks=number("horizon_weeks", raw.get("horizon_weeks", 52), int, _settings_domain("horizon_weeks")),
         uncertainty=word("uncertainty", raw.get("uncertainty", "fixed"), get_args(Uncertainty)),
         trace=boolean("trace", raw.get("trace", False)),
+        csv=boolean("csv", raw.get("csv", False)),
         workers=None if workers == "auto" else workers,
     )
     if settings.seed + settings.runs - 1 > 2**32 - 1:

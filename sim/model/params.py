@@ -285,4 +285,5 @@ class RunSettings:
     horizon_weeks: int = num((1, 520), "weeks", "weeks to simulate")
     uncertainty: Uncertainty = flag("fixed = point values; sample = draw from ranges")
     trace: bool = flag("tell the story week by week")
+    csv: bool = flag("also write runs.csv beside runs.parquet")
     workers: int | None = None  # None = auto

@@ -119,9 +119,11 @@ def command(overrides: list[str], replace: dict[str, Any] | None = None) -> str:
     return "isf-sim " + " ".join(shlex.quote(o) for o in out)
 
 
-def write_job(folder: Path, results: Results, config_yaml: str, manifest: dict) -> None:
+def write_job(folder: Path, results: Results, config_yaml: str, manifest: dict, csv: bool = False) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     write_parquet(folder / "runs.parquet", results.runs)
+    if csv:
+        atomic_write_text(folder / "runs.csv", results.runs.to_csv(index=False))
     for name in ("events", "timeline", "positions"):
         df = getattr(results, name)
         if df is not None:

@@ -161,7 +161,7 @@ def run_job(
 
     def finish(results: Results) -> float:
         wall = time.perf_counter() - t0
-        write_job(out, results, config_yaml, {**manifest, "wall_time_s": round(wall, 3)})
+        write_job(out, results, config_yaml, {**manifest, "wall_time_s": round(wall, 3)}, csv=settings.csv)
         return wall
 
     progress = pipe.progress_hook(str(out)) if pipe is not None else None

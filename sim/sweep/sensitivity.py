@@ -3,9 +3,13 @@
 An experiment file adds a ``design:`` block (method, samples, blocks, seed, outcomes) and sweeps
 ``design.block=range(0,B)``. Every job draws the same design matrix with SALib (it depends only on
 the design block and the parameter ranges in the config), runs its own contiguous slice of the
-points ``runs`` times each (point ``k``, replicate ``r`` uses seed ``seed + k*runs + r``), and
-writes an ordinary job folder whose rows carry the point's values as ``param.*`` columns and a
-``point`` column. When the sweep ends, :func:`analyse` reads the combined table, averages the
+points ``runs`` times each, and writes an ordinary job folder whose rows carry the point's values
+as ``param.*`` columns and a ``point`` column. Every point runs on the same block of seeds
+(replicate ``r`` uses seed ``seed + r``, whatever the point): common random numbers, so an
+elementary effect measures the parameter, not the luck of new seeds — a parameter the model
+never reads gets an effect of exactly zero. Experiments use at least 20 replicates; SALib's
+bootstrap gives the intervals (``mu_star_conf``, ``S1_conf``, ``ST_conf``).
+When the sweep ends, :func:`analyse` reads the combined table, averages the
 replicates of each point and writes ``sensitivity.parquet`` at the sweep root: one row per
 (outcome, parameter, method) with S1, S1_conf, ST, ST_conf (Sobol) or mu_star, mu_star_conf,
 sigma (Morris). Parameters and ranges are every ranged parameter of ``parameter_meta`` that the
@@ -113,9 +117,10 @@ def _run_points(params: ModelParams, points: list[tuple[int, dict[str, Any]]], s
     for k, values in points:
         p = with_values(params, values)
         for r in range(runs):
-            s = seed + k * runs + r
+            s = seed + r  # the same seeds at every point: common random numbers
             row = outcome(run_model(p, s), s)
             row.update({f"param.{name}": float(v) for name, v in values.items()})
+            row["point"] = k
             rows.append(row)
     return columns(rows)
 
@@ -150,8 +155,10 @@ def run_block(
         done.append(part)
         if progress:
             progress(len(part["seed"]))
-    df = to_frame(concat(done))
-    df.insert(1, "point", ((df["seed"] - seed) // runs).astype("int64"))
+    data = concat(done)
+    points = data.pop("point")
+    df = to_frame(data)
+    df.insert(1, "point", pd.Series(points, dtype="int64"))
     return df
 
 

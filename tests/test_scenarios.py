@@ -63,10 +63,12 @@ def test_more_us_pressure_never_lowers_the_chance_of_turkish_troops():
     assert chances[-1] > chances[0]
 
 
-def test_turkey_liaison_only_settles_the_design_sooner(baseline):
+def test_turkey_liaison_only_changes_little_when_the_us_goes_ahead_without_it(baseline):
+    """The US forecasts that Israel's veto will not yield and settles the design without Türkiye
+    at once (docs/model.md); giving up the troop offer then changes little under the default rule."""
     df = run("turkey_liaison_only")
     assert (df["turkey_role"] == "liaison").all()
-    assert (df["week_deployed"] <= 26).mean() > (baseline["week_deployed"] <= 26).mean()
+    assert abs(df["deployed"].mean() - baseline["deployed"].mean()) < 0.06
 
 
 def test_gulf_partial_disarmament_releases_gulf_money(baseline):

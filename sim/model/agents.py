@@ -13,7 +13,9 @@ An actor's stance is three numbers, one per dimension of the issue space
 - ``settled`` — where pressure has moved it, week by week, without noise. Decisions that cannot
   be undone (lifting a veto, the sponsor's forecasts) read this;
 - ``shown`` — ``settled`` plus this week's shock (``mechanisms.pressure.noise``): what others see
-  in the news and what the day's votes rest on.
+  in the news and what the day's votes rest on. The shock is drawn where it is looked at, from
+  the run's seed, the week and the actor (:meth:`ISFModel.shock`), so looking (tracing, the
+  teaching app) never changes a run.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ class Actor(mesa.Agent):
         # negotiation state (pressure mechanism): one value per dimension
         self.ideal = params.position
         self.settled = list(params.position)
-        self.shown = list(params.position)
         self.pressure_in = [0.0, 0.0, 0.0]  # pressure received this week, per dimension
         self.goal = list(params.position)  # where its pressers want it, per dimension
         # contributor state
@@ -61,6 +62,14 @@ class Actor(mesa.Agent):
     def is_pressed(self) -> bool:
         """Can pressure move it? (It has a resolve to set against pressure.)"""
         return self.p.resolve is not None
+
+    @property
+    def shown(self) -> list[float]:
+        """Its settled position plus this week's shock, on each dimension (only pressed actors move)."""
+        noise = self.model.params.mechanisms.pressure.noise
+        if noise <= 0 or not self.is_pressed or self.model.week == 0:
+            return self.settled
+        return [min(1.0, max(0.0, x + self.model.shock(self.aid, d, noise))) for d, x in enumerate(self.settled)]
 
     @property
     def main_dimension(self) -> int:

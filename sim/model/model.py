@@ -9,6 +9,7 @@ actor's on its agent; :mod:`sim.model.outcomes` reads the outcome of a run from 
 from __future__ import annotations
 
 import logging
+import random
 from collections import deque
 
 import mesa
@@ -31,6 +32,7 @@ class ISFModel(mesa.Model):
         self.week = 0
         self.tracing = trace
         self.trace = Trace()
+        self.noise_seed = rng if isinstance(rng, int) else 0  # the weekly shocks' stream (shock())
         self.custom_policies = False  # True once use_policies() gives an actor another policy
 
         for aid in ACTOR_IDS:
@@ -118,6 +120,12 @@ class ISFModel(mesa.Model):
         return self
 
     # ------------------------------------------------------------------ state helpers
+    def shock(self, aid: str, dimension: int, sd: float) -> float:
+        """This week's shock to what others see of an actor's position on one dimension: a normal
+        draw fixed by the run's seed, the week, the actor and the dimension (drawn only where it is
+        looked at, so looking never changes the run)."""
+        return random.Random(f"{self.noise_seed}:{self.week}:{aid}:{dimension}").gauss(0.0, sd)
+
     def use_policies(self, policies: dict) -> None:
         """Give actors other policies than their own rule (``{"ISR": Human(...)}``)."""
         for aid, policy in policies.items():

@@ -95,21 +95,26 @@ def chance_of_passage(model: ISFModel, mandate: str) -> float:
     own offset unknown (normal, the bloc's spread) until a vote has shown it."""
     cfg = model.params.mechanisms.council
     known = model.agenda.offsets_known
-    yes_dist = [1.0]  # probability of k yes votes, built bloc by bloc
-    no_veto = 1.0
+    sure_yes, no_veto = 0, 1.0
+    yes_dist = [1.0]  # probability of k yes votes among the uncertain seats
     for m in model.council_members:
         s, seat = support(model, m, mandate, seen=False), m.p.council
-        for off in model.agenda.seat_offsets[m.aid]:
-            if known or seat.spread <= 0:
-                p_yes = float(s + (off if known else 0.0) >= cfg.yes_at)
-                p_no = float(s + (off if known else 0.0) < cfg.no_below)
-            else:
-                p_yes = 1.0 - _phi((cfg.yes_at - s) / seat.spread)
-                p_no = _phi((cfg.no_below - s) / seat.spread)
+        veto_counts = seat.permanent and cfg.p5_veto
+        if known or seat.spread <= 0:
+            for off in model.agenda.seat_offsets[m.aid] if known else [0.0] * seat.seats:
+                v = s + off
+                if v >= cfg.yes_at:
+                    sure_yes += 1
+                elif veto_counts and v < cfg.no_below:
+                    return 0.0
+            continue
+        p_yes = 1.0 - _phi((cfg.yes_at - s) / seat.spread)
+        if veto_counts:
+            no_veto *= (1.0 - _phi((cfg.no_below - s) / seat.spread)) ** seat.seats
+        for _ in range(seat.seats):
             yes_dist = [a * (1.0 - p_yes) + b * p_yes for a, b in zip(yes_dist + [0.0], [0.0] + yes_dist)]
-            if seat.permanent and cfg.p5_veto:
-                no_veto *= 1.0 - p_no
-    return sum(yes_dist[PASS_VOTES:]) * no_veto
+    need = max(0, PASS_VOTES - sure_yes)
+    return sum(yes_dist[need:]) * no_veto
 
 
 def passes(model: ISFModel, mandate: str) -> bool:

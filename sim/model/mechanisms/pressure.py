@@ -126,7 +126,7 @@ def apply(model: ISFModel) -> None:
             dem[d] += x * pos[d]
     if not cfg.enabled:
         return
-    gauss, speed, rule, noise = model.random.gauss, cfg.speed, cfg.rule, cfg.noise
+    speed, rule = cfg.speed, cfg.rule
     for t in model.pressed:
         if not _lobbied(model, t):
             t.pressure_in = [0.0, 0.0, 0.0]
@@ -151,7 +151,6 @@ def apply(model: ISFModel) -> None:
         if t.policy is not DEFAULT_POLICY:
             proposed = [min(1.0, max(0.0, float(x))) for x in t.policy.position(model, t, list(before), proposed)]
         t.settled = proposed
-        t.shown = [min(1.0, max(0.0, x + gauss(0.0, noise))) for x in proposed] if noise > 0 else proposed
         if model.tracing and sum(pin) > 0:
             who = [p.aid for p, tt, _ in week_links if tt is t]
             model.log(

@@ -165,3 +165,9 @@ def test_csv_true_writes_runs_csv_beside_the_parquet(tmp_path):
     parquet = pd.read_parquet(tmp_path / "out" / "runs.parquet")
     assert list(csv.columns) == list(parquet.columns) and len(csv) == 4
     assert (csv["seed"] == parquet["seed"]).all()
+
+
+def test_trace_of_several_runs_tells_each_story(tmp_path):
+    proc = isf_sim(tmp_path, "trace=true", "runs=2", "seed=3", "hydra.run.dir=out", check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "Run with seed 3" in proc.stdout and "Run with seed 4" in proc.stdout

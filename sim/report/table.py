@@ -55,7 +55,17 @@ def median_week(runs: pd.DataFrame, column: str) -> str:
 
 
 def story(events: pd.DataFrame, timeline: pd.DataFrame | None = None) -> str:
-    """A readable week-by-week account of one traced run."""
+    """A readable week-by-week account of the traced runs (one section per seed when several)."""
+    if "seed" in events.columns and events["seed"].nunique() > 1:
+        parts = []
+        for seed, ev in events.groupby("seed", sort=True):
+            tl = timeline[timeline["seed"] == seed] if timeline is not None and "seed" in timeline else timeline
+            parts.append(f"Run with seed {seed}\n" + _story_of_one(ev, tl))
+        return "\n\n".join(parts)
+    return _story_of_one(events, timeline)
+
+
+def _story_of_one(events: pd.DataFrame, timeline: pd.DataFrame | None) -> str:
     lines = []
     deaths = events[events["kind"] == "deaths"].set_index("week")["value"] if len(events) else pd.Series(dtype=float)
     tl = timeline.set_index("week") if timeline is not None else None

@@ -33,6 +33,7 @@ import pytest
 from sim.teaching.exercises import running, sheets
 from sim.teaching.exercises.block import table_row
 from sim.teaching.exercises.claims import GameClaim, RunClaim, SpecError
+from sim.teaching.exercises.measures import measure
 from sim.teaching.exercises.sheets import Command
 from sim.teaching.exercises.spec import load_spec, spec_path
 
@@ -188,7 +189,7 @@ def test_substitutions_shrink_runs_and_sweeps_only():
     assert b.args == ("trace=true", "runs=1", "seed=3", "hydra.run.dir=r/t")
     assert sheets.trimmed(c).args[-2:] == (
         "mechanisms.ground.deaths_per_day=5,10.5",
-        "actors.USA.sponsor.mandate=enforcement,borders",
+        "actors.USA.position.mandate=0.1,0.9",
     )
     assert d.segments[0] == ("printf", "\\nlift\\nauto\\n") and d.program == "isf-play"
     assert list(sheets.answers_of(d.segments[0])) == ["", "lift", "auto"]
@@ -236,6 +237,8 @@ def test_run_claims_hold_or_say_what_the_numbers_give():
     assert "is above 0.35" in check(run="base", outcome="deployed", above=0.35)
     assert check(run="base", where={"turkey_role": "troops"}, outcome="deployed", above=0.4) is None
     assert check(run="more", outcome="deployed", moves_more_than="same") is None
+    assert check(run="more", outcome="deployed", moves_more_than="same", other_against="base") is None
+    assert "against 'more'" in check(run="more", outcome="deaths", moves_more_than="base", other_against="more")
     assert "no run named 'nowhere'" in check(run="nowhere", outcome="deployed", goes="up")
 
 
@@ -249,12 +252,21 @@ def test_run_claims_hold_or_say_what_the_numbers_give():
         {"run": "a", "outcome": "week_deployed", "below": 30},  # a median week has no interval here
         {"run": "a", "outcome": "deployed", "goes": "up", "where": {"turkey_role": "troops"}},
         {"run": "a", "outcome": "deployed", "goes": "up", "typo": 1},
+        {"run": "a", "outcome": "deployed", "goes": "up", "other_against": "b"},  # only with moves_more_than
         "a goes up",
     ],
 )
 def test_malformed_claims_are_errors(claim):
     with pytest.raises(SpecError):
         RunClaim.parse(claim)
+
+
+def test_exercise_measures_beyond_the_report():
+    runs = pd.DataFrame({"seed": [0, 1, 2, 3], "week_deployed": [10.0, 20.0, 21.0, float("nan")]})
+    by_20 = measure("deployed_by_week_20")
+    assert by_20.label == "P(deployed by week 20)" and by_20.values(runs).tolist() == [True, True, False, False]
+    assert measure("P(deployed by week 20)") == by_20
+    assert measure("failed_votes").cell(pd.DataFrame({"failed_votes": [0, 0, 1, 0]})).startswith("0.25 (")
 
 
 def test_game_claims_compare_player_and_model():

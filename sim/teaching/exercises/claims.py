@@ -8,13 +8,14 @@ A claim about the ``isf-sim`` runs (``claims:``) names a run, an outcome and one
     {run: baseline, outcome: turkish_troops, below: 0.15}            # the whole 95% interval
     {run: partial_turkey, where: {turkey_role: liaison}, outcome: saudi_money, above: 0.3}
     {run: mediators_silent, outcome: disarmament, moves_more_than: credible_amnesty}
+    {run: credible_amnesty, outcome: disarmament, moves_more_than: amnesty_no_money, other_against: no_money}
 
 ``goes`` is ``up``, ``down`` or ``flat``: the paired difference from the reference run (same seeds)
 has its 95% interval above zero, below zero, or around zero; for a median week, the medians
 differ that way (``up`` = later). ``moves_more_than``: the run's difference from the reference is
-larger, in absolute value, than the other run's. A run is named by its result folder
-(``hydra.run.dir=results/ex1/baseline`` -> ``baseline``), a cell of a sweep by the sweep's folder
-and the cell's values (``grid[0.5 1.2]``).
+larger, in absolute value, than the other run's (from ``other_against``, if given). A run is
+named by its result folder (``hydra.run.dir=results/ex1/baseline`` -> ``baseline``), a cell of a
+sweep by the sweep's folder and the cell's values (``grid[0.5 1.2]``).
 
 A claim about the ``isf-play`` games (``games:``) compares one field of a game's outcome row (a
 column of runs.parquet, or ``week_funding_SAU``: the week an actor released money) for the player
@@ -76,10 +77,12 @@ class RunClaim:
     value: Any  # up/down/flat, a bound, or the other run
     against: str | None = None  # the reference run (default: the sheet's first run)
     where: tuple[tuple[str, Any], ...] = ()  # only the runs with these column values
+    other_against: str | None = None  # moves_more_than: the other run's reference (default: the same)
 
     @classmethod
     def parse(cls, entry: Any) -> RunClaim:
-        e = _fields(entry, {"run", "outcome"}, {"goes", "below", "above", "moves_more_than"}, {"against", "where"})
+        tests, optional = {"goes", "below", "above", "moves_more_than"}, {"against", "where", "other_against"}
+        e = _fields(entry, {"run", "outcome"}, tests, optional)
         test = next(t for t in ("goes", "below", "above", "moves_more_than") if t in e)
         m = _measure(e)
         if test == "goes" and e["goes"] not in ("up", "down", "flat"):
@@ -90,12 +93,16 @@ class RunClaim:
             raise SpecError(f"{entry}: where goes with below or above (a subset has no paired runs)")
         if test == "moves_more_than" and m.kind == "week":
             raise SpecError(f"{entry}: moves_more_than needs a probability or a mean")
-        return cls(str(e["run"]), m, test, e[test], e.get("against"), tuple((e.get("where") or {}).items()))
+        if "other_against" in e and test != "moves_more_than":
+            raise SpecError(f"{entry}: other_against goes with moves_more_than")
+        where = tuple((e.get("where") or {}).items())
+        return cls(str(e["run"]), m, test, e[test], e.get("against"), where, e.get("other_against"))
 
     def check(self, runs_of: dict[str, pd.DataFrame], first: str) -> str | None:
         """None if the numbers support the claim, else what they say instead."""
         ref = self.against or first
-        others = [self.value] if self.test == "moves_more_than" else []
+        other_ref = self.other_against or ref
+        others = [self.value, other_ref] if self.test == "moves_more_than" else []
         missing = [n for n in (self.run, ref, *others) if n not in runs_of]
         if missing:
             return f"no run named {', '.join(repr(n) for n in missing)} for the claim on {self.outcome.key}"
@@ -113,12 +120,12 @@ class RunClaim:
                 f"{value:.3f} ({lo:.3f} to {hi:.3f})"
             )
         if self.test == "moves_more_than":
-            a, b = m.paired(runs_of[ref], runs), m.paired(runs_of[ref], runs_of[self.value])
+            a, b = m.paired(runs_of[ref], runs), m.paired(runs_of[other_ref], runs_of[self.value])
             if abs(a.diff) > abs(b.diff):
                 return None
             return (
-                f"the notes say {m.label} moves more in '{self.run}' ({a.diff:+.3f}) than in "
-                f"'{self.value}' ({b.diff:+.3f})"
+                f"the notes say {m.label} moves more in '{self.run}' ({a.diff:+.3f} against '{ref}') than in "
+                f"'{self.value}' ({b.diff:+.3f} against '{other_ref}')"
             )
         if m.kind == "week":
             x, y = m.median(runs), m.median(runs_of[ref])

@@ -1,9 +1,10 @@
 """An outcome of the report as the exercises show it: a table cell with its interval, the paired
 difference of two runs on the same seeds, a median week.
 
-The outcomes are the report's (:mod:`sim.report.analysis`: ``OUTCOMES``, ``MEANS``, ``WEEKS``),
-named by key or label, and every interval comes from :mod:`sim.stats`: a run's probabilities and
-median weeks are those ``isf-sim`` prints and ``isf-report`` shows for the same runs.
+The outcomes are the report's (:mod:`sim.report.analysis`: ``OUTCOMES``, ``MEANS``, ``WEEKS``)
+and a few of the exercises' own (``EXTRA``), named by key or label, and every interval comes from
+:mod:`sim.stats`: a run's probabilities and median weeks are those ``isf-sim`` prints and
+``isf-report`` shows for the same runs.
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ from sim.stats import (
     wilson_interval,
 )
 
+#: Outcomes the exercises need beyond the report's, each computed from a runs.parquet column:
+#: key -> (label, function of the runs table -> bool Series). With fewer than half the runs
+#: deploying (model v2), the Kaplan–Meier median week is often "not reached"; a share deployed
+#: by a given week still shows timing.
+EXTRA: dict[str, tuple[str, object]] = {
+    "deployed_by_week_20": ("P(deployed by week 20)", lambda r: r["week_deployed"].fillna(float("inf")) <= 20),
+}
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -38,6 +47,8 @@ class Measure:
     def values(self, runs: pd.DataFrame) -> pd.Series:
         """The outcome of every run: a bool for a proportion, else a float (NaN: a week never reached)."""
         if self.kind == "proportion":
+            if self.key in EXTRA:
+                return EXTRA[self.key][1](runs).astype(bool)
             return an.outcome_series(runs, self.key)
         return runs[self.key].astype(float)
 
@@ -85,7 +96,11 @@ def measure(name: str) -> Measure:
     (``"P(deployed without Türkiye)"``, ``"mean deaths over the horizon"``). KeyError if unknown."""
     for col, (label, unit) in an.MEANS.items():
         if name in (col, label):
-            return Measure(col, label, "mean", "{:.3f}" if unit.startswith("share") else "{:,.0f}")
+            fmt = "{:.3f}" if unit.startswith("share") else "{:.2f}" if unit == "votes" else "{:,.0f}"
+            return Measure(col, label, "mean", fmt)
+    for key, (label, _f) in EXTRA.items():
+        if name in (key, label):
+            return Measure(key, label, "proportion")
     for col, label in an.WEEKS.items():
         if name in (col, label):
             return Measure(col, label, "week")

@@ -156,6 +156,7 @@ NOTED_EVENTS = ("veto_yielded", "funding", "collapse")
 def play_game(cmd: Command) -> Game:
     """Play the command's game with the answers piped into it, and the model's own run."""
     from sim.config import load
+    from sim.model.narrative import describe
     from sim.model.outcomes import outcome
     from sim.model.run import run_model
     from sim.teaching import play
@@ -169,7 +170,8 @@ def play_game(cmd: Command) -> Game:
     rows, events = [], []
     for model in (played, own):
         row = outcome(model, seed)
-        row.update({f"week_{kind}_{actor}": w for w, kind, actor, *_ in model.events if kind == "funding"})
+        row.update({f"week_{kind}_{actor}": w for w, kind, actor, *_ in model.trace.events if kind == "funding"})
         rows.append(row)
-        events.append([(w, kind, text) for w, kind, _a, _t, _v, text in model.events if kind in NOTED_EVENTS])
+        events.append([(w, kind, describe(kind, a, t, v, d)) for w, kind, a, t, v, d in model.trace.events
+                       if kind in NOTED_EVENTS])  # fmt: skip
     return Game(cmd, rows[0], rows[1], events[0], events[1])

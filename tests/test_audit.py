@@ -40,11 +40,13 @@ def test_a_shifted_arm_moves_its_outcomes():
     assert row.top.outcome == "mean deaths" and row.top.d == pytest.approx(60 / np.std(low["mean deaths"]))
 
 
-def test_an_inert_reason_excuses_no_effect_but_not_for_a_lever():
+def test_an_inert_reason_excuses_no_effect_for_a_parameter_and_a_lever():
     row = audit.assess("actors.X.unread", *arms(0.0), meta={"range": [0, 1], "inert": "read only by v3"})
     assert not row.fails and row.verdict == "inert: read only by v3"
-    lever = audit.assess("scenario=x", *arms(0.0), meta={"inert": "no"}, lever=True)
-    assert lever.fails and lever.verdict.startswith("no detectable effect")
+    lever = audit.assess("scenario=x", *arms(0.0), meta={"inert": "the US goes ahead without it"}, lever=True)
+    assert not lever.fails and lever.verdict == "inert: the US goes ahead without it"
+    silent = audit.assess("scenario=y", *arms(0.0), meta=None, lever=True)
+    assert silent.fails and silent.verdict.startswith("no detectable effect")
     moved = audit.assess("actors.X.read", *arms(0.3), meta={"inert": "thought unread"})
     assert not moved.fails and "but meta says inert" in moved.verdict
 

@@ -10,7 +10,8 @@ outcomes get paired 95 % intervals from :mod:`sim.stats` (Newcombe's method 10 f
 the t interval of run-by-run differences for means).
 
 A parameter *moves* an outcome when that interval excludes 0. One that moves none passes only
-if its ``meta`` entry says why (``inert: why``); a scenario that moves none fails. The table is
+if its ``meta`` entry says why (``inert: why``); a scenario that moves none passes only if its
+file says why (``scenario.inert: why``). The table is
 printed and written as Markdown (``--out``, default docs/audit.md); the exit status is 1 when
 anything fails. Parameters, levers and outcome columns are discovered from the composed config
 and the runs table, never named here.
@@ -37,7 +38,7 @@ from sim.stats import Difference, paired_difference_of_means, paired_difference_
 
 # runs per arm: model v2's 182 ranged parameters and 6 scenarios make 376 arms, 112,800 runs at 300 a
 # arm: 3 min 43 s on this 2-core machine when idle, 10 min 20 s when other jobs took half of it
-RUNS = 300
+RUNS = 600
 SEED = 0
 OUT = Path("docs/audit.md")
 CHUNK = 100  # runs per task sent to a worker (tasks do not depend on the number of workers)
@@ -73,6 +74,7 @@ OUTCOMES = (
     Outcome("mean troops", "troops", "mean", _float),
     Outcome("mean deaths", "deaths", "mean", _float),
     Outcome("mean failed votes", "failed_votes", "mean", _float),
+    Outcome("mean Israeli control", "israeli_control", "mean", _float),
 )
 
 
@@ -123,7 +125,7 @@ class Row:
 
     @property
     def fails(self) -> bool:
-        return not self.moved and not (self.inert and not self.lever)
+        return not self.moved and not self.inert
 
     @property
     def verdict(self) -> str:
@@ -131,7 +133,7 @@ class Row:
         if moved:
             names = ", ".join(e.outcome for e in moved[:3]) + (f" (+{len(moved) - 3} more)" if len(moved) > 3 else "")
             return f"moves {names}" + (f" (but meta says inert: {self.inert})" if self.inert else "")
-        if self.inert and not self.lever:
+        if self.inert:
             return f"inert: {self.inert}"
         return "no detectable effect" + (" (every run identical)" if self.identical and self.effects else "")
 
@@ -167,8 +169,8 @@ def assess(
 ) -> Row:
     """Two arms' outcomes (runs tables, or {outcome label: values}) -> the audit's row and verdict.
 
-    ``meta``: the parameter's meta entry; an ``inert:`` reason there excuses no effect (not for a
-    scenario lever, ``lever=True``, which must move something)."""
+    ``meta``: the parameter's meta entry (for a scenario lever, ``lever=True``, its file's
+    ``scenario.inert``); an ``inert:`` reason there excuses no effect."""
     lo = outcome_values(low) if isinstance(low, pd.DataFrame) else low
     hi = outcome_values(high) if isinstance(high, pd.DataFrame) else high
     inert = (meta or {}).get("inert")
@@ -229,7 +231,10 @@ def comparisons(only: str | None = None) -> list[Comparison]:
             print(f"warning: {label} has other ranged parameters than the baseline; draws differ", file=sys.stderr)
         a = Arm(params, meta, fixed)
         b = Arm(build(sraw)[0], smeta, fixed)
-        out.append(Comparison(label, a, b, (base_name, name), None, True))
+        scen = sraw.get("scenario") or {}  # a scenario may say why it moves nothing (scenario.inert)
+        out.append(
+            Comparison(label, a, b, (base_name, name), {"inert": scen["inert"]} if scen.get("inert") else None, True)
+        )
     return out
 
 

@@ -26,7 +26,8 @@ Positions and saliences are given on the three dimensions of the issue space (do
 (0: border monitoring and limited missions, E30 ... 1: enforcement, "all necessary measures",
 E41) and `disarmament` (0: Hamas keeps its arms ... 1: full verified disarmament, E31). A
 salience of 0 means the articles give the actor no stake in that dimension; its position there
-is then irrelevant and fixed.
+is then irrelevant and fixed. A parameter with no detectable effect on any outcome in
+`python -m sim.audit` (docs/audit.md) says why in its row.
 """
 
 
@@ -52,6 +53,8 @@ def render() -> str:
             m = meta[path]
             ev = ", ".join(m.get("sources") or []) or "assumption"
             why = m.get("note") or m.get("assumption") or ""
+            if m.get("inert"):
+                why += f" — *no detectable effect (python -m sim.audit):* {m['inert']}"
             lo, hi = m["range"]
             unit = declaration(path).get("unit", "")
             lines.append(

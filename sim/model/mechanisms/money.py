@@ -14,8 +14,10 @@ The Gulf's money comes with conditions: no reconstruction money unless Hamas is 
 * **Money backs pressure.** A funder's pressure — on Hamas (Arab pressure, E38) and on the US
   about Türkiye and Qatar (E32) — weighs ``pledge_usd / scale_usd`` times its configured weight
   (at most twice).
-* **Release.** A funder pays once Hamas's disarmament reaches its threshold, none of the actors
-  it excludes has troops in the force, and the ceasefire holds (:func:`release`).
+* **Release.** A funder pays once Hamas's disarmament reaches its threshold (within
+  ``VERIFIED``: disarmament closes on its target gradually and would otherwise never arrive),
+  none of the actors it excludes has troops in the force, and the ceasefire holds
+  (:func:`release`).
 
 Switched off, money plays no part in the negotiation: no prize, no backing. Funders still pay
 when their conditions hold (with ``mechanisms.commitments`` off, at once).
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from sim.model.model import ISFModel
 
 MAX_BACKING = 2.0
+VERIFIED = 0.01  # disarmament closes on its target gradually: within a hundredth counts as reached
 
 
 def backing(model: ISFModel, presser: Actor) -> float:
@@ -80,7 +83,7 @@ def weigh(model: ISFModel) -> None:
 def conditions(model: ISFModel, f: Actor) -> dict[str, bool]:
     p = f.p.funder
     return {
-        "disarmament": model.progress.disarmament >= p.disarmament_threshold,
+        "disarmament": model.progress.disarmament >= p.disarmament_threshold - VERIFIED,
         "exclusions": not any(model.actors[x].deployed > 0 for x in p.excludes),
         "ceasefire": not model.situation.collapsed,
     }

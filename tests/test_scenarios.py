@@ -45,7 +45,9 @@ def test_baseline_is_uncertain_not_certain(baseline):
         assert 0.02 < baseline[col].mean() < 0.98, col
     assert baseline["deployed"].mean() < 0.8
     assert (baseline["turkey_role"] == "troops").mean() < 0.2  # the red line mostly holds (E12, E20)
-    assert baseline["funders"].str.contains("SAU").mean() < 0.1  # full disarmament is far off (E31, E36)
+    # full disarmament is far off (E31, E36): Saudi money only in the worlds where money is worth
+    # much to Hamas (money_value, the widest assumption that matters)
+    assert baseline["funders"].str.contains("SAU").mean() < 0.15
 
 
 def test_us_pressure_on_israel_opens_the_door_to_turkish_troops(baseline):

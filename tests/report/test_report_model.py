@@ -28,8 +28,8 @@ def folders(tmp_path_factory):
     isf_sim(cwd, "runs=200", "seed=0")
     isf_sim(cwd, "runs=200", "seed=0", "scenario=us_presses_israel")
     isf_sim(cwd, "runs=200", "seed=5000", "scenario=us_presses_israel", "hydra.run.dir=other_seeds")
-    (a,) = (cwd / "results" / "baseline").iterdir()
-    (b,) = (cwd / "results" / "us_presses_israel").iterdir()
+    (a,) = (p for p in (cwd / "results" / "baseline").iterdir() if p.name != "latest")
+    (b,) = (p for p in (cwd / "results" / "us_presses_israel").iterdir() if p.name != "latest")
     assert TIMESTAMP.search(a.name) and TIMESTAMP.search(b.name)
     return cwd, a, b, cwd / "other_seeds"
 

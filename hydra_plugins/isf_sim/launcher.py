@@ -42,7 +42,7 @@ class InProcessLauncher(Launcher):
 
     def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> Sequence[JobReturn]:
         from sim.sweep.job import run_or_fail
-        from sim.sweep.plan import apply_values, is_group
+        from sim.sweep.plan import apply_values, split_job
 
         setup_globals()
         assert self.config is not None and self.hydra_context is not None
@@ -55,8 +55,7 @@ class InProcessLauncher(Launcher):
         for idx, overrides in enumerate(job_overrides):
             num = initial_job_idx + idx
             log.info("\t#%d : %s", num, " ".join(filter_overrides(overrides)))
-            groups = tuple(o for o in overrides if is_group(o) or o.lstrip("+~").startswith("hydra"))
-            values = [o for o in overrides if o not in groups]
+            groups, values = split_job(overrides)
             if groups not in composed:
                 cfg = self.hydra_context.config_loader.load_sweep_config(self.config, list(overrides))
                 with read_write(cfg), open_dict(cfg):

@@ -134,8 +134,9 @@ def dataclass_of(cls: type, path: str, raw: dict) -> Any:
     return cls(**kwargs)
 
 
-def _domain(name: str) -> tuple[float, float]:
-    return next(f.metadata["domain"] for f in fields(ActorParams) if f.name == name)
+def domain(cls: type, name: str) -> tuple[float, float]:
+    """The hard domain a schema dataclass declares for one of its fields."""
+    return next(f.metadata["domain"] for f in fields(cls) if f.name == name)
 
 
 def actor(aid: str, raw: dict, exempt: frozenset[str] = frozenset()) -> ActorParams:
@@ -150,7 +151,7 @@ def actor(aid: str, raw: dict, exempt: frozenset[str] = frozenset()) -> ActorPar
         kw[key] = point(f"{path}.{key}", raw.get(key))
     for key in ("capability", "resolve"):
         if raw.get(key) is not None:
-            kw[key] = number(f"{path}.{key}", raw[key], float, _domain(key))
+            kw[key] = number(f"{path}.{key}", raw[key], float, domain(ActorParams, key))
     for key in ("pressure", "leverage"):
         links = mapping(f"{path}.{key}", raw.get(key) or {})
         for target, v in links.items():
@@ -158,7 +159,7 @@ def actor(aid: str, raw: dict, exempt: frozenset[str] = frozenset()) -> ActorPar
                 raise ConfigError(
                     f"{path}.{key}.{target}: unknown actor id '{target}'; allowed: {', '.join(ACTOR_IDS)}"
                 )
-            links[target] = number(f"{path}.{key}.{target}", v, float, _domain(key))
+            links[target] = number(f"{path}.{key}.{target}", v, float, domain(ActorParams, key))
         kw[key] = dict(links)
     for role, cls in ROLE_TYPES.items():
         if raw.get(role) is not None:
@@ -180,10 +181,6 @@ def _check_links(actors: dict[str, ActorParams]) -> None:
                 raise ConfigError(f"actors.{a.id}.pressure.{target} needs actors.{a.id}.leverage.{target}")
         if a.pressure and a.capability <= 0:
             raise ConfigError(f"actors.{a.id}.capability must be > 0 for an actor that presses others")
-
-
-def _settings_domain(name: str) -> tuple[float, float]:
-    return next(f.metadata["domain"] for f in fields(RunSettings) if f.name == name)
 
 
 # --------------------------------------------------------------------------- the whole config
@@ -231,9 +228,9 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
         workers = number("workers", workers, int, (1, 512))
     settings = RunSettings(
         scenario=scen_name,
-        seed=number("seed", raw.get("seed", 0), int, _settings_domain("seed")),
-        runs=number("runs", raw.get("runs", 300), int, _settings_domain("runs")),
-        horizon_weeks=number("horizon_weeks", raw.get("horizon_weeks", 52), int, _settings_domain("horizon_weeks")),
+        seed=number("seed", raw.get("seed", 0), int, domain(RunSettings, "seed")),
+        runs=number("runs", raw.get("runs", 300), int, domain(RunSettings, "runs")),
+        horizon_weeks=number("horizon_weeks", raw.get("horizon_weeks", 52), int, domain(RunSettings, "horizon_weeks")),
         uncertainty=word("uncertainty", raw.get("uncertainty", "fixed"), get_args(Uncertainty)),
         trace=boolean("trace", raw.get("trace", False)),
         csv=boolean("csv", raw.get("csv", False)),

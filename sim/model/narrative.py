@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.model.mechanisms.council import tally
 from sim.model.params import DIMENSIONS
 
 VOTE_WORD = {1: "votes yes", 0: "abstains", -1: "votes no"}
-
-
-def _positions(values: list[float]) -> str:
-    return ", ".join(f"{d} {v:.2f}" for d, v in zip(DIMENSIONS, values))
 
 
 def _pressure(actor: str, target: str, value: float, d: dict[str, Any]) -> str:
@@ -30,7 +27,7 @@ def _pressure(actor: str, target: str, value: float, d: dict[str, Any]) -> str:
 def _vote(actor: str, votes: list[int]) -> str:
     if len(votes) == 1:
         return f"{actor} {VOTE_WORD[votes[0]]}"
-    return f"{actor}: " + ", ".join(f"{votes.count(v)} {w}" for v, w in ((1, "yes"), (0, "abstain"), (-1, "no")))
+    return f"{actor}: {tally(votes)}"
 
 
 def _condition(actor: str, d: dict[str, Any]) -> str:

@@ -101,6 +101,13 @@ def is_group(override: str) -> bool:
     return key.startswith(("+", "~")) or "/" in key or key in GROUPS
 
 
+def split_job(overrides: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+    """(what must be composed — config-group choices and Hydra settings —, plain key=value
+    overrides that can be applied to a composed config as values)."""
+    composed = tuple(o for o in overrides if is_group(o) or o.lstrip("+~").startswith("hydra"))
+    return composed, [o for o in overrides if o not in composed]
+
+
 def set_path(raw: dict, key: str, val: Any) -> None:
     """Set ``raw[a][b][c] = val`` for the key 'a.b.c' (creating mappings on the way)."""
     *parents, leaf = key.split(".")
@@ -136,8 +143,7 @@ def check_jobs(jobs: Sequence[Sequence[str]], compose_job: Callable[[list[str]],
     total = 0
     for full in jobs:
         job = [o for o in full if not o.lstrip("+~").startswith(("hydra", "design."))]  # jobs check design.*
-        groups = tuple(o for o in job if is_group(o))
-        values = [o for o in job if not is_group(o)]
+        groups, values = split_job(job)
         if groups not in composed:  # the first job of each group choice: composed in full
             composed[groups] = compose_job(list(full))
             total += check_config(job, composed[groups])

@@ -69,6 +69,14 @@ def nash(ideal: float, pressure: float, resolve: float, demand: float = 1.0) -> 
     return ideal + (demand - ideal) * share
 
 
+def end_point(rule: str, ideal: float, current: float, pressure: float, resolve: float, demand: float = 1.0) -> float:
+    """Where a position ends up under constant pressure: the rule's fixed point (the compromise
+    rule keeps moving until it reaches the demand)."""
+    if pressure > 0 and rule == "compromise":
+        return demand
+    return target(rule, ideal, current, pressure, resolve, demand)
+
+
 def target(rule: str, ideal: float, current: float, pressure: float, resolve: float, demand: float = 1.0) -> float:
     """Where a position heads this week under ``rule``."""
     if rule == "default":

@@ -159,8 +159,7 @@ def veto_expected_to_yield(model: ISFModel, holder: Actor) -> bool:
     else:
         goal = holder.goal[COMPOSITION]
         r = effective_resolve(model, holder) * holder.p.salience[COMPOSITION]
-        now, ideal = holder.settled[COMPOSITION], holder.ideal[COMPOSITION]
-        end = goal if cfg.rule == "compromise" else bargaining.target(cfg.rule, ideal, now, p, r, goal)
+        end = bargaining.end_point(cfg.rule, holder.ideal[COMPOSITION], holder.settled[COMPOSITION], p, r, goal)
     return end >= model.params.mechanisms.vetoes.yield_at
 
 

@@ -1,0 +1,264 @@
+"""The Python API: ``from sim import simulate, compare`` (docs/api.md).
+
+- :func:`simulate` runs one scenario ``runs`` times and returns the runs table — the same
+  columns and values ``isf-sim scenario=... runs=... seed=...`` writes to ``runs.parquet`` —
+  with the command line's validation, but without Hydra's run: no working directory, no
+  ``outputs/`` or ``results/``, no ``.hydra``, no logging set up, no file written.
+- :func:`compare` takes two runs tables and returns the differences b − a of their outcomes,
+  paired on common seeds (common random numbers) when every run has its match.
+
+This module sits at the top of the layers, beside :mod:`sim.cli`. It computes nothing itself:
+composing and validating come from :mod:`sim.config` and :mod:`sim.sweep.plan` (what the command
+line's check calls), building and running a job from the public functions :func:`sim.sweep.job.run_job`
+uses, and every interval from :mod:`sim.report.compare` and :mod:`sim.stats`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from sim.config import CONF_DIR, build, compose, lever_keys, override_keys, parameter_meta
+from sim.model.params import ConfigError
+from sim.model.run import Job
+from sim.model.run import simulate as run_job_replicates
+from sim.report import compare as report_compare
+from sim.report.outcomes import MEANS, OUTCOMES, REPORTED, WEEKS, outcome_series, resolve_outcome
+from sim.sweep.job import launcher_kind, workers_for
+from sim.sweep.plan import check_config
+from sim.sweep.sensitivity import split_design
+
+__all__ = ["ConfigError", "Traced", "compare", "overrides_list", "simulate"]
+
+
+class Traced(NamedTuple):
+    """What ``simulate(..., trace=True)`` returns: the runs table and the weekly traces, the
+    tables ``isf-sim trace=true`` writes (runs, events, timeline, positions ``.parquet``).
+
+    - ``runs``: one row per run (as without trace);
+    - ``events``: one row per event (seed, week, kind, actor, target, value, text);
+    - ``timeline``: one row per run and week (seed, week, deaths, troops, authorization, ...);
+    - ``positions``: one row per run, week and actor (seed, week, actor, position per dimension,
+      pressure, committed, deployed).
+
+    A named tuple: ``res.events`` or ``runs, events, timeline, positions = res``.
+    """
+
+    runs: pd.DataFrame
+    events: pd.DataFrame
+    timeline: pd.DataFrame
+    positions: pd.DataFrame
+
+
+# --------------------------------------------------------------------------- simulate
+
+
+def _text(value: Any) -> str:
+    """A Python value as the command line writes it (``True`` -> ``true``, lists -> ``[a,b]``)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool) or type(value).__name__ == "bool_":  # numpy's bool too
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_text(v) for v in value) + "]"
+    if isinstance(value, int) or (hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "iu"):
+        return str(int(value))
+    if isinstance(value, float) or hasattr(value, "dtype"):
+        v = float(value)
+        return "nan" if math.isnan(v) else repr(v)
+    return str(value)
+
+
+def overrides_list(overrides: Mapping[str, Any] | Iterable[str] | None) -> list[str]:
+    """``{"actors.ISR.resolve": 0.4}`` or ``["actors.ISR.resolve=0.4"]`` -> the command line's
+    ``key=value`` words."""
+    if overrides is None:
+        return []
+    if isinstance(overrides, str):
+        raise ConfigError(f"overrides = {overrides!r} is a string; allowed: a dict {{key: value}} or key=value list")
+    if isinstance(overrides, Mapping):
+        return [f"{k}={_text(v)}" for k, v in overrides.items()]
+    words = [str(o) for o in overrides]
+    for w in words:
+        if "=" not in w:
+            raise ConfigError(f"'{w}' is not an override; allowed: key=value (e.g. actors.ISR.resolve=0.4)")
+    return words
+
+
+def _command_line(scenario, runs, seed, overrides, uncertainty, horizon_weeks, workers, trace) -> list[str]:
+    """The overrides ``isf-sim`` would be given for these arguments (None: the config's default)."""
+    settings = {
+        "scenario": scenario,
+        "runs": runs,
+        "seed": seed,
+        "uncertainty": uncertainty,
+        "horizon_weeks": horizon_weeks,
+        "workers": workers,
+        "trace": True if trace else None,
+    }
+    words = [f"{k}={_text(v)}" for k, v in settings.items() if v is not None]
+    for w in overrides_list(overrides):
+        key = w.split("=", 1)[0].lstrip("+~")
+        if key.startswith("hydra"):
+            raise ConfigError(f"'{w}': simulate() runs no Hydra job; allowed: run settings, actors.*, mechanisms.*")
+        if key.split(".")[0] in ("csv", "design"):
+            raise ConfigError(f"'{w}': simulate() writes no files and runs no sensitivity design; use isf-sim")
+        words.append(w)
+    return words
+
+
+def simulate(
+    scenario: str = "baseline",
+    runs: int | None = None,
+    seed: int | None = None,
+    overrides: Mapping[str, Any] | Iterable[str] | None = None,
+    *,
+    uncertainty: str | None = None,
+    horizon_weeks: int | None = None,
+    workers: int | str | None = None,
+    trace: bool = False,
+    config_dir: str | Path | None = None,
+) -> pd.DataFrame | Traced:
+    """Run a scenario ``runs`` times; return its runs table (with ``trace=True``, a :class:`Traced`).
+
+    The same as ``isf-sim scenario=SCENARIO runs=RUNS seed=SEED KEY=VALUE ...`` without writing
+    anything: the same config (``conf/``, or ``config_dir`` like ``--config-path``), the same
+    validation, the same seeds (run i uses ``seed + i``) and the same table as its runs.parquet.
+
+    ``runs``, ``seed``, ``uncertainty`` ("sample" or "fixed"), ``horizon_weeks`` and ``workers``
+    (a number or "auto") left at None take the config's defaults (300, 0, sample, 52, auto).
+    ``overrides``: ``{"actors.ISR.resolve": 0.4}`` or ``["actors.ISR.resolve=0.4"]``; each key is
+    held at its value (never sampled), as on the command line.
+
+    Raises :class:`sim.model.params.ConfigError` (a ``ValueError``) with the one-line message
+    ``isf-sim`` prints for the same bad key, value or scenario.
+    """
+    words = _command_line(scenario, runs, seed, overrides, uncertainty, horizon_weeks, workers, trace)
+    raw = compose(words, CONF_DIR if config_dir is None else Path(config_dir))
+    check_config(words, raw)  # what isf-sim checks before anything runs
+    design, model_raw = split_design(raw)
+    if design is not None:
+        raise ConfigError("a sensitivity design (design:) runs as a sweep; use isf-sim -m +experiment=...")
+    # the job as sim.sweep.job.run_job builds it (tests/test_api.py: the table equals the command's)
+    params, settings = build(model_raw, override_keys(words))
+    job = Job(
+        params=params,
+        seed=settings.seed,
+        runs=settings.runs,
+        uncertainty=settings.uncertainty,
+        meta=parameter_meta(model_raw),
+        fixed=frozenset(lever_keys(model_raw) | override_keys(words)),
+        trace=settings.trace,
+    )
+    n_workers = settings.workers or workers_for(settings.runs, launcher_kind(None))
+    results = run_job_replicates(job, workers=n_workers)
+    if not trace:
+        return results.runs
+    return Traced(results.runs, results.events, results.timeline, results.positions)
+
+
+# --------------------------------------------------------------------------- compare
+
+COMPARE_COLUMNS = (
+    *("outcome", "label", "kind", "a", "b", "diff", "lo", "hi"),
+    *("n_a", "n_b", "n_pairs", "paired", "method"),
+)
+_METHODS = {
+    (True, "proportion"): "Newcombe paired (method 10)",
+    (True, "mean"): "paired t",
+    (False, "proportion"): "Wald (independent)",
+    (False, "mean"): "Welch (independent)",
+}
+
+
+def _table(x: Any, name: str) -> pd.DataFrame:
+    if isinstance(x, Traced):
+        return x.runs
+    if isinstance(x, pd.DataFrame):
+        return x
+    if isinstance(x, (str, Path)):
+        path = Path(x)
+        return pd.read_parquet(path / "runs.parquet" if path.is_dir() else path)
+    raise TypeError(f"compare: {name} is a {type(x).__name__}; allowed: a runs table, a Traced or a runs.parquet path")
+
+
+def _split_outcomes(outcomes: Iterable[str], a: pd.DataFrame, b: pd.DataFrame) -> tuple[list[str], list[str], dict]:
+    """Named outcomes -> (their keys in that order, binary outcomes compared as proportions,
+    columns compared by their means)."""
+    order: list[str] = []
+    props: list[str] = []
+    means: dict[str, tuple[str, str]] = {}
+    columns = [c for c in a.columns if c in b.columns]
+    for name in [outcomes] if isinstance(outcomes, str) else outcomes:
+        try:
+            key = resolve_outcome(name, columns)
+        except KeyError:
+            allowed = ", ".join([*OUTCOMES, *MEANS])
+            raise ValueError(f"unknown outcome '{name}'; allowed: {allowed}, or a column of both tables") from None
+        if key in WEEKS:
+            raise ValueError(
+                f"'{name}' is a time to an event (NaN: it never happened), not a mean to compare; "
+                "compare whether it happened instead (e.g. 'deployed', 'un_authorized')"
+            )
+        if key in order:
+            continue
+        order.append(key)
+        if key in MEANS:
+            means[key] = MEANS[key]
+            continue
+        try:
+            outcome_series(a, key), outcome_series(b, key)
+            props.append(key)
+        except KeyError:
+            if key in columns and pd.api.types.is_numeric_dtype(a[key]) and pd.api.types.is_numeric_dtype(b[key]):
+                means[key] = (f"mean {key}", "")
+            else:
+                raise ValueError(f"outcome '{name}' cannot be computed from both tables") from None
+    return order, props, means
+
+
+def compare(a: Any, b: Any, outcomes: Iterable[str] | str | None = None, paired: bool | None = None) -> pd.DataFrame:
+    """The differences b − a of each outcome between two runs tables, with 95 % intervals.
+
+    ``a``, ``b``: runs tables (from :func:`simulate`, or ``pd.read_parquet("…/runs.parquet")``;
+    a path to a runs.parquet or its folder, or a :class:`Traced`, also do).
+    ``outcomes``: names (``"deployed"``, ``"P(UN authorized)"``, ``"disarmament"``, any boolean or
+    numeric column); None: every reported proportion and mean both tables hold.
+    ``paired``: None (default) pairs the runs by seed when every run of each table has exactly one
+    match in the other (common random numbers) and falls back to independent intervals otherwise;
+    True raises a ``ValueError`` if they cannot be paired; False always uses independent intervals.
+
+    One row per outcome: outcome, label, kind ("proportion"/"mean"), a and b (the two estimates),
+    diff (the estimate of b − a), lo and hi (its 95 % interval), n_a and n_b (runs), n_pairs (runs
+    matched by seed, 0 if not paired), paired (bool) and method: "Newcombe paired (method 10)" or
+    "paired t" when paired, "Wald (independent)" or "Welch (independent)" when not. The sentence
+    saying how the runs were matched is in ``table.attrs["pairing"]``.
+    """
+    ta, tb = _table(a, "a"), _table(b, "b")
+    pair = report_compare.pairing(ta, tb)
+    if paired and not pair.paired:
+        raise ValueError(f"the runs cannot be paired by seed ({pair.note.replace('folder', 'table')})")
+    note = pair.note
+    if paired is False and pair.paired:  # independent on purpose: the comparison must not see the seeds
+        ta, tb = ta.drop(columns="seed"), tb.drop(columns="seed")
+        note = "independent (paired=False), although the runs share their seeds"
+    if outcomes is None:
+        order, props, means = None, list(REPORTED), dict(MEANS)
+    else:
+        order, props, means = _split_outcomes(outcomes, ta, tb)
+    table, used = report_compare.compare(ta, tb, keys=props, means=means)
+    if order is not None:  # in the order asked for
+        table = table.set_index("outcome").loc[order].reset_index()
+    table["n_a"], table["n_b"] = len(ta), len(tb)
+    table["n_pairs"] = used.n if used.paired else 0
+    table["paired"] = used.paired
+    table["method"] = [_METHODS[(used.paired, kind)] for kind in table["kind"]]
+    out = table[list(COMPARE_COLUMNS)].reset_index(drop=True)
+    out.attrs["pairing"] = note.replace("folder", "table")
+    return out

@@ -10,6 +10,7 @@ Importing this package does not import Hydra (only composing does).
 from sim.config.compose import (
     CONF_DIR,
     EXPERIMENT_DIR,
+    actor_ids,
     compose,
     lever_keys,
     load,
@@ -23,6 +24,7 @@ from sim.model.params import ConfigError
 __all__ = [
     "CONF_DIR",
     "EXPERIMENT_DIR",
+    "actor_ids",
     "ConfigError",
     "build",
     "compose",

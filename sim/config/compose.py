@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sim.config.provenance import parameter_meta
 from sim.config.validate import build
-from sim.model.params import ACTOR_IDS, ConfigError, ModelParams, RunSettings
+from sim.model.params import ConfigError, ModelParams, RunSettings
 
 
 def _data_dir(name: str) -> Path:
@@ -67,6 +67,21 @@ def scenarios(conf_dir: Path = CONF_DIR) -> dict[str, str]:
     return out
 
 
+def actor_ids(conf_dir: Path | str = CONF_DIR) -> tuple[str, ...]:
+    """The actors of the defaults list of ``conf/config.yaml``, in order (no composing needed).
+
+    Adding a country is adding ``conf/actors/<ID>.yaml`` and its id to that list (README).
+    """
+    import yaml
+
+    defaults = (yaml.safe_load((Path(conf_dir) / "config.yaml").read_text(encoding="utf-8-sig")) or {}).get("defaults")
+    for entry in defaults or []:
+        if isinstance(entry, dict) and "actors" in entry:
+            ids = entry["actors"]
+            return tuple(str(a) for a in (ids if isinstance(ids, list) else [ids]))
+    return ()
+
+
 def _base_keys(cfg: dict, prefix: str = "") -> set[str]:
     keys = set()
     for k, v in cfg.items():
@@ -80,6 +95,7 @@ def _base_keys(cfg: dict, prefix: str = "") -> set[str]:
 def check_override_keys(overrides: Iterable[str], base: dict, conf_dir: Path | str = CONF_DIR) -> None:
     """Reject unknown keys, unknown actor ids and unknown scenarios, naming what is allowed."""
     keys = _base_keys(base)
+    ids = list(base.get("actors") or {})  # the actors of the defaults list
     conf_dir = Path(conf_dir)
     for ov in overrides:
         if "=" not in ov:
@@ -95,8 +111,8 @@ def check_override_keys(overrides: Iterable[str], base: dict, conf_dir: Path | s
                     raise ConfigError(f"scenario '{v}' does not exist; allowed: {', '.join(names)}")
             continue
         parts = key.split(".")
-        if parts[0] == "actors" and len(parts) > 1 and parts[1] not in ACTOR_IDS:
-            raise ConfigError(f"unknown actor id '{parts[1]}' in '{key}'; allowed: {', '.join(ACTOR_IDS)}")
+        if parts[0] == "actors" and len(parts) > 1 and parts[1] not in ids:
+            raise ConfigError(f"unknown actor id '{parts[1]}' in '{key}'; allowed: {', '.join(ids)}")
         if key in keys:
             continue
         parent = ".".join(parts[:-1])
@@ -116,10 +132,10 @@ def check_override_keys(overrides: Iterable[str], base: dict, conf_dir: Path | s
             and parts[-2] not in ("pressure", "leverage")
         ):
             raise ConfigError(f"unknown key '{key}': '{parent}' does not exist")
-        if len(parts) >= 2 and parts[-2] in ("pressure", "leverage") and parts[-1] in ACTOR_IDS:
+        if len(parts) >= 2 and parts[-2] in ("pressure", "leverage") and parts[-1] in ids:
             continue  # a new pressure/leverage link to a known actor
         if len(parts) >= 2 and parts[-2] in ("pressure", "leverage"):
-            raise ConfigError(f"unknown actor id '{parts[-1]}' in '{key}'; allowed: {', '.join(ACTOR_IDS)}")
+            raise ConfigError(f"unknown actor id '{parts[-1]}' in '{key}'; allowed: {', '.join(ids)}")
         raise ConfigError(f"unknown key '{key}'; allowed{' in ' + parent if parent else ''}: {', '.join(siblings)}")
 
 

@@ -9,6 +9,7 @@ words, a tuple of actor ids); domains and units come from the fields' metadata. 
 from __future__ import annotations
 
 import math
+import re
 import typing
 from dataclasses import fields
 from functools import cache
@@ -16,7 +17,6 @@ from typing import Any, Literal, get_args, get_origin
 
 from sim.config import provenance
 from sim.model.params import (
-    ACTOR_IDS,
     DIMENSIONS,
     MECHANISM_TYPES,
     ROLE_TYPES,
@@ -30,6 +30,7 @@ from sim.model.params import (
     Uncertainty,
 )
 
+ID = re.compile(r"[A-Z][A-Z0-9_]{1,15}")  # an actor id: USA, HAMAS, NOR
 RUN_KEYS = ("scenario", "seed", "runs", "horizon_weeks", "uncertainty", "trace", "csv", "workers")
 TOP_KEYS = RUN_KEYS + ("actors", "mechanisms", "report")  # report: what isf-report shows first (experiments)
 _fmt = provenance._fmt  # noqa: SLF001 - one formatter for both modules
@@ -67,12 +68,15 @@ def word(path: str, value: Any, allowed: tuple[str, ...]) -> str:
 
 
 def actor_ids(path: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, (list, tuple)):
-        raise ConfigError(f"{path} = {_fmt(value)} is not a list of actor ids; allowed ids: {', '.join(ACTOR_IDS)}")
-    for v in value:
-        if v not in ACTOR_IDS:
-            raise ConfigError(f"{path}: unknown actor id {_fmt(v)}; allowed: {', '.join(ACTOR_IDS)}")
+    """A list of actor ids (whether each is an actor of the config is checked once all are known)."""
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path} = {_fmt(value)} is not a list of actor ids; allowed: e.g. [TUR, ISR]")
     return tuple(value)
+
+
+def known_id(path: str, aid: Any, ids: tuple[str, ...]) -> None:
+    if aid not in ids:
+        raise ConfigError(f"{path}: unknown actor id {_fmt(aid)}; allowed: {', '.join(ids)}")
 
 
 def point(path: str, value: Any) -> tuple[float, ...]:
@@ -139,7 +143,7 @@ def domain(cls: type, name: str) -> tuple[float, float]:
     return next(f.metadata["domain"] for f in fields(cls) if f.name == name)
 
 
-def actor(aid: str, raw: dict, exempt: frozenset[str] = frozenset()) -> ActorParams:
+def actor(aid: str, raw: dict, ids: tuple[str, ...], exempt: frozenset[str] = frozenset()) -> ActorParams:
     path = f"actors.{aid}"
     raw = mapping(path, raw)
     allowed = ["name", "capability", "position", "salience", "resolve", "pressure", "leverage", "meta", *ROLE_TYPES]
@@ -155,15 +159,16 @@ def actor(aid: str, raw: dict, exempt: frozenset[str] = frozenset()) -> ActorPar
     for key in ("pressure", "leverage"):
         links = mapping(f"{path}.{key}", raw.get(key) or {})
         for target, v in links.items():
-            if target not in ACTOR_IDS:
-                raise ConfigError(
-                    f"{path}.{key}.{target}: unknown actor id '{target}'; allowed: {', '.join(ACTOR_IDS)}"
-                )
+            known_id(f"{path}.{key}.{target}", target, ids)
             links[target] = number(f"{path}.{key}.{target}", v, float, domain(ActorParams, key))
         kw[key] = dict(links)
     for role, cls in ROLE_TYPES.items():
         if raw.get(role) is not None:
             kw[role] = dataclass_of(cls, f"{path}.{role}", raw[role])
+            for name, hint in typing.get_type_hints(cls).items():
+                if hint == ActorIds:
+                    for v in getattr(kw[role], name):
+                        known_id(f"{path}.{role}.{name}", v, ids)
     provenance.check(path, raw, exempt)
     return ActorParams(**kw)
 
@@ -197,16 +202,15 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
         if not isinstance(report.get("outcome"), str):
             outcome = _fmt(report.get("outcome"))
             raise ConfigError(f"report.outcome = {outcome}; allowed: an outcome name (docs/report.md)")
+    # the actors are those of the config's defaults list (conf/actors/<ID>.yaml): data, not code
     actors_raw = mapping("actors", raw.get("actors") or {})
-    for aid in actors_raw:
-        if aid not in ACTOR_IDS:
-            raise ConfigError(f"unknown actor id '{aid}' in actors.{aid}; allowed: {', '.join(ACTOR_IDS)}")
-    missing = [a for a in ACTOR_IDS if a not in actors_raw]
-    if missing:
-        raise ConfigError(
-            f"actors: {', '.join(missing)} missing; every actor of DESIGN.md needs its file in conf/actors/"
-        )
-    actors = {aid: actor(aid, actors_raw[aid], exempt) for aid in ACTOR_IDS}
+    if not actors_raw:
+        raise ConfigError("actors: none; allowed: ids in the defaults list of conf/config.yaml, one file each")
+    ids = tuple(str(a) for a in actors_raw)
+    for aid in ids:
+        if not ID.fullmatch(aid):
+            raise ConfigError(f"actors.{aid}: not an actor id; allowed: capital letters, e.g. NOR")
+    actors = {aid: actor(aid, actors_raw[aid], ids, exempt) for aid in ids}
     _check_links(actors)
 
     mech_raw = mapping("mechanisms", raw.get("mechanisms") or {})

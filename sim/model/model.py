@@ -16,7 +16,7 @@ import mesa
 
 from sim.model.agents import Actor
 from sim.model.mechanisms import commitments, council, ground, money, pressure, sequencing, vetoes
-from sim.model.params import ACTOR_IDS, DIMENSIONS, ModelParams
+from sim.model.params import DIMENSIONS, ModelParams
 from sim.model.state import Agenda, Progress, Purse, Situation, Trace
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -35,8 +35,8 @@ class ISFModel(mesa.Model):
         self.noise_seed = rng if isinstance(rng, int) else 0  # the weekly shocks' stream (shock())
         self.custom_policies = False  # True once use_policies() gives an actor another policy
 
-        for aid in ACTOR_IDS:
-            Actor(self, params.actors[aid])
+        for actor in params.actors.values():  # the actors of the config, in its order
+            Actor(self, actor)
         self.actor_list: list[Actor] = self.agents.to_list()
         self.actors: dict[str, Actor] = {a.aid: a for a in self.actor_list}
         self._index_roles()

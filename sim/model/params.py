@@ -24,32 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ACTOR_IDS = (
-    "USA",
-    "ISR",
-    "TUR",
-    "QAT",
-    "EGY",
-    "SAU",
-    "ARE",
-    "JOR",
-    "IDN",
-    "AZE",
-    "PAK",
-    "HAMAS",
-    "UNSC",
-    "RUS",
-    "CHN",
-    "GBR",
-    "FRA",
-)
 DIMENSIONS = ("composition", "mandate", "disarmament")
 COMPOSITION, MANDATE, DISARMAMENT = range(3)  # indices into position and salience
 MANDATE_VALUE = {"borders": 0.0, "enforcement": 1.0}  # the two drafts are the ends of the mandate dimension
 Mandate = Literal["enforcement", "borders"]
 Rule = Literal["default", "compromise", "nash"]  # bargaining rules: sim/model/mechanisms/bargaining.py
 Uncertainty = Literal["fixed", "sample"]
-ActorIds = tuple[str, ...]  # a list of actor ids (checked against ACTOR_IDS)
+ActorIds = tuple[str, ...]  # a list of actor ids (checked against the actors of the config)
 Point = tuple[float, float, float]  # one value per dimension, in DIMENSIONS order
 
 UNIT = (0.0, 1.0)

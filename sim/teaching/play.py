@@ -15,24 +15,28 @@ without a player: the same seed, and ``runs`` runs of the scenario.
     isf-play actor=USA                      # interactive
     isf-play actor=ISR scenario=us_presses_israel seed=4 runs=200
     isf-play actor=TUR answers=moves.txt    # one answer per line (or pipe them to stdin)
+    isf-play --version
 
 Any other ``key=value`` is a config override as for ``isf-sim`` (``actors.ISR.resolve=0.8``).
-Parameters are point values (``uncertainty=fixed``).
+Parameters are point values (``uncertainty=fixed``). ``runs`` is 1 to 100000 (default 200), ``seed``
+0 to 2**32-1. Bad input (an unknown key or actor, a bad number, an answers file that is missing,
+a directory or not UTF-8 text, a closed or empty stdin) is one line ``isf-play: error: ...`` and
+exit code 2, before the game starts (:mod:`sim.teaching.play_args`).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from sim.config import load
-from sim.model.model import ISFModel
 from sim.model.narrative import describe
-from sim.model.outcomes import outcome
-from sim.model.params import ACTOR_IDS, DIMENSIONS, ConfigError
-from sim.model.run import Job, simulate
+from sim.model.params import DIMENSIONS, ConfigError
+from sim.teaching import play_args
 from sim.teaching.human import Human, relevant_dimensions
+from sim.teaching.tool import UsageError, error, version_line
+
+if TYPE_CHECKING:
+    from sim.model.model import ISFModel
 
 __all__ = ["Human", "debrief", "main", "news", "play", "status"]
 
@@ -127,6 +131,8 @@ def news(events: list[tuple], aid: str) -> list[str]:
 
 def play(params, aid: str, seed: int, human: Human, out: TextIO) -> ISFModel:
     """Play the horizon week by week: the status before the player's questions, the news after."""
+    from sim.model.model import ISFModel
+
     model = ISFModel(params, rng=seed, trace=True)
     model.use_policies({aid: human})
     human.legend(model.actors[aid])
@@ -215,56 +221,49 @@ def debrief(row: dict, same_seed: dict, runs) -> str:
 
 
 def parse_args(argv: list[str]) -> tuple[str, int, int, str | None, list[str]]:
-    aid, seed, runs, answers, overrides = None, 0, 200, None, []
-    for a in argv:
-        if "=" not in a:
-            raise ConfigError(
-                f"'{a}' is not key=value; usage: {PROG} actor=ID [scenario=NAME] [seed=S] "
-                f"[runs=N] [answers=FILE] [key=value ...]"
-            )
-        k, v = a.split("=", 1)
-        if k == "actor":
-            aid = v.upper() if v.upper() in ACTOR_IDS else v
-        elif k == "answers":
-            answers = v
-        elif k == "runs":
-            runs = int(v)
-        else:
-            if k == "seed":
-                seed = int(v)
-            overrides.append(a)
-    if aid not in ACTOR_IDS:
-        raise ConfigError(f"actor={aid}: allowed: {', '.join(ACTOR_IDS)}")
-    if runs < 1:
-        raise ConfigError("runs must be at least 1")
-    return aid, seed, runs, answers, overrides
-
-
-def _reader(lines: Iterator[str]) -> Callable[[], str | None]:
-    def read() -> str | None:
-        return next(lines, None)
-
-    return read
+    """(actor, seed, runs, answers file, config overrides) of a command line; UsageError if bad."""
+    a = play_args.parse(argv)
+    return a.actor, a.seed, a.runs, a.answers, a.overrides
 
 
 def main(argv: list[str] | None = None, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    stdin, out = stdin or sys.stdin, out or sys.stdout
+    out = out or sys.stdout
     if any(a in ("-h", "--help") for a in argv):
         print(__doc__, file=out)
         return 0
+    if "--version" in argv:
+        print(version_line(PROG), file=out)
+        return 0
     try:
         aid, seed, runs, answers, overrides = parse_args(argv)
+        from sim.config import load
+
         params, _settings, _meta = load(overrides)
-    except (ConfigError, ValueError) as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
-    if answers:
-        with open(answers, encoding="utf-8") as f:
-            source = iter([ln.rstrip("\n") for ln in f if not ln.lstrip().startswith("#")])
-        human = Human(_reader(source), out, echo=True)
-    else:
-        human = Human(_reader(iter(stdin.readline, "")), out, echo=not stdin.isatty())
+        aid = play_args.actor_of(aid, list(params.actors))
+        if answers:
+            given = iter(play_args.answers_from_file(answers))
+            human = Human(lambda: next(given, None), out, echo=True)
+        else:
+            read, echo = play_args.stdin_reader(stdin if stdin is not None else sys.stdin)
+            human = Human(read, out, echo=echo)
+    except (UsageError, ConfigError) as exc:
+        return error(PROG, exc)
+    try:
+        return _game(params, aid, seed, runs, human, out)
+    except UsageError as exc:  # piped answers that cannot be read, found mid-game
+        return error(PROG, exc)
+    except KeyboardInterrupt:
+        print(f"\n{PROG}: stopped", file=sys.stderr)
+        return 130
+
+
+def _game(params, aid: str, seed: int, runs: int, human: Human, out: TextIO) -> int:
+    """Play, then tell the key events and the debrief."""
+    from sim.model.model import ISFModel
+    from sim.model.outcomes import outcome
+    from sim.model.run import Job, simulate
+
     a = params.actors[aid]
     print(
         f"You play {a.name} ({aid}) in scenario '{params.scenario}', seed {seed}, "

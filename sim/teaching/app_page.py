@@ -1,4 +1,4 @@
-"""The page ``solara run`` loads for ``isf-app`` (see :mod:`sim.teaching.app`).
+"""The page ``solara run`` loads for ``isf-app`` (see :mod:`sim.teaching.app` and :mod:`sim.teaching.app_model`).
 
 It is composed from Mesa's model controller (Reset, ▶, Step) and the page's own settings and
 views, not from Mesa's ``SolaraViz``: SolaraViz always shows controls that confuse students here
@@ -13,7 +13,7 @@ from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import update_counter
 
 from sim.model.mechanisms import council
-from sim.teaching import app, app_views
+from sim.teaching import app_model, app_views
 
 PLAY_INTERVAL_MS = 400
 
@@ -34,9 +34,9 @@ Positions, Network, Troops, Deaths = (figure_view(d) for d in app_views.FIGURES)
 @solara.component
 def CouncilView(model):
     update_counter.get()
-    rows = app.council_table(model)
+    rows = app_model.council_table(model)
     a = model.agenda
-    last = app.last_vote(model)
+    last = app_model.last_vote(model)
     cfg = model.params.mechanisms.council
     if not cfg.enabled:
         head = "**Council** — switched off: no vote, contributors do not wait for a resolution"
@@ -57,7 +57,7 @@ def CouncilView(model):
 @solara.component
 def ConfigCard(model, settings):
     update_counter.get()
-    solara.Markdown(app.config_markdown(model, settings))
+    solara.Markdown(app_model.config_markdown(model, settings))
 
 
 @solara.component
@@ -68,13 +68,13 @@ def Settings(settings: solara.Reactive[dict], kinds: tuple[str, ...]):
     def setter(name):
         def set_value(v):
             if name == "scenario_name":
-                settings.set(app.with_scenario(settings.value, v))
+                settings.set(app_model.with_scenario(settings.value, v))
             else:
                 settings.set({**settings.value, name: v})
 
         return set_value
 
-    for name, w in app.widgets().items():
+    for name, w in app_model.widgets().items():
         kind, label = w["type"], w["label"]
         if kind not in kinds:
             continue
@@ -94,8 +94,8 @@ def Settings(settings: solara.Reactive[dict], kinds: tuple[str, ...]):
 
 @solara.component
 def Page():
-    settings = solara.use_reactive(app.default_settings())
-    first = solara.use_memo(lambda: app.TeachingModel(**settings.value), [])
+    settings = solara.use_reactive(app_model.default_settings())
+    first = solara.use_memo(lambda: app_model.TeachingModel(**settings.value), [])
     model = solara.use_reactive(first)
     play_interval = solara.use_reactive(PLAY_INTERVAL_MS)
     render_interval = solara.use_reactive(1)

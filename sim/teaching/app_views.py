@@ -7,7 +7,7 @@ from __future__ import annotations
 from sim.model.mechanisms import vetoes
 from sim.model.model import ISFModel
 from sim.model.params import COMPOSITION, DIMENSIONS, DISARMAMENT
-from sim.teaching.app import TeachingModel, pressure_edges
+from sim.teaching.app_model import TeachingModel, pressure_edges
 
 # what 0 and 1 mean on each dimension (sim/model/params.py)
 ENDS = {

@@ -281,3 +281,7 @@ def _game(params, aid: str, seed: int, runs: int, human: Human, out: TextIO) -> 
     results = simulate(Job(params=params, seed=seed, runs=runs, uncertainty="fixed"), workers=1)
     print(debrief(row, same, results.runs), file=out)
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

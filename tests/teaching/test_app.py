@@ -17,7 +17,8 @@ import pytest
 from sim.config import load
 from sim.model.outcomes import outcome
 from sim.model.params import DIMENSIONS
-from sim.teaching import app, app_views
+from sim.teaching import app_model as app
+from sim.teaching import app_views
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -105,3 +105,39 @@ def test_hamas_decides_on_the_money_once_per_offer_and_on_its_positions():
     assert "disarmament (0 Hamas keeps its arms ... 1 full disarmament)" in text
     assert 1 <= text.count("[money] QAT") <= 2 and not any(model.purse.taken.values())
     assert model.actors["HAMAS"].settled == list(params.actors["HAMAS"].position)  # held every week
+
+
+def test_version_answers_without_importing_the_model():
+    from importlib.metadata import version
+
+    code = (
+        "import sys; from sim.teaching import app, play; play.main(['--version']); app.main(['--version']); "
+        "heavy = [m for m in ('mesa', 'pandas', 'hydra', 'solara', 'sim.model.model') if m in sys.modules]; "
+        "print('heavy:', heavy)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [f"isf-play {version('isf-sim')}", f"isf-app {version('isf-sim')}", "heavy: []"]
+
+
+def test_an_answers_file_saved_on_windows_plays(tmp_path):
+    moves = tmp_path / "moves.txt"
+    moves.write_bytes("\ufeff# Israel\r\n\r\nlift\r\nauto\r\n".encode())
+    code, text = _game(["actor=ISR", "seed=2", "runs=5", "horizon_weeks=3", f"answers={moves}"])
+    assert code == 0 and "ISR lifts its veto on TUR troops" in text
+
+
+def test_the_app_warns_when_it_listens_beyond_this_machine(monkeypatch, capsys):
+    from sim.teaching import app
+
+    started = []
+    monkeypatch.setattr(app.os, "execve", lambda exe, cmd, env: started.append((cmd, env)))
+    assert app.main(["--host", "0.0.0.0", "--port", "0"]) == 2  # port 0 is refused
+    assert app.main(["--host", "0.0.0.0", "port=18765"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith("isf-app: warning: listening on 0.0.0.0: the page is reachable from other machines")
+    [(cmd, env)] = started
+    assert "--no-check-version" in cmd and cmd[cmd.index("--host") + 1] == "0.0.0.0"
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert app.main(["port=18766"]) == 0
+    assert "warning" not in capsys.readouterr().err and started[-1][0][cmd.index("--host") + 1] == "127.0.0.1"

@@ -4,6 +4,7 @@ effects, validated as the command line validates; ``compare`` pairs runs on comm
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import sys
 from importlib import metadata
@@ -11,7 +12,7 @@ from importlib import metadata
 import pandas as pd
 import pytest
 
-from helpers import isf_sim
+from helpers import ROOT, isf_sim
 from sim import compare, simulate
 from sim.model.params import ConfigError
 
@@ -170,3 +171,16 @@ def test_import_sim_stays_light_and_knows_its_version():
     assert {"simulate", "compare", "__version__"} <= set(dir(sim))
     with pytest.raises(AttributeError):
         sim.no_such_thing  # noqa: B018
+
+
+@pytest.mark.slow
+def test_the_python_examples_in_docs_api_run(tmp_path, monkeypatch, capsys):
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "api.md").read_text(encoding="utf-8"), re.S)
+    assert len(blocks) >= 4
+    monkeypatch.chdir(tmp_path)
+    for block in blocks:
+        exec(compile(block, "docs/api.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "unknown key 'actors.ISR.resolv'" in out and "paired on 100 common seeds" in out
+    assert "paired t" in out and "Welch (independent)" in out
+    assert list(tmp_path.iterdir()) == []

@@ -28,11 +28,11 @@ from typing import Any
 from omegaconf import OmegaConf
 
 from sim.model.params import ConfigError
-from sim.model.run import auto_workers, warm_up
-from sim.sweep import pipeline, sensitivity
+from sim.model.run import auto_workers
+from sim.sweep import guard, lock, pipeline, sensitivity
 from sim.sweep.combine import combine
-from sim.sweep.folders import MANIFEST, RUNS, atomic_write_text, git_state, versions
-from sim.sweep.job import launcher_kind
+from sim.sweep.folders import MANIFEST, RUNS, atomic_write_text, git_state, job_key, versions
+from sim.sweep.job import discard, dump_config, launcher_kind
 from sim.sweep.pipeline import Pipeline
 from sim.sweep.plan import SweepPlan, job_values, sweep_plan
 
@@ -46,7 +46,7 @@ def _write_manifest(path: Path, data: dict) -> None:
     atomic_write_text(path, json.dumps(data, indent=2, default=str) + "\n")
 
 
-def _command(cfg: Any, sweep_dir: Path | None = None) -> str:
+def _command(cfg: Any, sweep_dir: Path | None = None, multirun: bool = True) -> str:
     import shlex
 
     args = [o for o in cfg.hydra.overrides.task]
@@ -54,10 +54,39 @@ def _command(cfg: Any, sweep_dir: Path | None = None) -> str:
         o
         for o in cfg.hydra.overrides.hydra
         if not o.startswith(("hydra.mode=", "hydra.sweep.dir=", "hydra.sweeper.prechecked="))
+        or (not multirun and o.startswith("hydra.sweep.dir="))
     ]
     if sweep_dir is not None:
         hyd.append(f"hydra.sweep.dir={sweep_dir}")
-    return "isf-sim -m " + " ".join(shlex.quote(o) for o in args + hyd)
+    return "isf-sim " + ("-m " if multirun else "") + " ".join(shlex.quote(o) for o in args + hyd)
+
+
+def _refuse(exc: ConfigError) -> None:
+    """One line and exit 2 (Hydra turns an exception raised in a callback into a warning)."""
+    print(f"isf-sim: error: {exc}", file=sys.stderr)
+    sys.exit(2)
+
+
+def sweep_identity(p: SweepPlan) -> str:
+    """What makes a sweep this sweep: its expanded job list (each job's overrides, in order)."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps(p.jobs).encode()).hexdigest()
+
+
+def _stopped(signum: int) -> str:
+    import signal
+
+    return "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
+
+
+def _job_config(config: Any) -> dict:
+    """The job's resolved config without its hydra node, as the task function receives it."""
+    return {
+        k: OmegaConf.to_container(config[k], resolve=True) if OmegaConf.is_config(config[k]) else config[k]
+        for k in config
+        if k != "hydra"
+    }
 
 
 class _Bar:
@@ -69,18 +98,19 @@ class _Bar:
         self.done: set[int] = set()
         self.stop = threading.Event()
         self.bar = None
+        self.initial = self.poll()  # runs already done (resume): not made now, so not in the rate
         if enabled:
             from tqdm import tqdm
 
             self.bar = tqdm(
                 total=sum(p.runs),
+                initial=self.initial,
                 unit="run",
                 desc=f"isf-sim: {len(p.jobs)} jobs",
                 dynamic_ncols=True,
                 smoothing=0.05,
                 file=sys.stderr,
             )
-        self.poll()
         self.thread = threading.Thread(target=self._loop, daemon=True)
         self.thread.start()
 
@@ -97,9 +127,8 @@ class _Bar:
                 self.pipe.partial.values() if self.pipe is not None else ()
             )
         n = min(n, sum(self.plan.runs))
-        if self.bar is not None and n != self.bar.n:
-            self.bar.n = n
-            self.bar.refresh()
+        if self.bar is not None and n > self.bar.n:
+            self.bar.update(n - self.bar.n)  # through update(): the rate is runs made per second now
         return n
 
     def _loop(self) -> None:
@@ -138,20 +167,54 @@ class SweepCallback(Callback):
             "_in_process": False,
         }
 
+    def on_run_start(self, config: Any, **kwargs: Any) -> None:
+        """A single job: claim its folder (one writer, only this job's results in it) and stop
+        quietly on Ctrl-C. Before Hydra writes anything there (``.hydra/``)."""
+        from hydra.core.hydra_config import HydraConfig
+
+        HydraConfig.instance().set_config(config)
+        out = Path(str(config.hydra.run.dir))
+        existed = out.exists()
+        again = _command(config, multirun=False)
+        try:
+            key = job_key(dump_config(_job_config(config)))
+            lock.claim(out, key, "run", again)
+        except lock.FolderRefused as exc:
+            _refuse(exc)
+        except Exception:  # noqa: BLE001 - a bad config: the job itself reports it (one line, exit 2)
+            return
+        guard.on_stop(lambda: (lock.remove_own_temps(out), discard(out) if not existed else None))
+        guard.install(lambda signum: f"isf-sim: {_stopped(signum)}; nothing was kept; run it again: {again}")
+
+    def on_run_end(self, config: Any, **kwargs: Any) -> None:
+        lock.release()
+
     def on_multirun_start(self, config: Any, **kwargs: Any) -> None:
         self._t0, self._started = time.perf_counter(), time.time()
         sweep_dir = Path(config.hydra.sweep.dir)
         self._plan = p = sweep_plan(config, sensitivity.runs_of)
-        sweep_dir.mkdir(parents=True, exist_ok=True)
+        identity = sweep_identity(p)
+        resume = _command(config, sweep_dir)
+        try:
+            lock.claim(sweep_dir, identity, "sweep", resume, legacy=json.dumps([p.swept, len(p.jobs), sum(p.runs)]))
+        except lock.FolderRefused as exc:
+            _refuse(exc)
+        for i in range(len(p.jobs)):  # temporary files of a killed writer
+            lock.clean_temps(sweep_dir / str(i))
+        guard.start_guard()  # worker processes, whichever launcher starts them, die with this one
+        guard.on_stop(lambda: lock.remove_own_temps(sweep_dir, recursive=True))
+        guard.install(lambda signum: f"isf-sim: {_stopped(signum)}; finished jobs are kept; resume with: {resume}")
         launcher = OmegaConf.to_container(config.hydra.launcher, resolve=False)
         self._manifest = {
             "kind": "sweep",
             "status": "running",
+            "sweep_sha256": identity,
             "swept": p.swept,
             "jobs": len(p.jobs),
             "runs": sum(p.runs),
             "command": _command(config),
-            "resume": _command(config, sweep_dir),
+            "resume": resume,
+            "rerun_row": "a row of runs.parquet re-runs with rerun_row in <job>/manifest.json",
             "job_folders": "<sweep dir>/<job number>/ (runs.parquet, config.yaml, manifest.json)",
             "combined": "runs.parquet: every job's rows, plus `job` and one column per swept key",
             "seeds": "every job uses seeds seed .. seed+runs-1 (common random numbers across jobs)",
@@ -166,8 +229,7 @@ class SweepCallback(Callback):
         pipe = None
         if self._in_process:  # jobs run one after another here: pipeline them through a warm pool
             pipe = pipeline.start(total_runs=sum(p.runs))
-            if auto_workers(sum(p.runs)) > 1:
-                warm_up(auto_workers(sum(p.runs)))
+            guard.warm(auto_workers(sum(p.runs)))
         show = self.progress == "always" or (self.progress == "auto" and sys.stderr.isatty())
         self._bar = _Bar(sweep_dir, p, pipe, enabled=show)
 
@@ -215,6 +277,7 @@ class SweepCallback(Callback):
             }
         )
         _write_manifest(sweep_dir / MANIFEST, self._manifest)
+        lock.release(sweep_dir)
         summary(sweep_dir, p, rows, skipped, time.perf_counter() - self._t0)
 
 

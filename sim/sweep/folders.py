@@ -29,10 +29,18 @@ SOURCE = Path(__file__).resolve().parent.parent.parent  # the checkout (for the 
 PACKAGES = ("isf-sim", "mesa", "hydra-core", "omegaconf", "numpy", "pandas", "pyarrow", "joblib")
 
 
+def _tmp(path: Path) -> Path:
+    """The temporary name a file is written under before it is renamed (the writer's pid in it)."""
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    tmp = _tmp(path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -40,9 +48,12 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def write_parquet(path: Path, df: pd.DataFrame) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    df.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
-    os.replace(tmp, path)
+    tmp = _tmp(path)
+    try:
+        df.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @functools.lru_cache(maxsize=1)
@@ -151,10 +162,3 @@ def finished(folder: Path, key: str) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(data, dict) and data.get("kind") == "run" and data.get("config_sha256") == key
-
-
-def clean_partial(folder: Path) -> None:
-    """Remove temporary files a killed job left behind (``.name.tmp-PID``)."""
-    if folder.is_dir():
-        for f in folder.glob(".*.tmp-*"):
-            f.unlink(missing_ok=True)

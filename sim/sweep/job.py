@@ -20,8 +20,8 @@ import yaml
 from sim.config import build, lever_keys, override_keys, parameter_meta
 from sim.model.params import ConfigError, RunSettings
 from sim.model.run import Job, Pending, Results, auto_workers, simulate
-from sim.sweep import pipeline, sensitivity
-from sim.sweep.folders import RUNS, clean_partial, command, finished, git_state, job_key, versions, write_job
+from sim.sweep import guard, lock, pipeline, sensitivity
+from sim.sweep.folders import RUNS, command, finished, git_state, job_key, versions, write_job
 
 
 def launcher_kind(launcher: Mapping[str, Any] | None) -> str:
@@ -125,7 +125,7 @@ def run_job(
     if in_sweep:  # resume: a finished job of the same config is kept, not re-run
         if finished(out, key):
             return None
-        clean_partial(out)
+        lock.clean_temps(out)
 
     explicit = {
         "scenario": settings.scenario,
@@ -151,12 +151,25 @@ def run_job(
         "workers": workers,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "command": command(task_overrides, explicit),
-        "rerun_row": command(task_overrides, {**explicit, "runs": 1, "seed": "SEED"}).replace("SEED", "{seed}"),
+        "rerun_row": rerun_row(task_overrides, explicit, design is not None),
         "git": git_state(),
         "versions": versions(),
         "overrides": task_overrides,
         "config_sha256": key,
     }
+    own_lock = not in_sweep and not lock.holds(out)  # isf-sim's callback claimed it already
+    if own_lock:  # one writer per folder, and only this job's results in it
+        lock.claim(out, key, "run", manifest["command"])
+    try:
+        return _run(job, design, out, pipe, workers, config_yaml, manifest, settings, in_sweep)
+    finally:
+        if own_lock:
+            lock.release(out)
+
+
+def _run(job, design, out, pipe, workers, config_yaml, manifest, settings, in_sweep) -> Finished | None:
+    if design is not None or not job.trace:
+        guard.warm(workers)  # the pool, with Ctrl-C kept from the workers, and its guard
     t0 = time.perf_counter()
 
     def finish(results: Results) -> float:
@@ -169,7 +182,7 @@ def run_job(
         finish(
             Results(
                 sensitivity.run_block(
-                    design, params, meta, frozenset(fixed), settings.seed, settings.runs, workers, progress
+                    design, job.params, job.meta, job.fixed, settings.seed, settings.runs, workers, progress
                 )
             )
         )
@@ -185,6 +198,16 @@ def run_job(
         if not in_sweep:  # a sweep prints one progress bar and one summary, not a table per job
             return Finished(results, settings, out, wall, workers)
     return None
+
+
+def rerun_row(task_overrides: list[str], explicit: dict[str, Any], design: bool) -> str:
+    """The command that re-runs one row of this job's table: ``.format(seed=<row's seed>)``, and
+    for a sensitivity design also ``point=<row's point>`` (that design point alone)."""
+    replace = {**explicit, "runs": 1, "seed": "@SEED@"}
+    if design:
+        replace["++design.point"] = "@POINT@"
+    cmd = command(task_overrides, replace).replace("{", "{{").replace("}", "}}")
+    return cmd.replace("@SEED@", "{seed}").replace("@POINT@", "{point}")
 
 
 def _simulate_with_progress(job: Job, workers: int) -> Results:

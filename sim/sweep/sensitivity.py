@@ -53,6 +53,7 @@ class Design:
     block: int = 0  # this job's block
     seed: int = 1  # seed of the design's sampler
     outcomes: tuple[str, ...] = DEFAULT_OUTCOMES
+    point: int | None = None  # this design point alone, whatever the block (a row's rerun_row)
 
 
 def split_design(raw: dict) -> tuple[Design | None, dict]:
@@ -72,6 +73,8 @@ def split_design(raw: dict) -> tuple[Design | None, dict]:
         raise ConfigError(f"design.block = {design.block}; allowed: 0 .. {design.blocks - 1}")
     if design.samples < 2:
         raise ConfigError("design.samples must be >= 2")
+    if design.point is not None and (isinstance(design.point, bool) or not isinstance(design.point, int)):
+        raise ConfigError(f"design.point = {design.point!r}; allowed: a design point's number (a row's point)")
     return design, {k: v for k, v in raw.items() if k != "design"}
 
 
@@ -97,6 +100,11 @@ def matrix(design: Design, prob: dict) -> np.ndarray:
 
 
 def block_range(design: Design, n_points: int) -> range:
+    """The design points this job runs: its block's, or the one ``design.point`` names."""
+    if design.point is not None:
+        if not 0 <= design.point < n_points:
+            raise ConfigError(f"design.point = {design.point}; allowed: 0 .. {n_points - 1}")
+        return range(design.point, design.point + 1)
     edges = np.linspace(0, n_points, design.blocks + 1).round().astype(int)
     return range(int(edges[design.block]), int(edges[design.block + 1]))
 
@@ -157,7 +165,7 @@ def run_block(
             progress(len(part["seed"]))
     data = concat(done)
     points = data.pop("point")
-    df = to_frame(data)
+    df = to_frame(data).copy()  # one block per dtype: inserting into ~200 fragmented columns warns
     df.insert(1, "point", pd.Series(points, dtype="int64"))
     return df
 

@@ -26,6 +26,10 @@ from sim.teaching.tool import Parser, UsageError, error, version_line
 PROG = "isf-app"
 PAGE_FILE = Path(__file__).with_name("app_page.py")
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
+# Solara sends nothing anywhere: no telemetry, and its asset proxy, which fetches what
+# solara-assets lacks from a CDN (KaTeX, for math in Markdown, which the page does not use), is
+# pointed at a closed port of this machine, so a missing asset is a 404 instead of a request out.
+OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_ASSETS_CDN": "http://127.0.0.1:1/offline/"}
 
 
 def port_number(text: str) -> int:
@@ -111,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-open",
         "--no-check-version",  # offline: no request to the package index at start
     ]
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    env = {**os.environ, **OFFLINE_ENV}
     # become the server (no child left behind when this process is stopped)
     os.execve(sys.executable, cmd, env)
     return 0  # not reached

@@ -131,9 +131,10 @@ def Page():
         with solara.Columns([1, 1]):
             Deaths(m)
             solara.Markdown(
-                "**Reading the page.** Positions: 0 and 1 are the two ends of each dimension (tick "
-                "labels); the lines are settled positions — where pressure has moved each actor, what its "
-                "decisions read (what others see each week adds noise). Dotted lines: where Israel's veto on "
+                "**Reading the page.** Positions: 0 = opposed, 1 = in favour of the end each panel's "
+                "top tick names (Turkish troops, enforcement, full disarmament); the lines are settled "
+                "positions — where pressure has moved each actor, what its decisions read (what others see "
+                "each week adds noise). Dotted lines: where Israel's veto on "
                 "Turkish troops yields, and the funders' disarmament thresholds. The network's arrows carry "
                 "capability x effort x leverage (x a funder's money); colours are the actors' roles."
             )

@@ -15,6 +15,8 @@ ENDS = {
     "mandate": ("border monitoring", "enforcement"),
     "disarmament": ("Hamas keeps its arms", "full disarmament"),
 }
+# as the report labels positions (sim/report/plots.py); the ticks say what each end means
+POSITION_LABEL = "settled position\n(0 = opposed, 1 = in favour)"
 # a fixed colour per actor, the same in every panel (Okabe–Ito, then greys)
 COLOURS = {
     "USA": "#0072B2",
@@ -91,7 +93,7 @@ def draw_positions(model: ISFModel):
         ax.set(ylim=(-0.03, 1.03), xlabel="week", title=dim.capitalize())
         ax.set_yticks([0, 0.5, 1], [f"0 {low}", "0.5", f"1 {high}"], fontsize=7)
         ax.xaxis.get_major_locator().set_params(integer=True)
-    axes[0].set_ylabel("settled position")
+    axes[0].set_ylabel(POSITION_LABEL)
     fig.legend(list(handles.values()), list(handles), loc="outside right center", fontsize=7, title="actor")
     fig.suptitle("Positions on each dimension of the issue space", fontsize=10)
     return fig

@@ -89,6 +89,7 @@ def test_views_draw_after_some_weeks():
         assert draw(m).axes
     labels = [t.get_text() for t in app_views.draw_positions(m).axes[0].get_yticklabels()]
     assert labels[0] == "0 no Turkish troops" and labels[-1] == "1 Turkish troops welcome"
+    assert "0 = opposed, 1 = in favour" in app_views.draw_positions(m).axes[0].get_ylabel()  # as in the report
     legend = app_views.draw_network(m).axes[0].get_legend()
     assert "veto holder (Israel)" in [t.get_text() for t in legend.get_texts()]
 

@@ -138,6 +138,8 @@ def test_the_app_warns_when_it_listens_beyond_this_machine(monkeypatch, capsys):
     assert err[-1].startswith("isf-app: warning: listening on 0.0.0.0: the page is reachable from other machines")
     [(cmd, env)] = started
     assert "--no-check-version" in cmd and cmd[cmd.index("--host") + 1] == "0.0.0.0"
-    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False" and env["SOLARA_ASSETS_CDN"].startswith(
+        "http://127.0.0.1:"
+    )
     assert app.main(["port=18766"]) == 0
     assert "warning" not in capsys.readouterr().err and started[-1][0][cmd.index("--host") + 1] == "127.0.0.1"

@@ -40,8 +40,8 @@ from sim.teaching.exercises.spec import load_spec, spec_path
 ROOT = Path(__file__).resolve().parents[2]
 RUNS, SWEEP_RUNS = 40, 12
 SHEET_DIR = ROOT / "experiments" / "exercises"
-SHEETS = sorted(SHEET_DIR.glob("[0-9]*.md"))
-SECTIONS = ("learning goal", "prediction", "commands", "what to look at", "discussion", "instructor notes")
+SHEETS = sheets.sheet_paths()  # the students' sheets; each has its instructor key NN_name.key.md
+SECTIONS = ("learning goal", "prediction", "commands", "what to look at", "discussion")
 
 
 def _env() -> dict[str, str]:
@@ -83,6 +83,7 @@ def _check_outputs(cmd: Command, cwd: Path, stdout: str) -> None:
 def test_there_are_at_least_five_sheets_with_an_index_and_their_claims():
     assert len(SHEETS) >= 5
     assert {spec_path(p) for p in SHEETS} == set(SHEET_DIR.glob("*.numbers.yaml")), "a sheet without its claims"
+    assert {sheets.key_path(p) for p in SHEETS} == set(SHEET_DIR.glob("*.key.md")), "a sheet without its key"
     for p in SHEETS:
         spec = load_spec(p)
         assert spec.table and spec.claims, f"{p.name}: its .numbers.yaml shows no table or makes no claim"
@@ -92,21 +93,25 @@ def test_there_are_at_least_five_sheets_with_an_index_and_their_claims():
 
 
 @pytest.mark.parametrize("sheet", SHEETS, ids=lambda p: p.stem)
-def test_sheet_has_its_sections_and_numbers(sheet):
+def test_sheet_has_its_sections_and_its_key_the_numbers(sheet):
     text = sheet.read_text()
     headings = [h.lower() for h in re.findall(r"^##+ (.+)$", text, flags=re.M)]
     for section in SECTIONS:
         assert any(section in h for h in headings), f"{sheet.name}: no '{section}' section"
-    block = text[text.index(sheets.BEGIN) : text.index(sheets.END)]
-    assert block.count("\n| ") >= 3, f"{sheet.name}: empty numbers block (run: python -m sim.teaching.exercises)"
-    notes = text[text.lower().index("## instructor notes") :]
-    assert sheets.BEGIN in notes, f"{sheet.name}: the numbers belong in the instructor notes"
+    assert not any("instructor" in h or "answer" in h for h in headings), f"{sheet.name}: answers belong in the key"
+    assert sheets.BEGIN not in text, f"{sheet.name}: the numbers belong in the key"
+    key = sheets.key_path(sheet).read_text()
+    assert "## instructor notes" in key.lower() and "### answers" in key.lower(), sheet.name
+    block = key[key.index(sheets.BEGIN) : key.index(sheets.END)]
+    assert block.count("\n| ") >= 3, f"{sheet.name}: empty numbers block (run: python -m sim.exercises)"
+    assert not sheets.commands(key), f"{sheet.name}: the key runs no commands of its own; they are the sheet's"
     cmds = sheets.commands(text)
     assert cmds and all(c.program in sheets.PROGRAMS for c in cmds), sheet.name
     assert all(seg[0] in ("yes", "printf", "echo") for c in cmds for seg in c.segments[:-1]), sheet.name
     evidence = set(re.findall(r"\bE\d\d\b", text))
     assert len(evidence) >= 3, f"{sheet.name}: ground the questions in the articles (E01...E50)"
     assert all(1 <= int(e[1:]) <= 50 for e in evidence)
+    assert "../../docs/evidence.md" in text and "shared/evidence" not in text + key
 
 
 def shrink(cmd: Command) -> Command:
@@ -204,7 +209,8 @@ def test_the_numbers_are_current():
     for s in planned:
         first = s.singles[0]
         row = table_row(first, results[first.overrides][0], load_spec(s.path))
-        assert f"\n{row}\n" in s.path.read_text(), f"{s.path.name}: stale, run `python -m sim.teaching.exercises`"
+        key = sheets.key_path(s.path)
+        assert f"\n{row}\n" in key.read_text(), f"{key.name}: stale, run `python -m sim.exercises`"
 
 
 def _paired_runs() -> dict[str, pd.DataFrame]:

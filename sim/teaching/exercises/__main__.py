@@ -1,4 +1,4 @@
-"""`python -m sim.teaching.exercises`: write and check the exercises' instructor numbers."""
+"""`python -m sim.teaching.exercises` (also `python -m sim.exercises`): the exercises' numbers and handouts."""
 
 import sys
 

@@ -1,37 +1,49 @@
-"""``python -m sim.teaching.exercises``: write the numbers of the sheets' instructor notes and
-check the claims their prose makes.
+"""``python -m sim.exercises`` (or ``python -m sim.teaching.exercises``): write the numbers of the
+instructor keys, check the claims their prose makes, and write classroom handouts.
 
-    python -m sim.teaching.exercises               # all sheets (about a minute on two cores)
-    python -m sim.teaching.exercises 03            # the sheets whose file name starts with 03
-    python -m sim.teaching.exercises --check       # exit 1, naming each stale sheet; writes nothing
-    python -m sim.teaching.exercises --runs 100    # a quick draft (the blocks then say 100 runs)
+    python -m sim.exercises                        # all sheets (a few minutes on two cores)
+    python -m sim.exercises 03                     # the sheets whose file name starts with 03
+    python -m sim.exercises --check                # exit 1, naming each stale key; writes nothing
+    python -m sim.exercises --runs 100             # a quick draft (the blocks then say 100 runs)
+    python -m sim.exercises --handouts DIR         # students' handouts + the key, numbers fresh
+    python -m sim.exercises --handouts DIR --keep-numbers   # ... with the keys' stored numbers
 
-Exit 1 as well when a claim of a sheet's ``.numbers.yaml`` is not supported by the numbers, so
-the prose cannot drift away from the model; exit 2 for an unknown sheet or an unreadable
-``.numbers.yaml``.
+A sheet is a students' sheet ``NN_name.md`` (its commands in ```` ```bash ```` blocks) and an
+instructor key ``NN_name.key.md`` (answers, notes, and the generated numbers). Exit 1 as well
+when a claim of a sheet's ``.numbers.yaml`` is not supported by the numbers, so the prose cannot
+drift away from the model; exit 2 with one line for bad input (an unknown sheet, an unreadable
+``.numbers.yaml``, a handouts folder that cannot be written).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from sim.teaching.exercises.block import numbers_block
 from sim.teaching.exercises.claims import SpecError
 from sim.teaching.exercises.running import SheetRuns, play_game, run_all, sheet_runs
-from sim.teaching.exercises.sheets import ROOT, replace_block, sheet_paths
+from sim.teaching.exercises.sheets import ROOT, key_path, replace_block, sheet_paths
 from sim.teaching.exercises.spec import NumbersSpec, load_spec, spec_path
+
+PROG = "python -m sim.exercises"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        print(f"{PROG}: error: {message} (see --help)", file=sys.stderr)
+        raise SystemExit(2)
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="python -m sim.teaching.exercises",
-        description="Write and check the numbers of the exercises' instructor notes.",
-    )
+    ap = _Parser(prog=PROG, description="Write and check the exercises' instructor numbers; write handouts.")
     ap.add_argument("sheets", nargs="*", help="sheet file names or prefixes (default: all)")
     ap.add_argument("--runs", type=int, help="replace the runs= of every command (default: the sheet's own)")
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if a sheet's numbers are stale")
     ap.add_argument("--jobs", type=int, default=2, help="processes for the runs (default 2)")
+    ap.add_argument("--handouts", metavar="DIR", type=Path, help="write students' handouts and the instructor key")
+    ap.add_argument("--keep-numbers", action="store_true", help="with --handouts: the keys' numbers as stored")
     return ap
 
 
@@ -44,41 +56,68 @@ def unsupported(sheet: SheetRuns, spec: NumbersSpec, results: dict, games: list)
     return [f"{sheet.path.name}: {w}" for w in why if w]
 
 
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     paths = sheet_paths(args.sheets)
     if not paths:
-        print(
-            f"no sheet matches {' '.join(args.sheets)}; sheets: {', '.join(p.name for p in sheet_paths())}",
-            file=sys.stderr,
-        )
-        return 2
+        names = ", ".join(p.name for p in sheet_paths())
+        return _fail(f"no sheet matches {' '.join(args.sheets)}; sheets: {names}")
+    if args.runs is not None and not 1 <= args.runs <= 100_000:
+        return _fail(f"--runs {args.runs}: give a whole number from 1 to 100000")
+    if args.handouts is not None and args.handouts.exists() and not args.handouts.is_dir():
+        return _fail(f"--handouts {args.handouts}: not a directory")
+    if args.keep_numbers and args.handouts is None:
+        return _fail("--keep-numbers goes with --handouts DIR")
     try:
         specs = [load_spec(p) for p in paths]
     except SpecError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    if args.handouts is not None and args.keep_numbers:
+        return _handouts(args.handouts, paths, None)
     sheets = [sheet_runs(p, args.runs) for p in paths]
     results = run_all([k for s in sheets for k in s.keys], args.jobs)
-    stale, broken = [], []
+    stale, broken, blocks = [], [], {}
     for sheet, spec in zip(sheets, specs):
         games = [play_game(c) for c in sheet.plays]
         try:
             broken += unsupported(sheet, spec, results, games)
         except SpecError as exc:  # a claim on a game or a field the sheet does not have
-            print(f"error: {spec_path(sheet.path).name}: {exc}", file=sys.stderr)
-            return 2
-        text = sheet.path.read_text()
-        new = replace_block(text, numbers_block(sheet, spec, results, games))
+            return _fail(f"{spec_path(sheet.path).name}: {exc}")
+        blocks[sheet.path] = numbers_block(sheet, spec, results, games)
+        if args.handouts is not None:
+            continue
+        key = key_path(sheet.path)
+        text = key.read_text(encoding="utf-8")
+        new = replace_block(text, blocks[sheet.path])
         if new != text:
-            stale.append(sheet.path)
+            stale.append(key)
             if not args.check:
-                sheet.path.write_text(new)
+                key.write_text(new, encoding="utf-8")
         state = ("stale" if args.check else "updated") if new != text else "up to date"
-        print(f"{sheet.path.relative_to(ROOT)}: {state}")
+        print(f"{key.relative_to(ROOT)}: {state}")
     for b in broken:
         print(f"claim not supported: {b}", file=sys.stderr)
+    if args.handouts is not None:
+        code = _handouts(args.handouts, paths, blocks)
+        return code or (1 if broken else 0)
     if args.check and stale:
-        print(f"stale: {', '.join(p.name for p in stale)} (run: python -m sim.teaching.exercises)", file=sys.stderr)
+        print(f"stale: {', '.join(p.name for p in stale)} (run: {PROG})", file=sys.stderr)
         return 1
     return 1 if broken else 0
+
+
+def _handouts(out: Path, paths: list[Path], blocks: dict | None) -> int:
+    from sim.teaching.exercises.handouts import write_handouts
+
+    try:
+        written = write_handouts(out, paths, blocks)
+    except OSError as exc:
+        return _fail(f"--handouts {out}: cannot write there ({exc.strerror or exc})")
+    for path in written:
+        print(path)
+    return 0

@@ -1,6 +1,8 @@
-"""The exercise sheets and their commands: which sheets there are, the command lines of their
-```` ```bash ```` blocks, the generated block between the markers, and the two substitutions the
-tests make to run every command cheaply (fewer runs, trimmed sweeps)."""
+"""The exercise sheets and their commands: which sheets there are (each a students' sheet
+``NN_name.md`` with its commands in ```` ```bash ```` blocks, and an instructor key
+``NN_name.key.md`` with the answers and the generated block between the markers), the command
+lines, and the two substitutions the tests make to run every command cheaply (fewer runs,
+trimmed sweeps)."""
 
 from __future__ import annotations
 
@@ -15,16 +17,24 @@ from sim.config import EXPERIMENT_DIR
 ROOT = EXPERIMENT_DIR.parent
 SHEET_DIR = EXPERIMENT_DIR / "exercises"
 BEGIN, END = "<!-- numbers:begin -->", "<!-- numbers:end -->"
+KEY_SUFFIX = ".key.md"
 PROGRAMS = ("isf-sim", "isf-report", "isf-play", "python")
 
 
 def sheet_paths(names: Iterable[str] = ()) -> list[Path]:
-    """The sheets (``NN_name.md``), or those whose file name starts with one of ``names``."""
+    """The students' sheets (``NN_name.md``, not their ``NN_name.key.md``), or those whose file
+    name starts with one of ``names``."""
     names = list(names)
-    paths = sorted(SHEET_DIR.glob("[0-9]*.md"))
+    paths = sorted(p for p in SHEET_DIR.glob("[0-9]*.md") if not p.name.endswith(KEY_SUFFIX))
     if names:
         paths = [p for p in paths if any(p.name.startswith(n) or p.stem == n for n in names)]
     return paths
+
+
+def key_path(sheet: Path) -> Path:
+    """``01_veto_players.md`` -> ``01_veto_players.key.md``: the instructor key (answers, notes
+    and the generated numbers) beside the students' sheet."""
+    return sheet.with_suffix(KEY_SUFFIX)
 
 
 def replace_block(text: str, block: str) -> str:

@@ -10,9 +10,14 @@ intervals come from :mod:`sim.stats`.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import math
+import sys
+import types
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -138,12 +143,39 @@ class PrimResult:
 
 
 def _import_prim():
-    # ema_workbench warns on import when optional extras (ipyparallel, altair) are
-    # missing; those extras are not needed for PRIM.
+    """``ema_workbench.analysis.prim`` without running the package's ``__init__`` files, which
+    import the whole workbench (its experiment framework, optimisers, CART, ...): about a second
+    more than PRIM needs. Empty stand-ins for the two packages are put in ``sys.modules`` while the
+    module loads and taken out again after; if that fails the ordinary import is used."""
     with warnings.catch_warnings():
+        # the workbench warns on import when optional extras (ipyparallel, altair) are missing
         warnings.simplefilter("ignore")
-        from ema_workbench.analysis import prim
-    return prim
+        if "ema_workbench" in sys.modules:
+            from ema_workbench.analysis import prim
+
+            return prim
+        spec = importlib.util.find_spec("ema_workbench")
+        stubs = {}
+        if spec is not None and spec.submodule_search_locations:
+            root = Path(next(iter(spec.submodule_search_locations)))
+            for name, where in (("", root), ("analysis", root / "analysis"), ("em_framework", root / "em_framework")):
+                stub = types.ModuleType(f"ema_workbench.{name}".rstrip("."))
+                stub.__path__ = [str(where)]
+                stubs[stub.__name__] = stub
+        sys.modules.update(stubs)
+        try:
+            return importlib.import_module("ema_workbench.analysis.prim")
+        except ImportError:
+            for name in [m for m in sys.modules if m == "ema_workbench" or m.startswith("ema_workbench.")]:
+                del sys.modules[name]
+            stubs = {}
+            from ema_workbench.analysis import prim
+
+            return prim
+        finally:
+            for name, stub in stubs.items():
+                if sys.modules.get(name) is stub:
+                    del sys.modules[name]
 
 
 def prim_box(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
+
+from sim.report.markup import printable
 
 EPILOG = """outcomes for --outcome: deployed, un_authorized, ceasefire_collapsed, turkish_troops,
 deployed_without_turkey, funding_released, enforcement_mandate, turkish_liaison, veto_yielded,
@@ -20,15 +23,64 @@ Folders are labelled by their scenario and the settings that differ between them
 (e.g. "us_presses_israel ISR.resolve=0.4"); --label NAME=PATH names one yourself."""
 
 
+MAX_COUNT = 10_000  # --top, --top-k: more rows than any figure can show
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line (``isf-report: error: ...``, exit 2)."""
+
+    def error(self, message: str):  # noqa: D102 - argparse's hook
+        self.exit(2, f"isf-report: error: {printable(message)}\n")
+
+
+def count(text: str) -> int:
+    """A whole number from 1 to MAX_COUNT (argparse names the option in its error)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give 1 to {MAX_COUNT}") from None
+    if not 1 <= n <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"{n} is out of range; give 1 to {MAX_COUNT}")
+    return n
+
+
+def seed(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give a run's seed (0 or more)") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{n} is negative; give a run's seed (0 or more)")
+    return n
+
+
+def density(text: str) -> float:
+    """A share strictly between 0 and 1 (finite)."""
+    try:
+        d = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; give a share between 0 and 1, e.g. 0.8") from None
+    if not math.isfinite(d) or not 0 < d < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1 (both excluded); give e.g. 0.8")
+    return d
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="isf-report",
         description="Write figures (PNG, SVG), summary.md and a self-contained report.html "
         "from isf-sim result folders.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("dirs", nargs="+", metavar="DIR", help="result folder(s): a run or a sweep (multirun) folder")
+    p.add_argument(
+        "dirs",
+        nargs="+",
+        metavar="DIR",
+        help="result folder(s): a run or a sweep (multirun) folder; a folder of results such as "
+        "results/baseline means its latest run",
+    )
+    p.add_argument("--version", action=Version, help="print isf-report's version and exit")
     p.add_argument("--out", type=Path, help="output folder (default: FIRST_DIR/report)")
     p.add_argument(
         "--outcome",
@@ -37,14 +89,14 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--top-k",
-        type=int,
+        type=count,
         default=6,
         metavar="K",
         help="configurations shown per scenario; the rest are grouped as 'other' (default: 6)",
     )
     p.add_argument(
         "--top",
-        type=int,
+        type=count,
         default=10,
         metavar="K",
         help="parameters shown per outcome in the sensitivity figure (default: 10)",
@@ -57,15 +109,36 @@ def parser() -> argparse.ArgumentParser:
         help="call the folder PATH by NAME in tables, figures and comparisons (repeatable)",
     )
     p.add_argument("--csv", action="store_true", help="also write the report's tables as CSV files beside summary.md")
-    p.add_argument("--seed", type=int, help="seed of the traced run to draw (default: the first)")
+    p.add_argument("--seed", type=seed, help="seed of the traced run to draw (default: the first)")
     p.add_argument(
-        "--prim-threshold", type=float, default=0.8, metavar="D", help="minimum density of the PRIM box (default: 0.8)"
+        "--prim-threshold",
+        type=density,
+        default=0.8,
+        metavar="D",
+        help="minimum density of the PRIM box, between 0 and 1 (default: 0.8)",
     )
     return p
 
 
+class Version(argparse.Action):
+    """``--version``: the installed project's version (looked up only when asked)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            text = version("isf-sim")
+        except PackageNotFoundError:  # a source checkout that was never installed
+            text = "unknown (not installed)"
+        print(f"isf-report {text}")
+        parser.exit(0)
+
+
 def _fail(msg: str) -> int:
-    print(f"isf-report: error: {msg}", file=sys.stderr)
+    print(f"isf-report: error: {printable(msg)}", file=sys.stderr)
     return 2
 
 
@@ -78,11 +151,14 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        print("isf-report: interrupted; nothing written", file=sys.stderr)
+        return 130
 
 
 def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
-    # Imports after parsing so that --help and usage errors are instant.
+    # Imports after parsing so that --help, --version and usage errors are instant.
     from sim.report import analysis as an
     from sim.report.build import Options, assemble
     from sim.report.folders import NotAResultFolder, load
@@ -90,45 +166,57 @@ def _main(argv: list[str] | None) -> int:
     from sim.report.render import comparison_lines, write
 
     try:
-        folders = [load(d) for d in args.dirs]
-    except NotAResultFolder as exc:
-        return _fail(str(exc))
-    if args.top_k < 1 or args.top < 1:
-        return _fail("--top-k and --top must be at least 1")
-    try:
         labels = dict(parse_label(text) for text in args.label)
     except ValueError as exc:
         return _fail(str(exc))
-    given = {f.path.resolve() for f in folders}
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        return _fail(f"--out {args.out}: exists and is not a folder; give a folder for the report")
+    try:
+        folders = [load(d) for d in args.dirs]
+    except NotAResultFolder as exc:
+        return _fail(str(exc))
+    if not any(f.usable for f in folders):
+        return _fail(next(n for n in folders[0].notes[::-1]) + "; nothing to report")
+    # a label may name a folder as given (results/baseline) or as read (its latest run)
+    given = {Path(d).resolve(): str(f.path) for d, f in zip(args.dirs, folders)}
+    given |= {f.path.resolve(): str(f.path) for f in folders}
     stray = [path for path in labels.values() if Path(path).resolve() not in given]
     if stray:
         return _fail(f"--label names {', '.join(stray)}, which is not among the folders given")
+    labels = {name: given[Path(path).resolve()] for name, path in labels.items()}
     columns = set().union(*(f.runs.columns for f in folders if f.runs is not None))
     outcome = None
     if args.outcome is not None:
         try:
             outcome = an.resolve_outcome(args.outcome, columns)
         except KeyError:
-            return _fail(f"unknown outcome {args.outcome!r}; use one of {', '.join(an.OUTCOMES)} or a boolean column")
+            return _fail(
+                f"--outcome: unknown outcome {args.outcome!r}; use one of {', '.join(an.OUTCOMES)} or a boolean column"
+            )
     out = args.out or folders[0].path / "report"
     opts = Options(outcome, args.top_k, args.seed, args.prim_threshold, args.top, labels)
     report = assemble(folders, opts)
+    if not any(i.figure is not None for i in report.items) and (report.outcomes is None or not len(report.outcomes)):
+        why = "; ".join(f"{i.name}: {i.skipped}" for i in report.items if i.skipped)
+        return _fail(f"{folders[0].path}: nothing to report ({why})")
     try:
         write(report, out, csv=args.csv)
     except OSError as exc:
-        return _fail(f"cannot write the report to {out}: {exc.strerror or exc}")
-    made = [i.name for i in report.items if i.figure is not None]
-    csv = ", CSV tables" if args.csv else ""
-    print(f"report: {out / 'report.html'} (and summary.md, PNG and SVG figures{csv})")
-    print(f"made: {', '.join(made) if made else 'no figures'}")
-    for item in report.items:
-        if item.skipped:
-            print(f"skipped {item.name}: {item.skipped}")
-    for note in [n for f in folders for n in f.notes] + report.notes:
-        print(f"note: {note}")
-    for line in comparison_lines(report, limit=6):
-        print(line)
+        return _fail(f"--out {out}: cannot write the report ({(exc.strerror or type(exc).__name__).lower()})")
+    _print(report, folders, out, args.csv, comparison_lines)
     return 0
+
+
+def _print(report, folders, out: Path, csv: bool, comparison_lines) -> None:
+    """What was made, skipped and compared, one line each (text from the folders made printable)."""
+    made = [i.name for i in report.items if i.figure is not None]
+    lines = [f"report: {out / 'report.html'} (and summary.md, PNG and SVG figures{', CSV tables' if csv else ''})"]
+    lines.append(f"made: {', '.join(made) if made else 'no figures'}")
+    lines += [f"skipped {item.name}: {item.skipped}" for item in report.items if item.skipped]
+    lines += [f"note: {note}" for note in [n for f in folders for n in f.notes] + report.notes]
+    lines += comparison_lines(report, limit=6)
+    for line in lines:
+        print(printable(line))
 
 
 if __name__ == "__main__":

@@ -1,20 +1,23 @@
-"""Reading result folders (single runs and sweeps), tolerant of missing optional files."""
+"""Reading result folders (single runs and sweeps): every file read is checked
+(:mod:`sim.report.schema`) before anything is reported; optional files may be absent."""
 
 from __future__ import annotations
 
-import json
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from sim.report.reading import NotAResultFolder, is_result, read_json, read_parquet, read_yaml, resolve, shown
+from sim.report.schema import CONFIG_FIELDS, RUNS, check_column, check_settings, check_table
+
+__all__ = ["NotAResultFolder", "ResultFolder", "load"]
+
 #: Settings every job's manifest states explicitly (beside the overrides it was given).
 EXPLICIT = ("scenario", "seed", "runs", "horizon_weeks", "uncertainty")
-
-
-class NotAResultFolder(Exception):
-    """The path is not a folder written by isf-sim."""
+TRACES = ("events", "timeline", "positions")
+_HORIZON = RUNS["horizon_weeks"]
 
 
 @dataclass
@@ -28,10 +31,13 @@ class ResultFolder:
     sensitivity: pd.DataFrame | None = None
     trace_path: Path | None = None
     notes: list[str] = field(default_factory=list)
+    job: dict = field(default_factory=dict)  # a sweep's first job's manifest (a run's own manifest)
+    configs: list[dict] = field(default_factory=list)  # multirun.yaml, config.yaml, .hydra/, first job's
+    jobs: list[Path] = field(default_factory=list)  # a sweep's job folders
 
     @property
     def kind(self) -> str:
-        return self.manifest.get("kind", "sweep" if _job_dirs(self.path) else "run")
+        return self.manifest.get("kind", "sweep" if self.jobs else "run")
 
     @property
     def name(self) -> str:
@@ -58,10 +64,9 @@ class ResultFolder:
         if self.runs is not None and key in self.runs.columns:
             return sorted(pd.unique(self.runs[key].dropna()).tolist(), key=str)
         # not swept, so every job of a sweep has the first job's value
-        where = self.path if self.kind != "sweep" else next(iter(_job_dirs(self.path)), None)
-        if where is None:
-            return []
-        value = _json(where / "manifest.json").get(key, _yaml(where / "config.yaml").get(key))
+        value = self.job.get(key)
+        if value is None and key in CONFIG_FIELDS:
+            value = next((c[key] for c in self.configs[::-1] if c.get(key) is not None), None)
         return [] if value is None else [value]
 
     @property
@@ -71,27 +76,26 @@ class ResultFolder:
         out: dict[str, str] = {}
         given = self.manifest.get("overrides")
         if given is None and self.kind == "sweep":
-            given = [w for w in shlex.split(self.manifest.get("command", ""))[1:] if "=" in w]
+            try:
+                words = shlex.split(self.manifest.get("command", ""))
+            except ValueError:  # unbalanced quotes: take the words as they are
+                words = self.manifest.get("command", "").split()
+            given = [w for w in words[1:] if "=" in w]
         for item in given or []:
             key, _, value = str(item).partition("=")
             key = key.lstrip("+~")
             if key and not key.startswith("hydra"):
                 out[key] = value
-        job = self.manifest if self.kind != "sweep" else _first_job_manifest(self.path)
         for key in EXPLICIT:
-            if job.get(key) is not None:
-                out.setdefault(key, str(job[key]))
+            if self.job.get(key) is not None:
+                out.setdefault(key, str(self.job[key]))
         return out
 
     @property
     def report_outcome(self) -> str | None:
         """The outcome the experiment asks about: ``report: {outcome: NAME}`` in the manifest, the
         sweep's multirun.yaml or a job's config.yaml (None if none names one)."""
-        places = [self.manifest, _yaml(self.path / "multirun.yaml"), _yaml(self.path / "config.yaml")]
-        places += [_yaml(self.path / ".hydra" / "config.yaml")]
-        if self.kind == "sweep":
-            places += [_yaml(d / "config.yaml") for d in _job_dirs(self.path)[:1]]
-        for place in places:
+        for place in [self.manifest, *self.configs]:
             report = place.get("report")
             if isinstance(report, dict) and report.get("outcome"):
                 return str(report["outcome"])
@@ -100,9 +104,15 @@ class ResultFolder:
     @property
     def scenarios(self) -> list[str]:
         if self.runs is not None and "scenario" in self.runs:
-            return [str(s) for s in pd.unique(self.runs["scenario"])]
+            return [str(s) for s in pd.unique(self.runs["scenario"].dropna())]
         s = self.manifest.get("scenario")
         return [str(s)] if s else []
+
+    @property
+    def usable(self) -> bool:
+        """Whether the folder holds anything to report: runs, a traced run or sensitivity indices."""
+        tables = (self.runs, self.timeline, self.positions, self.sensitivity)
+        return any(t is not None and len(t) for t in tables)
 
 
 def _number(v) -> bool:
@@ -113,82 +123,98 @@ def _number(v) -> bool:
     return True
 
 
-def _json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _yaml(path: Path) -> dict:
-    """A YAML file's top-level mapping ({} if absent or unreadable)."""
-    if not path.is_file():
-        return {}
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _first_job_manifest(path: Path) -> dict:
-    jobs = _job_dirs(path)
-    return _json(jobs[0] / "manifest.json") if jobs else {}
-
-
 def _job_dirs(path: Path) -> list[Path]:
     return sorted((p for p in path.iterdir() if p.is_dir() and p.name.isdigit()), key=lambda p: int(p.name))
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises several types
-        raise NotAResultFolder(f"{path} cannot be read as parquet ({type(exc).__name__})") from None
+def _manifest(path: Path) -> dict:
+    return check_settings(read_json(path), path) if path.is_file() else {}
+
+
+def _config(path: Path) -> dict:
+    return check_settings(read_yaml(path), path, CONFIG_FIELDS) if path.is_file() else {}
 
 
 def load(path: str | Path) -> ResultFolder:
-    """Read a result folder; raise NotAResultFolder with a one-line reason."""
-    path = Path(path)
-    if not path.exists():
-        raise NotAResultFolder(f"{path} does not exist")
+    """Read and check a result folder (a path holding results resolves to its latest run); raise
+    NotAResultFolder with a one-line reason naming the file."""
+    try:
+        return _load(Path(path))
+    except OSError as exc:  # a folder or file that cannot be listed or opened
+        where = exc.filename or path
+        raise NotAResultFolder(f"{where}: cannot be read ({(exc.strerror or type(exc).__name__).lower()})") from None
+
+
+def _load(given: Path) -> ResultFolder:
+    if not given.exists():
+        raise NotAResultFolder(f"{given}: does not exist; give a result folder written by isf-sim")
+    path, note = resolve(given)
     if not path.is_dir():
-        raise NotAResultFolder(f"{path} is not a folder")
-    manifest_file = path / "manifest.json"
-    has_runs = (path / "runs.parquet").is_file()
-    if not manifest_file.is_file() and not has_runs:
-        raise NotAResultFolder(f"{path} is not a result folder (no manifest.json or runs.parquet)")
-    manifest: dict = {}
-    if manifest_file.is_file():
-        try:
-            manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise NotAResultFolder(f"{manifest_file} is not valid JSON") from None
-        if not isinstance(manifest, dict):
-            raise NotAResultFolder(f"{manifest_file} does not hold a JSON object")
-    folder = ResultFolder(path, manifest)
-    if has_runs:
-        folder.runs = _read_parquet(path / "runs.parquet")
-    elif folder.kind == "sweep":
-        frames = []
-        for job in _job_dirs(path):
-            if (job / "runs.parquet").is_file():
-                frames.append(_read_parquet(job / "runs.parquet").assign(job=int(job.name)))
-        if frames:
-            folder.runs = pd.concat(frames, ignore_index=True)
-            folder.notes.append(f"{path}: no combined runs.parquet, joined {len(frames)} job folders")
+        raise NotAResultFolder(f"{path}: not a folder; give a result folder written by isf-sim")
+    if not is_result(path):
+        raise NotAResultFolder(
+            f"{path}: not a result folder (no manifest.json or runs.parquet); give a folder written by isf-sim"
+        )
+    folder = ResultFolder(path, _manifest(path / "manifest.json"), notes=[note] if note else [])
+    folder.jobs = _job_dirs(path) if folder.manifest.get("kind", "sweep") == "sweep" else []
+    first = folder.jobs[0] if folder.kind == "sweep" and folder.jobs else None
+    folder.job = _manifest(first / "manifest.json") if first is not None else folder.manifest
+    places = [path / "multirun.yaml", path / "config.yaml", path / ".hydra" / "config.yaml"]
+    folder.configs = [_config(p) for p in places + ([first / "config.yaml"] if first is not None else [])]
+    folder.runs = _runs(folder, folder.horizon)
+    horizon = folder.horizon  # from the manifests and configs, or the runs' own (swept) column
+    if folder.runs is not None:
+        folder.runs = check_table(folder.runs, "runs", _runs_file(folder), horizon)
     if (path / "sensitivity.parquet").is_file():
-        folder.sensitivity = _read_parquet(path / "sensitivity.parquet")
-    trace_dir = path if (path / "events.parquet").is_file() or (path / "timeline.parquet").is_file() else None
+        f = path / "sensitivity.parquet"
+        folder.sensitivity = check_table(read_parquet(f), "sensitivity", f)
+    trace_dir = path if any((path / f"{n}.parquet").is_file() for n in TRACES) else None
     if trace_dir is None and folder.kind == "sweep":
-        trace_dir = next((j for j in _job_dirs(path) if (j / "timeline.parquet").is_file()), None)
+        trace_dir = next((j for j in folder.jobs if (j / "timeline.parquet").is_file()), None)
     if trace_dir is not None:
         folder.trace_path = trace_dir
-        for name in ("events", "timeline", "positions"):
+        for name in TRACES:
             f = trace_dir / f"{name}.parquet"
             if f.is_file():
-                setattr(folder, name, _read_parquet(f))
+                setattr(folder, name, check_table(read_parquet(f), name, f, horizon))
+    if not folder.usable:
+        folder.notes.append(f"{path}: {_empty(folder)}")
     return folder
+
+
+def _runs_file(folder: ResultFolder) -> Path:
+    own = folder.path / "runs.parquet"
+    return own if own.is_file() else folder.path / "<job>" / "runs.parquet"
+
+
+def _runs(folder: ResultFolder, horizon: float | None) -> pd.DataFrame | None:
+    """The folder's runs table (a sweep without a combined table: its jobs' joined), with a swept
+    horizon checked first, since the weeks of the other columns are checked against it."""
+    path = folder.path
+    if (path / "runs.parquet").is_file():
+        runs = read_parquet(path / "runs.parquet")
+        where = path / "runs.parquet"
+    elif folder.kind == "sweep":
+        frames = []
+        for job in folder.jobs:
+            if (job / "runs.parquet").is_file():
+                f = job / "runs.parquet"
+                frames.append(check_table(read_parquet(f), "runs", f, horizon).assign(job=int(job.name)))
+        if not frames:
+            return None
+        runs = pd.concat(frames, ignore_index=True)
+        where = path / "<job>" / "runs.parquet"
+        folder.notes.append(f"{path}: no combined runs.parquet, joined {len(frames)} job folders")
+    else:
+        return None
+    if "horizon_weeks" in runs.columns:
+        runs["horizon_weeks"] = check_column(runs["horizon_weeks"], _HORIZON, f"{where}: column horizon_weeks", None)
+    return runs
+
+
+def _empty(folder: ResultFolder) -> str:
+    if folder.runs is not None:
+        return "its runs.parquet holds no runs"
+    if folder.kind == "sweep":
+        return "a sweep without results (no runs.parquet, and no job folder holds one)"
+    return f"no runs.parquet and no traced run ({shown(folder.manifest.get('kind', 'no kind'))} manifest only)"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.report.folders import ResultFolder
+from sim.report.markup import printable
 
 PREFIXES = ("actors.", "mechanisms.")  # dropped from keys in labels: ISR.resolve, ground.deaths_per_day
 
@@ -37,7 +38,7 @@ def folder_labels(folders: list[ResultFolder], given: dict[str, str] | None = No
         words += [f"{short_key(k)}={s[k]}" for k in s if k in differ and not (k == "scenario" and head(f))]
         labels.append(" ".join(words) or f.name)
     chosen = _given(folders, given or {})
-    labels = [chosen.get(i, label) for i, label in enumerate(labels)]
+    labels = [printable(chosen.get(i, label)) for i, label in enumerate(labels)]
     return _unique(labels, folders, chosen)
 
 
@@ -84,5 +85,5 @@ def group_labels(folders: list[ResultFolder], labels: list[str]) -> list[dict[st
         if len(f.scenarios) == 1:
             out.append({f.scenarios[0]: label})
         else:
-            out.append({s: (s if seen[s] == 1 else f"{s} ({label})") for s in f.scenarios})
+            out.append({s: printable(s if seen[s] == 1 else f"{s} ({label})") for s in f.scenarios})
     return out

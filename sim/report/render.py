@@ -6,7 +6,10 @@ import base64
 import html
 import io
 import math
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -15,6 +18,7 @@ import pandas as pd
 from sim.report import analysis as an
 from sim.report.build import Report
 from sim.report.compare import method
+from sim.report.markup import md, md_alt, printable
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
@@ -59,18 +63,22 @@ def _table_rows(df: pd.DataFrame, index: bool) -> tuple[list[str], list[list[str
     return head, rows
 
 
+def esc(text) -> str:
+    """Text for report.html: HTML-escaped (quotes too), control characters shown escaped."""
+    return html.escape(printable(text))
+
+
 def markdown_table(df: pd.DataFrame, index: bool = False) -> str:
     head, rows = _table_rows(df, index)
-    esc = lambda s: s.replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    lines = ["| " + " | ".join(esc(h) for h in head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
+    lines = ["| " + " | ".join(md(h) for h in head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(md(c) for c in r) + " |" for r in rows]
     return "\n".join(lines)
 
 
 def html_table(df: pd.DataFrame, index: bool = False) -> str:
     head, rows = _table_rows(df, index)
-    h = "".join(f"<th>{html.escape(c)}</th>" for c in head)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+    h = "".join(f"<th>{esc(c)}</th>" for c in head)
+    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
     return f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -200,6 +208,7 @@ def inputs(report: Report) -> pd.DataFrame:
 
 
 def summary_md(report: Report, made: set[str] = frozenset()) -> str:
+    """The report in Markdown; every text that comes from the folders passes through :func:`md`."""
     out = ["# ISF negotiation simulation — report", "", "## Inputs", "", markdown_table(inputs(report)), ""]
     if report.outcomes is not None and len(report.outcomes):
         out += [
@@ -215,29 +224,29 @@ def summary_md(report: Report, made: set[str] = frozenset()) -> str:
         out += ["## Differences that matter", "", COMPARING, ""]
         for c in report.comparisons:
             lines = comparison_lines(Report([], None, [], None, [c]))
-            out += [f"**{lines[0]}**", "", f"Intervals: {method(c.pairing)}.", ""]
-            out += [f"- {line.strip()}" for line in lines[1:]] + [""]
+            out += [f"**{md(lines[0])}**", "", f"Intervals: {method(c.pairing)}.", ""]
+            out += [f"- {md(line.strip())}" for line in lines[1:]] + [""]
     for note in report.notes:
-        out += [f"_Note: {note}._", ""]
+        out += [f"_Note: {md(note)}._", ""]
     for item in report.items:
-        out += [f"## {item.title}", ""]
+        out += [f"## {md(item.title)}", ""]
         if item.skipped:
-            out += [f"_Skipped: {item.skipped}._", ""]
+            out += [f"_Skipped: {md(item.skipped)}._", ""]
             continue
         if item.name in made:
-            out += [f"![{item.title}]({item.name}.png)", ""]
+            out += [f"![{md_alt(item.title)}]({item.name}.png)", ""]
         if item.text:
-            out += [item.text, ""]
+            out += [md(item.text), ""]
         for name, t in item.tables.items():
             shown, index = _display(name, t)
             if shown is None:
                 continue
-            out += [f"**{name}**", "", markdown_table(shown, index), ""]
+            out += [f"**{md(name)}**", "", markdown_table(shown, index), ""]
     return "\n".join(out)
 
 
 def report_html(report: Report, pngs: dict[str, bytes]) -> str:
-    e = html.escape
+    e = esc
     parts = [
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>ISF simulation report</title>"
         f"<style>{CSS}</style></head><body><h1>ISF negotiation simulation — report</h1>",
@@ -298,8 +307,21 @@ def write_csv(report: Report, out: Path) -> list[Path]:
 
 
 def write(report: Report, out: Path, csv: bool = False) -> list[Path]:
-    pngs = save_figures(report, out)
-    (out / "summary.md").write_text(summary_md(report, set(pngs)), encoding="utf-8")
-    (out / "report.html").write_text(report_html(report, pngs), encoding="utf-8")
-    written = [out / "report.html", out / "summary.md"]
-    return written + (write_csv(report, out) if csv else [])
+    """Write the report into ``out``: every file first into a temporary folder beside it, then
+    moved in, so a report that fails half way leaves nothing behind (OSError says why)."""
+    base = next(p for p in [out.parent, *out.parent.parents] if p.is_dir())
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=base))
+    try:
+        pngs = save_figures(report, tmp)
+        (tmp / "summary.md").write_text(summary_md(report, set(pngs)), encoding="utf-8")
+        (tmp / "report.html").write_text(report_html(report, pngs), encoding="utf-8")
+        if csv:
+            write_csv(report, tmp)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for f in sorted(tmp.iterdir()):
+            os.replace(f, out / f.name)
+            written.append(out / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return written

@@ -121,9 +121,9 @@ def test_sweep_without_combined_runs_joins_jobs(fake, tmp_path, capsys):
 @pytest.mark.parametrize(
     "setup, message",
     [
-        (lambda p: None, "is not a result folder"),
-        (lambda p: (p / "manifest.json").write_text("{not json"), "is not valid JSON"),
-        (lambda p: (p / "runs.parquet").write_text("nope"), "cannot be read as parquet"),
+        (lambda p: None, ": not a result folder"),
+        (lambda p: (p / "manifest.json").write_text("{not json"), "manifest.json: not valid JSON"),
+        (lambda p: (p / "runs.parquet").write_text("nope"), "runs.parquet: not a readable parquet file"),
     ],
 )
 def test_not_a_result_folder_is_a_one_line_error(tmp_path, capsys, setup, message):

@@ -1,47 +1,48 @@
 """The `isf-sim` command: the only ``@hydra.main``.
 
-``main()`` checks the command line first (unknown keys, wrong types, out-of-range values,
-unknown actor ids or scenarios, malformed YAML: one line, exit code 2, nothing written), then
-hands over to Hydra, whose task function converts the config to typed parameters and calls
-plain functions (:func:`sim.sweep.job.run_job`).
+``main()`` checks the whole command line first: its options, Hydra's settings, every config
+file (:mod:`sim.config.files`), and every job of a sweep composed and validated (unknown keys,
+wrong types, out-of-range values, unknown actor ids or scenarios, malformed YAML). Any problem
+is one line, exit code 2, nothing written. Then it hands over to Hydra, whose task function
+converts the config to typed parameters and calls plain functions
+(:func:`sim.sweep.job.run_job`).
+
+``--help`` and ``--version`` answer before Hydra, pandas or the model are imported.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import hydra
-from omegaconf import DictConfig, OmegaConf
-
-from sim.config import CONF_DIR, compose, scenarios
-from sim.config.compose import register_experiments
-from sim.model.params import ConfigError
-from sim.sweep.folders import folder_label, link_latest
-from sim.sweep.job import run_or_fail
-from sim.sweep.plan import check_config, check_jobs, expand
 
 PROG = "isf-sim"
 HELP_FLAGS = ("--help", "-h")
-HYDRA_INFO_FLAGS = (
-    "--hydra-help",
-    "--info",
-    "-i",
-    "--cfg",
-    "-c",
-    "--resolve",
-    "--package",
-    "-p",
-    "--shell-completion",
-    "-sc",
-    "--version",
+PRECHECKED = "hydra.sweeper.prechecked=true"  # tells the isf sweeper the jobs were checked here
+# Hydra's options that isf-sim passes on: name -> takes a value
+OPTIONS = {
+    "-m": False,
+    "--multirun": False,
+    "--config-path": True,
+    "-cp": True,
+    "--config-name": True,
+    "-cn": True,
+    "--cfg": True,
+    "-c": True,
+    "--package": True,
+    "-p": True,
+    "--resolve": False,
+    "--info": False,
+    "-i": False,
+    "--hydra-help": False,
+    "--shell-completion": False,
+    "-sc": False,
+}
+INFO_OPTIONS = ("--cfg", "-c", "--info", "-i", "--hydra-help", "--shell-completion", "-sc", "--package", "-p")
+ALLOWED_OPTIONS = (
+    "-m/--multirun, --config-path DIR, --cfg job|hydra|all [--resolve] [--package P], --info, --hydra-help, "
+    "--help, --version"
 )
-
-
-def _quiet() -> None:
-    for name in ("MESA", "mesa"):
-        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def fail(message: str) -> None:
@@ -49,7 +50,19 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("isf-sim")
+    except PackageNotFoundError:  # pragma: no cover - running from a checkout that is not installed
+        return "unknown (not installed)"
+
+
 def help_text() -> str:
+    from sim.config.compose import scenarios
+
     lines = [
         f"{PROG} — scenario simulation of the negotiations over the ISF in Gaza (Nov 2025)",
         "",
@@ -59,7 +72,7 @@ def help_text() -> str:
         "scenarios (scenario=NAME):",
     ]
     names = scenarios()
-    width = max(len(n) for n in names)
+    width = max((len(n) for n in names), default=0)
     lines += [f"  {n:<{width}}  {s}" for n, s in names.items()]
     lines += [
         "",
@@ -72,9 +85,10 @@ def help_text() -> str:
         "  csv=true                also write runs.csv beside runs.parquet",
         "  workers=auto|N          processes (auto: both cores when runs >= 400)",
         "  actors.ID.KEY=V         any actor parameter, e.g. actors.ISR.resolve=0.4,",
-        "                          actors.USA.pressure.ISR=0.9 (ids: conf/actors/*.yaml)",
+        "                          actors.USA.pressure.ISR=0.9 (ids: the defaults list of conf/config.yaml)",
         "  mechanisms.NAME.enabled=false  switch off pressure, vetoes, commitments,",
-        "                          council, ground or sequencing",
+        "                          council, money, ground or sequencing",
+        "  hydra.run.dir=DIR       where a job writes (hydra.sweep.dir=DIR for a sweep; resumes it)",
         "",
         "examples:",
         f"  {PROG}                                  the baseline, 300 runs",
@@ -84,79 +98,199 @@ def help_text() -> str:
         "",
         "results go to results/<scenario>/<overrides>/<time>/ (runs.parquet, config.yaml, manifest.json),",
         "with a latest link beside the newest.",
+        f"options: {ALLOWED_OPTIONS}",
         f"Hydra's own help: {PROG} --hydra-help",
     ]
     return "\n".join(lines)
 
 
-PRECHECKED = "hydra.sweeper.prechecked=true"  # tells the isf sweeper the jobs were checked here
+# --------------------------------------------------------------------------- the command line
+@dataclass
+class Command:
+    multirun: bool = False
+    info: bool = False  # --cfg, --info, ...: Hydra prints and nothing runs
+    conf_dir: Path | None = None
+    overrides: list[str] = field(default_factory=list)
+    hydra_argv: list[str] = field(default_factory=list)  # what Hydra's own parser receives
 
 
-def precheck(argv: list[str]) -> int:
+def parse_command(argv: list[str]) -> Command:
+    """Sort the command line into options and overrides; an unknown option is an error."""
+    from sim.config.compose import CONF_DIR
+    from sim.model.params import ConfigError
+
+    cmd = Command(conf_dir=CONF_DIR)
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        i += 1
+        if not arg.startswith("-") or arg == "-":
+            cmd.overrides.append(arg)
+            cmd.hydra_argv.append(arg)
+            continue
+        name, eq, value = arg.partition("=")
+        if name == "--experimental-rerun":
+            raise ConfigError(
+                "--experimental-rerun is refused: it unpickles a file, which can run code; to re-run a "
+                "result, use the command in its manifest.json"
+            )
+        if name not in OPTIONS:
+            raise ConfigError(f"unknown option {name}; allowed: {ALLOWED_OPTIONS}")
+        if OPTIONS[name] and not eq:
+            if i >= len(argv):
+                raise ConfigError(f"{name} needs a value")
+            value, i = argv[i], i + 1
+        elif not OPTIONS[name] and eq:
+            raise ConfigError(f"{name} takes no value")
+        cmd.multirun |= name in ("-m", "--multirun")
+        cmd.info |= name in INFO_OPTIONS
+        if name in ("--config-path", "-cp"):
+            path = Path(value).expanduser().resolve()
+            if not (path / "config.yaml").is_file():
+                raise ConfigError(f"--config-path {value}: no config.yaml there; allowed: a folder laid out as conf/")
+            cmd.conf_dir, value = path, str(path)  # absolute: Hydra would read it from sim/'s folder
+        elif name in ("--config-name", "-cn") and value != "config":
+            raise ConfigError(f"--config-name {value}: no such config; allowed: config")
+        elif name in ("--cfg", "-c") and value not in ("job", "hydra", "all"):
+            raise ConfigError(f"--cfg {value}; allowed: job, hydra, all")
+        cmd.hydra_argv += [name, value] if OPTIONS[name] else [name]
+    return cmd
+
+
+def _experiment_sweeps(overrides: list[str]) -> list[str]:
+    """The ``hydra.sweeper.params`` of an experiment chosen with ``+experiment=NAME`` as
+    ``key=values`` (they come before the command line's overrides, as in Hydra's sweeper)."""
+    from sim.config import files
+    from sim.config.compose import EXPERIMENT_DIR
+
+    out: list[str] = []
+    for o in overrides:
+        key, _, name = o.partition("=")
+        if key.lstrip("+~") == "experiment" and (EXPERIMENT_DIR / f"{name}.yaml").is_file():
+            data = files.read_yaml(EXPERIMENT_DIR / f"{name}.yaml")[1]
+            params = ((data.get("hydra") or {}).get("sweeper") or {}).get("params") or {}
+            out += [f"{k}={v}" for k, v in params.items()]
+    return out
+
+
+def precheck(cmd: Command) -> int:
     """Compose and validate what the command line asks for, before anything is written.
 
     Returns the number of runs asked for (all jobs of a sweep).
     """
-    overrides = [a for a in argv if not a.startswith("-")]
-    multirun = any(a in ("-m", "--multirun") for a in argv)
-    conf_dir = CONF_DIR
-    for i, a in enumerate(argv):
-        if a.startswith("--config-path=") or a.startswith("-cp="):
-            conf_dir = Path(a.split("=", 1)[1])
-        elif a in ("--config-path", "-cp") and i + 1 < len(argv):
-            conf_dir = Path(argv[i + 1])
-            overrides = [o for o in overrides if o != argv[i + 1]]
-    overrides = [o for o in overrides if not o.lstrip("+~").startswith("design.")]
-    if not multirun:
-        return check_config(overrides, compose(overrides, conf_dir))
-    jobs = expand([o for o in overrides if not o.lstrip("+~").startswith("hydra")])
-    return check_jobs(jobs, lambda job: compose(job, conf_dir))
+    from sim.config import compose, scenarios
+    from sim.config.compose import EXPERIMENT_DIR, check_hydra, register_experiments
+    from sim.config.files import check_tree
+    from sim.sweep.plan import check_config, check_jobs, expand, is_group
+
+    check_tree(cmd.conf_dir, EXPERIMENT_DIR)
+    register_experiments()
+    is_hydra = lambda o: o.lstrip("+~").startswith("hydra")  # noqa: E731
+    model = [o for o in cmd.overrides if not is_hydra(o)]
+    hydra = [o for o in cmd.overrides if is_hydra(o)]
+    if not cmd.multirun:
+        check_hydra(cmd.overrides, cmd.conf_dir)
+        return check_config(model, compose(model, cmd.conf_dir))
+
+    def options(group: str) -> list[str] | None:
+        if group == "scenario":
+            return list(scenarios(cmd.conf_dir))
+        if group == "experiment":
+            return sorted(p.stem for p in EXPERIMENT_DIR.glob("*.yaml"))
+        return None
+
+    jobs = expand(_experiment_sweeps(model) + model, options=options)
+    for groups in dict.fromkeys(tuple(o for o in job if is_group(o)) for job in jobs):
+        check_hydra([*groups, *hydra], cmd.conf_dir)
+    return check_jobs(jobs, lambda job: compose(job, cmd.conf_dir))
 
 
 def main() -> None:
     """Console entry point: check the command line, then run Hydra."""
-    _quiet()
     argv = sys.argv[1:]
     if any(a in HELP_FLAGS for a in argv):
         print(help_text())
         return
-    register_experiments()
-    if not any(a.split("=")[0] in HYDRA_INFO_FLAGS for a in argv):
-        try:
-            precheck(argv)
-        except ConfigError as exc:
-            fail(str(exc))
-        if any(a in ("-m", "--multirun") for a in argv) and not any(a.startswith("hydra/sweeper=") for a in argv):
-            sys.argv.append(PRECHECKED)  # the isf sweeper need not check the jobs again
-    hydra_main()
+    if "--version" in argv:
+        print(f"{PROG} {version()}")
+        return
+    from sim.model.params import ConfigError
+
+    try:
+        cmd = parse_command(argv)
+        if not cmd.info:
+            precheck(cmd)
+    except ConfigError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{exc.filename or 'a file'}: {exc.strerror or exc}")
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted before anything was written", file=sys.stderr)
+        sys.exit(130)
+    sys.argv = [sys.argv[0], *cmd.hydra_argv]
+    if cmd.multirun and not cmd.info and not any(a.startswith("hydra/sweeper=") for a in cmd.overrides):
+        sys.argv.append(PRECHECKED)  # the isf sweeper need not check the jobs again
+    _logging_quiet()
+    hydra_entry()()
+
+
+# --------------------------------------------------------------------------- Hydra's side
+def _logging_quiet() -> None:
+    import logging
+
+    for name in ("MESA", "mesa"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _label(overrides) -> str:
     """``${isf_label:...}`` in hydra.run.dir: the folder level named by the job's overrides."""
+    from sim.sweep.folders import folder_label
+
     label = folder_label([str(o) for o in overrides])
     return f"{label}/" if label else ""
 
 
-OmegaConf.register_new_resolver("isf_label", _label, replace=True)
+def register_resolvers() -> None:
+    from omegaconf import OmegaConf
+
+    OmegaConf.register_new_resolver("isf_label", _label, replace=True)
 
 
-@hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
-def hydra_main(cfg: DictConfig) -> None:
+def hydra_entry():
+    """``@hydra.main`` around :func:`task`, made when it is needed (Hydra is slow to import)."""
+    import hydra
+
+    from sim.config.compose import CONF_DIR
+
+    register_resolvers()
+    return hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")(task)
+
+
+def task(cfg) -> None:
+    """Hydra's task function: one job (a module-level function, so launchers can pickle it)."""
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
+    from omegaconf import OmegaConf
 
-    _quiet()
+    from sim.sweep.folders import link_latest
+    from sim.sweep.job import run_or_fail
+
+    _logging_quiet()
+    register_resolvers()
     hc = HydraConfig.get()
     out = Path(hc.runtime.output_dir)
     raw = OmegaConf.to_container(cfg, resolve=True)
     raw.pop("hydra", None)
-    done = run_or_fail(
-        raw,
-        out,
-        list(hc.overrides.task),
-        in_sweep=hc.mode == RunMode.MULTIRUN,
-        launcher=OmegaConf.to_container(hc.launcher, resolve=False),
-    )
+    try:
+        done = run_or_fail(
+            raw,
+            out,
+            list(hc.overrides.task),
+            in_sweep=hc.mode == RunMode.MULTIRUN,
+            launcher=OmegaConf.to_container(hc.launcher, resolve=False),
+        )
+    except OSError as exc:  # a full disk, a folder without write permission: one line
+        fail(f"cannot write {exc.filename or out}: {exc.strerror or exc}")
     if done is not None:
         from sim.report.table import print_job
 

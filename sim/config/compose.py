@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from sim.config import files
 from sim.config.provenance import parameter_meta
 from sim.config.validate import build
 from sim.model.params import ConfigError, ModelParams, RunSettings
@@ -38,32 +39,24 @@ def register_experiments(folder: Path = EXPERIMENT_DIR) -> None:
     folder = Path(folder).resolve()
     if folder in _REGISTERED or not folder.is_dir():
         return
-    import yaml
     from hydra.core.config_store import ConfigStore
 
     store = ConfigStore.instance()
     for f in sorted(folder.glob("*.yaml")):
-        try:
-            text = f.read_text(encoding="utf-8")
-            node = yaml.safe_load(text) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ConfigError(f"experiment file {f.name} cannot be read: {str(exc).splitlines()[0]}") from None
-        header = re.match(r"#\s*@package\s+(\S+)", text)
-        store.store(group="experiment", name=f.stem, node=node, package=header.group(1) if header else "experiment")
+        text, node = files.read_yaml(f)
+        store.store(group="experiment", name=f.stem, node=node, package=files.header(text) or "experiment")
     _REGISTERED.add(folder)
 
 
 def scenarios(conf_dir: Path = CONF_DIR) -> dict[str, str]:
     """Scenario name -> one-line summary, read from conf/scenario/*.yaml."""
-    import yaml
-
     out = {}
-    for f in sorted((conf_dir / "scenario").glob("*.yaml")):
+    for f in sorted((Path(conf_dir) / "scenario").glob("*.yaml")):
         try:
-            data = yaml.safe_load(f.read_text()) or {}
-            out[f.stem] = str((data.get("scenario") or {}).get("summary", ""))
-        except yaml.YAMLError:
-            out[f.stem] = "(unreadable file)"
+            scen = files.read_yaml(f)[1].get("scenario")
+            out[f.stem] = str(scen.get("summary", "")) if isinstance(scen, dict) else ""
+        except ConfigError:
+            out[f.stem] = "(unreadable file: isf-sim says why)"
     return out
 
 
@@ -72,14 +65,8 @@ def actor_ids(conf_dir: Path | str = CONF_DIR) -> tuple[str, ...]:
 
     Adding a country is adding ``conf/actors/<ID>.yaml`` and its id to that list (README).
     """
-    import yaml
-
-    defaults = (yaml.safe_load((Path(conf_dir) / "config.yaml").read_text(encoding="utf-8-sig")) or {}).get("defaults")
-    for entry in defaults or []:
-        if isinstance(entry, dict) and "actors" in entry:
-            ids = entry["actors"]
-            return tuple(str(a) for a in (ids if isinstance(ids, list) else [ids]))
-    return ()
+    config = Path(conf_dir) / "config.yaml"
+    return tuple(files._defaults_actors(files.where(config), files.read_yaml(config)[1]))  # noqa: SLF001
 
 
 def _base_keys(cfg: dict, prefix: str = "") -> set[str]:
@@ -132,11 +119,32 @@ def check_override_keys(overrides: Iterable[str], base: dict, conf_dir: Path | s
             and parts[-2] not in ("pressure", "leverage")
         ):
             raise ConfigError(f"unknown key '{key}': '{parent}' does not exist")
-        if len(parts) >= 2 and parts[-2] in ("pressure", "leverage") and parts[-1] in ids:
-            continue  # a new pressure/leverage link to a known actor
+        if len(parts) == 4 and parts[-2] in ("pressure", "leverage") and parts[-1] in ids:
+            if ov.startswith("+"):
+                continue  # a new pressure/leverage link to a known actor
+            also = f" and +actors.{parts[1]}.leverage.{parts[3]}=V" if parts[2] == "pressure" else ""
+            raise ConfigError(
+                f"{parts[1]} has no {parts[2]} on {parts[3]} (conf/actors/{parts[1]}.yaml); "
+                f"to add the link: +{key}={value}{also}"
+            )
         if len(parts) >= 2 and parts[-2] in ("pressure", "leverage"):
             raise ConfigError(f"unknown actor id '{parts[-1]}' in '{key}'; allowed: {', '.join(ids)}")
         raise ConfigError(f"unknown key '{key}'; allowed{' in ' + parent if parent else ''}: {', '.join(siblings)}")
+
+
+def check_syntax(overrides: Iterable[str]) -> None:
+    """Each override readable by Hydra's parser; the one that is not is named, without parser jargon."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parser = OverridesParser.create()
+    for o in overrides:
+        try:
+            parser.parse_overrides([o])
+        except Exception:  # noqa: BLE001 - the parser raises several kinds
+            raise ConfigError(
+                f"cannot read the override {o!r}; allowed: key=value with a number, true/false or a word "
+                "(e.g. runs=500, scenario=baseline; quote text with spaces or symbols: key='a b')"
+            ) from None
 
 
 def _sweep_values(value: str) -> list[str]:
@@ -158,7 +166,7 @@ def _one_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def _compose(conf_dir: Path, overrides: list[str], resolve: bool) -> dict:
+def _compose(conf_dir: Path, overrides: list[str]) -> dict:
     """Hydra's compose API on ``conf_dir`` -> a plain dict; failures become one line."""
     from hydra import compose as hcompose
     from hydra import initialize_config_dir
@@ -170,11 +178,23 @@ def _compose(conf_dir: Path, overrides: list[str], resolve: bool) -> dict:
     try:
         with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
             try:
-                return OmegaConf.to_container(hcompose(config_name="config", overrides=overrides), resolve=resolve)
+                raw = OmegaConf.to_container(hcompose(config_name="config", overrides=overrides), resolve=False)
             except Exception as exc:  # noqa: BLE001 - Hydra raises many kinds; all become one line
                 raise ConfigError(_one_line(exc)) from None
+            found = files._interpolations(raw, "")  # noqa: SLF001
+            if found:  # ${oc.env:...} and the like: values are data, never computed
+                raise ConfigError(f"interpolation in {found[0]}; allowed: plain values (no ${{...}} in model settings)")
+            return raw
     finally:
         GlobalHydra.instance().clear()
+
+
+def _base(conf_dir: Path, groups: list[str]) -> dict:
+    """The config of these group choices (scenario, experiment) without other overrides, or of none."""
+    try:
+        return _compose(conf_dir, [o for o in groups if "," not in o])
+    except ConfigError:
+        return _compose(conf_dir, [])
 
 
 def compose(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> dict:
@@ -185,13 +205,17 @@ def compose(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> d
     """
     overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
     conf_dir = Path(conf_dir).resolve()
-    if any(o.startswith(("+", "~")) for o in overrides):  # additions: check against the defaults first
-        check_override_keys(overrides, _compose(conf_dir, [], resolve=False), conf_dir)
+    files.check_tree(conf_dir, EXPERIMENT_DIR)  # every file readable, as data (once per process)
+    check_syntax(overrides)
+    groups = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") in ("scenario", "experiment")]
+    added = [o for o in overrides if o.startswith(("+", "~"))]
+    if added:  # additions: check against the config without them first
+        check_override_keys(added, _base(conf_dir, groups), conf_dir)
     try:
-        cfg = _compose(conf_dir, overrides, resolve=True)
+        cfg = _compose(conf_dir, overrides)
     except ConfigError:
         # say what is wrong in terms of the keys that exist, if that is the problem
-        check_override_keys(overrides, _compose(conf_dir, [], resolve=False), conf_dir)
+        check_override_keys(overrides, _base(conf_dir, groups), conf_dir)
         raise
     check_override_keys(overrides, cfg, conf_dir)
     return cfg
@@ -212,3 +236,102 @@ def lever_keys(raw: dict) -> frozenset[str]:
 
 def override_keys(overrides: Iterable[str]) -> frozenset[str]:
     return frozenset(o.split("=", 1)[0].lstrip("+~") for o in overrides if "=" in o)
+
+
+# --------------------------------------------------------------------------- Hydra's settings
+DIR_KEYS = ("hydra.run.dir", "hydra.sweep.dir")
+HYDRA_GROUPS = ("hydra/launcher", "hydra/sweeper")
+HYDRA_PREFIXES = ("hydra.launcher.", "hydra.sweeper.")
+HYDRA_ALLOWED = (
+    "hydra.run.dir=DIR, hydra.sweep.dir=DIR, hydra/launcher=NAME, hydra.launcher.KEY=V, "
+    "hydra/sweeper=NAME, hydra.sweeper.KEY=V"
+)
+PLUGIN_TARGETS = ("hydra_plugins.", "hydra._internal.core_plugins.")  # launchers and sweepers that may run
+
+
+def check_dir(key: str, value: str) -> None:
+    """A result folder given on the command line: a usable path."""
+    if not value.strip():
+        raise ConfigError(f"{key} is empty; allowed: a folder, e.g. {key}=results/mine")
+    parts = [p for p in value.split("/") if p]
+    longest = max(parts, key=lambda p: len(p.encode()), default="")
+    if len(longest.encode()) > 255 or len(value.encode()) > 1024:
+        raise ConfigError(f"{key} is too long; allowed: folder names up to 255 bytes, a path up to 1024")
+    if "${" not in value and Path(value).exists() and not Path(value).is_dir():
+        raise ConfigError(f"{key}={value}: exists and is not a folder")
+
+
+def _hydra_node(conf_dir: Path, overrides: list[str]) -> dict:
+    from hydra import compose as hcompose
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.errors import MissingConfigException
+    from omegaconf import OmegaConf
+
+    register_experiments()
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
+            try:
+                cfg = hcompose(config_name="config", overrides=overrides, return_hydra_config=True)
+            except MissingConfigException as exc:
+                group = next((o.split("=", 1)[0] for o in overrides if f"'{o.split('=', 1)[0]}/" in str(exc)), "")
+                options = ", ".join(exc.options or []) if exc.options else "see --hydra-help"
+                raise ConfigError(
+                    f"{_one_line(exc).rstrip('.')}; allowed {group + '=' if group else ''}{options}"
+                ) from None
+            except Exception as exc:  # noqa: BLE001 - Hydra raises many kinds; all become one line
+                raise ConfigError(_one_line(exc)) from None
+            return OmegaConf.to_container(cfg.hydra, resolve=False)
+    finally:
+        GlobalHydra.instance().clear()
+
+
+_BASE_HYDRA: dict[Path, dict] = {}
+
+
+def check_hydra(overrides: Iterable[str], conf_dir: Path | str = CONF_DIR) -> None:
+    """The Hydra part of a job's command line and of the files it selects: only the settings
+    isf-sim takes, and no code run from a file (``hydra.callbacks``, logging, plugin targets).
+
+    ``overrides``: one job's overrides (no sweeps); the config groups they choose
+    (``+experiment=``, ``scenario=``) are composed with Hydra's own config.
+    """
+    conf_dir = Path(conf_dir).resolve()
+    overrides = list(overrides)
+    hydra_ovs = [o for o in overrides if o.lstrip("+~").startswith("hydra")]
+    for o in hydra_ovs:
+        key, sep, value = o.partition("=")
+        bare = key.lstrip("+~")
+        if not sep:
+            raise ConfigError(f"'{o}' is not an override; allowed: {HYDRA_ALLOWED}")
+        if bare in DIR_KEYS:
+            check_dir(bare, value)
+        elif bare in HYDRA_GROUPS or (bare.startswith(HYDRA_PREFIXES) and not bare.endswith("_target_")):
+            continue
+        else:
+            raise ConfigError(f"{bare}: not a setting isf-sim takes; allowed: {HYDRA_ALLOWED}")
+    if not [o for o in hydra_ovs if o.split("=", 1)[0].lstrip("+~") not in DIR_KEYS]:
+        return  # nothing of Hydra's chosen here; files cannot set code keys (files.check_data)
+    groups = [o for o in overrides if "=" in o and o.split("=", 1)[0].lstrip("+~") in ("scenario", "experiment")]
+    try:
+        node = _hydra_node(conf_dir, groups + hydra_ovs)
+    except ConfigError as exc:
+        m = re.match(r"Could not override 'hydra\.(launcher|sweeper)\.([^'.]+)", str(exc))
+        if not m:
+            raise
+        chosen = [o for o in hydra_ovs if o.split("=", 1)[0].lstrip("+~") in HYDRA_GROUPS]
+        keys = sorted(k for k in _hydra_node(conf_dir, groups + chosen)[m.group(1)] if k != "_target_")
+        raise ConfigError(
+            f"hydra.{m.group(1)}.{m.group(2)}: the {m.group(1)} has no such key; allowed: {', '.join(keys)}"
+        ) from None
+    if conf_dir not in _BASE_HYDRA:
+        _BASE_HYDRA[conf_dir] = _hydra_node(conf_dir, [])
+    base = _BASE_HYDRA[conf_dir]
+    for key in files.CODE_KEYS:
+        if node.get(key) != base.get(key):
+            raise ConfigError(f"hydra.{key} is changed; it runs code, so only isf-sim's own setting is allowed")
+    for key in ("launcher", "sweeper"):
+        target = str((node.get(key) or {}).get("_target_", ""))
+        if not target.startswith(PLUGIN_TARGETS):
+            raise ConfigError(f"hydra.{key}._target_ = {target!r}; allowed: a launcher or sweeper plugin of Hydra")

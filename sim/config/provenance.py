@@ -8,9 +8,11 @@ which is what sampling, sensitivity designs and docs/parameters.md read.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from sim.model.params import ConfigError
+from sim.model.paths import declaration
 
 # keys that hold no parameter (names, switches, words, id lists, scenario text)
 NOT_PARAMETERS = frozenset(
@@ -56,12 +58,14 @@ def _entry(meta: dict, rel: str) -> Any:
 
 
 def check(path: str, raw: dict, exempt: frozenset[str] = frozenset()) -> None:
-    """Every numeric parameter needs a [low, high] range and sources or an assumption.
+    """Every numeric parameter needs a [low, high] range inside its domain, its value inside
+    that range, and sources or an assumption.
 
-    ``exempt``: paths set on the command line (a new pressure link, say) that no file defines.
+    ``exempt``: paths held fixed on purpose — set on the command line (a new pressure link, say,
+    that no file defines) or by a scenario's levers — whose value may lie outside the range.
     """
     meta = raw.get("meta") or {}
-    for rel, _value in numeric_leaves(raw):
+    for rel, value in numeric_leaves(raw):
         node = _entry(meta, rel)
         where = f"{path}.{rel}"
         if node is None and where in exempt:
@@ -72,10 +76,22 @@ def check(path: str, raw: dict, exempt: frozenset[str] = frozenset()) -> None:
         if not (
             isinstance(rng, (list, tuple))
             and len(rng) == 2
-            and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in rng)
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in rng)
             and rng[0] <= rng[1]
         ):
-            raise ConfigError(f"{where}: meta range {_fmt(rng)} is malformed; allowed: [low, high] with low <= high")
+            raise ConfigError(
+                f"{where}: meta range {_fmt(rng)} is malformed; allowed: [low, high], finite, low <= high"
+            )
+        low, high = declaration(where).get("domain", (-math.inf, math.inf))
+        if rng[0] < low or rng[1] > high:
+            raise ConfigError(
+                f"{where}: meta range {_fmt(list(rng))} leaves the parameter's domain [{low:g}, {high:g}]"
+            )
+        if where not in exempt and not rng[0] <= value <= rng[1]:
+            raise ConfigError(
+                f"{where} = {value:g} lies outside its own range {_fmt(list(rng))}; allowed: a value in the range "
+                "(or set it as a scenario lever or on the command line, which hold it fixed)"
+            )
         if not node.get("sources") and not node.get("assumption"):
             raise ConfigError(f"{where} cites no evidence; allowed: meta 'sources: [E..]' or 'assumption: why'")
 

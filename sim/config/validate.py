@@ -188,6 +188,52 @@ def _check_links(actors: dict[str, ActorParams]) -> None:
             raise ConfigError(f"actors.{a.id}.capability must be > 0 for an actor that presses others")
 
 
+# --------------------------------------------------------------------------- the scenario
+SCENARIO_KEYS = ("name", "summary", "levers", "inert")
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # a scenario's name is a folder name
+
+
+def _has_path(raw: dict, key: str) -> bool:
+    node: Any = raw
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return isinstance(node, (int, float)) and not isinstance(node, bool)
+
+
+def scenario(raw: dict) -> tuple[str, frozenset[str]]:
+    """The scenario's name (a safe folder name) and the parameter paths its levers hold fixed."""
+    scen = mapping("scenario", raw.get("scenario"))
+    unknown("scenario", set(scen), list(SCENARIO_KEYS))
+    name = scen.get("name")
+    if not isinstance(name, str) or not SAFE_NAME.fullmatch(name):
+        raise ConfigError(
+            f"scenario.name = {_fmt(name)}; allowed: a name of letters, digits, _ . - (up to 64), "
+            "the name of its file in conf/scenario/"
+        )
+    for key in ("summary", "inert"):
+        if scen.get(key) is not None and not isinstance(scen[key], str):
+            raise ConfigError(f"scenario.{key} = {_fmt(scen[key])}; allowed: text")
+    levers = scen.get("levers") or []
+    if not isinstance(levers, list):
+        raise ConfigError(f"scenario.levers = {_fmt(levers)}; allowed: a list of {{key: PATH, sources: [E..]}}")
+    keys = []
+    for i, lever in enumerate(levers):
+        where = f"scenario.levers[{i}]"
+        if not isinstance(lever, dict) or not isinstance(lever.get("key"), str):
+            raise ConfigError(f"{where} = {_fmt(lever)}; allowed: {{key: PATH, sources: [E..] or assumption: why}}")
+        unknown(where, set(lever), ["key", "sources", "assumption", "note"])
+        if not _has_path(raw, lever["key"]):
+            raise ConfigError(
+                f"{where}.key = {lever['key']!r} is not a parameter of the config; allowed: e.g. actors.ISR.resolve"
+            )
+        if not lever.get("sources") and not lever.get("assumption"):
+            raise ConfigError(f"{where} cites no evidence; allowed: 'sources: [E..]' or 'assumption: why'")
+        keys.append(lever["key"])
+    return name, frozenset(keys)
+
+
 # --------------------------------------------------------------------------- the whole config
 def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams, RunSettings]:
     """Validate a composed config (plain dict) into model parameters and run settings.
@@ -202,6 +248,7 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
         if not isinstance(report.get("outcome"), str):
             outcome = _fmt(report.get("outcome"))
             raise ConfigError(f"report.outcome = {outcome}; allowed: an outcome name (docs/report.md)")
+    scen_name, levers = scenario(raw)
     # the actors are those of the config's defaults list (conf/actors/<ID>.yaml): data, not code
     actors_raw = mapping("actors", raw.get("actors") or {})
     if not actors_raw:
@@ -210,6 +257,7 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
     for aid in ids:
         if not ID.fullmatch(aid):
             raise ConfigError(f"actors.{aid}: not an actor id; allowed: capital letters, e.g. NOR")
+    exempt = exempt | levers
     actors = {aid: actor(aid, actors_raw[aid], ids, exempt) for aid in ids}
     _check_links(actors)
 
@@ -225,8 +273,6 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
     if mechanisms.council.no_below > mechanisms.council.yes_at:
         raise ConfigError("mechanisms.council.no_below must not exceed mechanisms.council.yes_at")
 
-    scen = raw.get("scenario") or {}
-    scen_name = scen.get("name", "baseline") if isinstance(scen, dict) else str(scen)
     workers = raw.get("workers", "auto")
     if workers != "auto":
         workers = number("workers", workers, int, (1, 512))

@@ -31,15 +31,27 @@ def _parser(config_loader: Any = None):
 
 
 def parse(args: Iterable[str], config_loader: Any = None) -> list:
-    """Hydra's parsed overrides; a malformed one becomes one line."""
+    """Hydra's parsed overrides; a malformed one becomes one line naming it."""
+    from sim.config.compose import check_syntax
+
+    args = list(args)
     try:
-        return _parser(config_loader).parse_overrides(list(args))
+        return _parser(config_loader).parse_overrides(args)
     except Exception as exc:  # noqa: BLE001 - Hydra's parser raises several kinds
+        check_syntax(args)  # names the override that cannot be read
         raise ConfigError(str(exc).strip().splitlines()[0]) from None
 
 
-def expand(args: Iterable[str], config_loader: Any = None) -> list[list[str]]:
-    """Each job's overrides, as Hydra's basic sweeper expands ``args`` (last value of a key wins)."""
+def expand(
+    args: Iterable[str], config_loader: Any = None, options: Callable[[str], list[str]] | None = None
+) -> list[list[str]]:
+    """Each job's overrides, as Hydra's basic sweeper expands ``args`` (last value of a key wins).
+
+    ``options(group)``: the config names of a group (``scenario``, ``experiment``), for ``glob()``
+    without Hydra's config loader. A sweep over no value is an error.
+    """
+    from hydra.core.override_parser.types import Glob
+
     final: OrderedDict[str, list[str]] = OrderedDict()
     for o in parse(args, config_loader):
         key = o.get_key_element()
@@ -48,7 +60,19 @@ def expand(args: Iterable[str], config_loader: Any = None) -> list[list[str]]:
                 raise ConfigError(
                     f"'{key}': interval sweeps need an optimizing sweeper; allowed: a,b,c, range() or glob()"
                 )
-            final[key] = [f"{key}={v}" for v in o.sweep_string_iterator()]
+            if isinstance(o.value(), Glob) and config_loader is None:
+                names = options(o.key_or_group) if options else None
+                if names is None:
+                    raise ConfigError(
+                        f"'{key}': glob() chooses among the files of a config group; allowed: scenario=glob(...), "
+                        "+experiment=glob(...)"
+                    )
+                values = o.value().filter(names)
+            else:
+                values = list(o.sweep_string_iterator())
+            if not values:
+                raise ConfigError(f"the sweep of '{key}' has no value; allowed: one or more (range(1,0) is empty)")
+            final[key] = [f"{key}={v}" for v in values]
         else:
             final[key] = [f"{key}={o.get_value_element_as_str()}"]
     return [list(job) for job in itertools.product(*final.values())]
@@ -83,11 +107,32 @@ def job_values(job: Sequence[str], keys: Iterable[str]) -> dict[str, Any]:
     return {k: value(values[k]) for k in keys if k in values}
 
 
+def _group_options(cfg: Any) -> Callable[[str], list[str] | None]:
+    """The names of a config group's files, for ``glob()`` (the main config folder of this run)."""
+    from pathlib import Path
+
+    from sim.config import CONF_DIR, EXPERIMENT_DIR, scenarios
+
+    conf = CONF_DIR
+    for source in cfg.hydra.runtime.get("config_sources") or []:
+        if source.get("provider") == "main" and str(source.get("path", "")).startswith("file://"):
+            conf = Path(str(source["path"]).removeprefix("file://"))
+
+    def options(group: str) -> list[str] | None:
+        if group == "scenario":
+            return list(scenarios(conf))
+        if group == "experiment":
+            return sorted(p.stem for p in EXPERIMENT_DIR.glob("*.yaml"))
+        return None
+
+    return options
+
+
 def sweep_plan(cfg: Any, runs_of: Callable[[dict[str, str], Any], int] | None = None) -> SweepPlan:
     """The jobs the sweeper will launch for this multirun config (Hydra's composed ``cfg``)."""
     params = cfg.hydra.sweeper.get("params") or {}
     args = [f"{k}={v}" for k, v in params.items()] + list(cfg.hydra.overrides.task)
-    jobs = expand(args)
+    jobs = expand(args, options=_group_options(cfg))
     runs = []
     for job in jobs:
         values = {ov.split("=", 1)[0].lstrip("+~"): ov.split("=", 1)[1] for ov in job}
@@ -142,7 +187,7 @@ def check_jobs(jobs: Sequence[Sequence[str]], compose_job: Callable[[list[str]],
     composed: dict[tuple, dict] = {}
     total = 0
     for full in jobs:
-        job = [o for o in full if not o.lstrip("+~").startswith(("hydra", "design."))]  # jobs check design.*
+        job = [o for o in full if not o.lstrip("+~").startswith("hydra")]
         groups, values = split_job(job)
         if groups not in composed:  # the first job of each group choice: composed in full
             composed[groups] = compose_job(list(full))

@@ -56,8 +56,25 @@ class Design:
     point: int | None = None  # this design point alone, whatever the block (a row's rerun_row)
 
 
+# outcomes a design can measure: the numeric and true/false columns of the runs table
+NUMERIC_OUTCOMES = (
+    "deployed", "week_deployed", "troops", "un_authorized", "week_authorized", "funding_usd", "disarmament",
+    "israeli_control", "ceasefire_collapsed", "deployed_at_horizon", "failed_votes", "week_collapsed", "deaths",
+    "veto_yielded",
+)  # fmt: skip
+_DESIGN_INTS = {
+    "samples": (2, 100_000),
+    "levels": (2, 100),
+    "blocks": (1, 10_000),
+    "block": (0, 9_999),
+    "seed": (0, 2**32 - 1),
+}
+
+
 def split_design(raw: dict) -> tuple[Design | None, dict]:
-    """Take the ``design`` block out of a composed config (the model never sees it)."""
+    """Take the ``design`` block out of a composed config (the model never sees it), checked."""
+    from sim.config.validate import number, word
+
     if "design" not in raw or raw["design"] is None:
         return None, {k: v for k, v in raw.items() if k != "design"}
     d = raw["design"]
@@ -66,15 +83,16 @@ def split_design(raw: dict) -> tuple[Design | None, dict]:
     unknown = set(d) - set(Design.__dataclass_fields__)
     if unknown:
         raise ConfigError(f"unknown key design.{sorted(unknown)[0]}; allowed: {', '.join(Design.__dataclass_fields__)}")
-    design = Design(**{**d, "outcomes": tuple(d.get("outcomes") or DEFAULT_OUTCOMES)})
-    if design.method not in METHODS:
-        raise ConfigError(f"design.method = {design.method}; allowed: {', '.join(METHODS)}")
+    kw = {name: number(f"design.{name}", d[name], int, dom) for name, dom in _DESIGN_INTS.items() if name in d}
+    kw["method"] = word("design.method", d.get("method", "morris"), METHODS)
+    if d.get("point") is not None:
+        kw["point"] = number("design.point", d["point"], int, (0, 10**9))
+    outcomes = d.get("outcomes") or DEFAULT_OUTCOMES
+    if not isinstance(outcomes, (list, tuple)) or not all(o in NUMERIC_OUTCOMES for o in outcomes):
+        raise ConfigError(f"design.outcomes = {outcomes}; allowed: a list of {', '.join(NUMERIC_OUTCOMES)}")
+    design = Design(**kw, outcomes=tuple(outcomes))
     if not (0 <= design.block < design.blocks):
         raise ConfigError(f"design.block = {design.block}; allowed: 0 .. {design.blocks - 1}")
-    if design.samples < 2:
-        raise ConfigError("design.samples must be >= 2")
-    if design.point is not None and (isinstance(design.point, bool) or not isinstance(design.point, int)):
-        raise ConfigError(f"design.point = {design.point!r}; allowed: a design point's number (a row's point)")
     return design, {k: v for k, v in raw.items() if k != "design"}
 
 
@@ -102,7 +120,7 @@ def matrix(design: Design, prob: dict) -> np.ndarray:
 def block_range(design: Design, n_points: int) -> range:
     """The design points this job runs: its block's, or the one ``design.point`` names."""
     if design.point is not None:
-        if not 0 <= design.point < n_points:
+        if design.point >= n_points:
             raise ConfigError(f"design.point = {design.point}; allowed: 0 .. {n_points - 1}")
         return range(design.point, design.point + 1)
     edges = np.linspace(0, n_points, design.blocks + 1).round().astype(int)

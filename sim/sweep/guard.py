@@ -105,6 +105,11 @@ def warm(workers: int) -> None:
     from sim.model.run import warm_up
 
     start_guard()
+    # multiprocessing's resource tracker, which loky starts with each worker, *unblocks* SIGINT
+    # after starting itself (Python 3.12): start it first, so the mask below holds for the workers
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         warm_up(workers)

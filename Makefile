@@ -1,21 +1,35 @@
 # isf-sim — the commands of the README. `make run` and `make test` work on a fresh machine
-# with only a system Python: they create .venv (Python >= 3.12) and install what is needed.
+# with only a system Python: they create .venv (Python >= 3.12) and install what each needs.
+# `make run` installs only what running and reporting need; the test, app and cluster extras come
+# with `make test` (or `make app` for the teaching page alone).
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: setup run test lint bench audit exercises clean
+.PHONY: setup setup-test setup-app run test lint app bench audit exercises figures clean
 
-setup: $(STAMP)
+setup: $(VENV)/.installed-run
+setup-test: $(VENV)/.installed-test
+setup-app: $(VENV)/.installed-app
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	@py=$$(scripts/find-python.sh) || exit 1; \
 	  echo "setting up $(VENV) with $$py"; \
-	  [ -x $(BIN)/python ] || $$py -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	@touch $(STAMP)
+	  $$py -m venv $(VENV)
+	$(PIP) --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[test]'
+	@touch $@ $(VENV)/.installed-run $(VENV)/.installed-app
+
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[app]'
+	@touch $@ $(VENV)/.installed-run
 
 ## the baseline: a few hundred runs, the table, and figures (report/ inside the result folder)
 run: setup
@@ -27,9 +41,13 @@ test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## ruff: lint and format check (`$(BIN)/ruff format .` and `$(BIN)/ruff check --fix .` mend most)
-lint: setup
+lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## the teaching page on http://127.0.0.1:8765 (isf-app --help for its options)
+app: setup-app
+	$(BIN)/isf-app
 
 ## speed: runs per second of the bare model loop and of isf-sim
 bench: setup
@@ -42,6 +60,10 @@ audit: setup
 ## the numbers in the exercises' instructor notes, from real runs (about a minute)
 exercises: setup
 	$(BIN)/python -m sim.teaching.exercises
+
+## every image of README.md and docs/, regenerated from the model (docs/img/; about a minute)
+figures: setup-test
+	$(BIN)/python -m sim.tools.figures
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

@@ -134,7 +134,6 @@ def test_links_to_evidence_entries_resolve(evidence):
 # Files that still point to the evidence outside the repository, with who is to change them.
 OUTSIDE = {
     "conf/config.yaml": "comment at the top names ../shared/evidence.md (lead: point it to docs/evidence.md)",
-    "experiments/exercises/README.md": "names ../../../shared/evidence.md (teaching helper)",
 }
 
 

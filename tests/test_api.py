@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -185,3 +186,16 @@ def test_the_python_examples_in_docs_api_run(tmp_path, monkeypatch, capsys):
     assert "unknown key 'actors.ISR.resolv'" in out and "paired on 100 common seeds" in out
     assert "paired t" in out and "Welch (independent)" in out
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_config_dir_is_checked_as_isf_sim_checks_it(tmp_path):
+    conf = tmp_path / "conf"
+    shutil.copytree(ROOT / "conf", conf)
+    isr = conf / "actors" / "ISR.yaml"
+    isr.write_text(isr.read_text().replace("# @package actors.ISR", "# @package actors.XXX", 1))
+    with pytest.raises(ConfigError) as exc:
+        simulate(runs=2, config_dir=conf)
+    assert "ISR.yaml must start with '# @package actors.ISR'" in str(exc.value)
+    proc = isf_sim(tmp_path, f"--config-path={conf}", "runs=2", check=False)
+    assert proc.returncode == 2 and proc.stderr.strip() == f"isf-sim: error: {exc.value}"

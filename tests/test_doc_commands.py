@@ -36,13 +36,7 @@ SKIP = {
 
 # commands (or blocks) that fail today because of code or docs that are not this test's: the
 # mark is strict, so the test fails once they pass and the mark must go
-BROKEN = {
-    "scenario=glob(*)": "isf-sim rejects glob() on the scenario group (exit 2: 'glob() chooses among the "
-    "files of a config group'); the lead is fixing it",
-    "isf-report results/baseline": "docs/report.md: runs land in timestamped subfolders, so "
-    "isf-report results/baseline finds no run, and nothing in the block makes results/sweep "
-    "(issue 12; the report helper is fixing docs/report.md)",
-}
+BROKEN: dict[str, str] = {}  # e.g. {"scenario=glob(*)": "isf-sim rejects glob() on a config group; being fixed"}
 
 
 def doc_files() -> list[Path]:

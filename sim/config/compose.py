@@ -139,6 +139,8 @@ def check_syntax(overrides: Iterable[str]) -> None:
     parser = OverridesParser.create()
     for o in overrides:
         try:
+            if not o.split("=", 1)[0].lstrip("+~"):
+                raise ValueError("no key")
             parser.parse_overrides([o])
         except Exception:  # noqa: BLE001 - the parser raises several kinds
             raise ConfigError(

@@ -37,9 +37,16 @@ _fmt = provenance._fmt  # noqa: SLF001 - one formatter for both modules
 
 
 # --------------------------------------------------------------------------- one value
+def _show(x: float) -> str:
+    """A number as a reader writes it: 10000000, 0.5, inf (not 1e+07)."""
+    if isinstance(x, int) or (math.isfinite(x) and float(x).is_integer() and abs(x) < 1e15):
+        return str(int(x))
+    return f"{x:g}"
+
+
 def number(path: str, value: Any, kind: type, domain: tuple[float, float]) -> float | int:
     low, high = domain
-    allowed = f"{'an integer' if kind is int else 'a number'} in [{low:g}, {high:g}]"
+    allowed = f"{'an integer' if kind is int else 'a number'} in [{_show(low)}, {_show(high)}]"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{path} = {_fmt(value)} is not a number; allowed: {allowed}")
     if kind is int:
@@ -51,7 +58,7 @@ def number(path: str, value: Any, kind: type, domain: tuple[float, float]) -> fl
         if math.isnan(value):
             raise ConfigError(f"{path} is NaN; allowed: {allowed}")
     if not low <= value <= high:
-        raise ConfigError(f"{path} = {value:g} is out of range; allowed: {allowed}")
+        raise ConfigError(f"{path} = {_show(value)} is out of range; allowed: {allowed}")
     return value
 
 

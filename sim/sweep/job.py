@@ -120,6 +120,7 @@ def run_job(
     workers = settings.workers or workers_for(
         settings.runs, launcher_kind(launcher), pipe.total_runs if pipe is not None else None
     )
+    points = None if design is None else sensitivity._n_points(design, sensitivity.problem(meta, job.fixed)["num_vars"])
     config_yaml = dump_config(raw)
     key = job_key(config_yaml)
     if in_sweep:  # resume: a finished job of the same config is kept, not re-run
@@ -151,7 +152,7 @@ def run_job(
         "workers": workers,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "command": command(task_overrides, explicit),
-        "rerun_row": rerun_row(task_overrides, explicit, design is not None),
+        "rerun_row": rerun_row(task_overrides, explicit, points),
         "git": git_state(),
         "versions": versions(),
         "overrides": task_overrides,
@@ -200,12 +201,13 @@ def _run(job, design, out, pipe, workers, config_yaml, manifest, settings, in_sw
     return None
 
 
-def rerun_row(task_overrides: list[str], explicit: dict[str, Any], design: bool) -> str:
-    """The command that re-runs one row of this job's table: ``.format(seed=<row's seed>)``, and
-    for a sensitivity design also ``point=<row's point>`` (that design point alone)."""
-    replace = {**explicit, "runs": 1, "seed": "@SEED@"}
-    if design:
-        replace["++design.point"] = "@POINT@"
+def rerun_row(task_overrides: list[str], explicit: dict[str, Any], points: int | None = None) -> str:
+    """The command that re-runs one row of this job's table: ``.format(seed=<row's seed>)``; for a
+    sensitivity design of ``points`` points also ``point=<row's point>``: the design cut into one
+    block per point, and that point's block (the same point values, the same seed)."""
+    replace: dict[str, Any] = {**explicit, "runs": 1, "seed": "@SEED@"}
+    if points is not None:
+        replace |= {"design.blocks": points, "design.block": "@POINT@"}
     cmd = command(task_overrides, replace).replace("{", "{{").replace("}", "}}")
     return cmd.replace("@SEED@", "{seed}").replace("@POINT@", "{point}")
 

@@ -151,6 +151,7 @@ def claim(folder: Path, identity: str, kind: str, command: str, legacy: str | No
         return
     folder.mkdir(parents=True, exist_ok=True)
     fd = _lock(folder, {})
+    stale: dict = {}
     try:
         stale = _read_json(folder / LOCK)
         theirs, their_kind, their_command = _identity(folder, stale)
@@ -169,6 +170,8 @@ def claim(folder: Path, identity: str, kind: str, command: str, legacy: str | No
         os.ftruncate(fd, 0)
         os.pwrite(fd, (json.dumps(record) + "\n").encode(), 0)
     except BaseException:
+        if not stale:  # the lock file was made just now, by this refused writer: leave no trace
+            (folder / LOCK).unlink(missing_ok=True)
         os.close(fd)
         raise
     _held[key] = fd

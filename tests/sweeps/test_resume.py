@@ -25,7 +25,8 @@ def test_rerun_keeps_finished_jobs_and_redoes_unfinished_ones(run, tmp_path):
     # job 2 "died" before its manifest was written, leaving a temporary file behind;
     # job 3 never started; the combined table was never written
     (out / "2" / "manifest.json").unlink()
-    (out / "2" / ".runs.parquet.tmp-999").write_bytes(b"half")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (out / "2" / f".runs.parquet.tmp-{int(dead.stdout)}").write_bytes(b"half")  # its writer is dead
     for f in (out / "3").iterdir():
         if f.is_file():
             f.unlink()
@@ -41,8 +42,11 @@ def test_rerun_keeps_finished_jobs_and_redoes_unfinished_ones(run, tmp_path):
 def test_a_changed_config_is_not_mistaken_for_a_finished_job(run, tmp_path):
     out = tmp_path / "sw"
     run("-m", "seed=0,5", "runs=5", "horizon_weeks=10", f"hydra.sweep.dir={out}")
-    run("-m", "seed=0,5", "runs=6", "horizon_weeks=10", f"hydra.sweep.dir={out}")
-    assert len(combined(out)) == 12
+    man = json.loads((out / "1" / "manifest.json").read_text())  # job 1 ran another config (or version)
+    (out / "1" / "manifest.json").write_text(json.dumps({**man, "config_sha256": "0" * 64}))
+    proc = run("-m", "seed=0,5", "runs=5", "horizon_weeks=10", f"hydra.sweep.dir={out}")
+    assert "1 jobs already done" in proc.stdout
+    assert json.loads((out / "1" / "manifest.json").read_text())["config_sha256"] == man["config_sha256"]
 
 
 @pytest.mark.slow

@@ -108,6 +108,7 @@ COMMAND_LINE = [
     (["hydra.job.chdir=true"], "hydra.job.chdir: not a setting"),
     (["hydra.run.dir="], "hydra.run.dir is empty"),
     (["hydra.run.dir=" + LONG], "hydra.run.dir is too long"),
+    (["hydra.run.dir=${oc.env:HOME}/x"], "allowed interpolations"),
     # options
     (["--foo"], "unknown option --foo"),
     (["--experimental-rerun=config.pickle"], "--experimental-rerun is refused"),
@@ -300,6 +301,7 @@ EXPERIMENTS = {
     "environment": ("runs: ${oc.env:HOME}\n", "interpolation in runs"),
     "no header": (None, "must start with '# @package _global_'"),
     "aliases": ("a: &a [1, 2]\nb: *a\n", "YAML aliases"),
+    "environment in a folder": ("hydra:\n  sweep: {dir: '${oc.env:HOME}/x'}\n", "allowed in hydra's section"),
 }
 
 

@@ -259,6 +259,8 @@ def check_dir(key: str, value: str) -> None:
     longest = max(parts, key=lambda p: len(p.encode()), default="")
     if len(longest.encode()) > 255 or len(value.encode()) > 1024:
         raise ConfigError(f"{key} is too long; allowed: folder names up to 255 bytes, a path up to 1024")
+    if files.HYDRA_INTERPOLATION_OK.search(value):
+        raise ConfigError(f"{key}={value}: allowed interpolations: ${{now:...}}, ${{hydra:...}}, ${{scenario.name}}")
     if "${" not in value and Path(value).exists() and not Path(value).is_dir():
         raise ConfigError(f"{key}={value}: exists and is not a folder")
 

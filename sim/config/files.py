@@ -36,6 +36,8 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # scenario names bec
 ACTOR_ID = re.compile(r"[A-Z][A-Z0-9_]{1,15}")
 CODE_KEYS = ("callbacks", "job_logging", "hydra_logging")  # hydra.<key> that import and call code
 INTERPOLATION = re.compile(r"\$\{")
+# in hydra's section (folder names): the time, Hydra's own keys, the scenario's name, the folder label
+HYDRA_INTERPOLATION_OK = re.compile(r"\$\{(?!now:|hydra[:.]|isf_label:|scenario\.name\})")
 
 
 def where(path: Path) -> str:
@@ -110,6 +112,10 @@ def check_data(name: str, data: dict) -> None:
         for key in (*CODE_KEYS, "launcher", "sweeper"):
             if key in hydra and (key in CODE_KEYS or "_target_" in str(hydra[key])):
                 raise ConfigError(f"{name} sets hydra.{key}, which runs code; allowed in files: hydra.run, hydra.sweep")
+    bad = [p for p in _interpolations(hydra or {}, "hydra") if HYDRA_INTERPOLATION_OK.search(p)]
+    if bad:
+        allowed = "${now:...}, ${hydra:...}, ${scenario.name}"
+        raise ConfigError(f"{name}: {bad[0]}; allowed in hydra's section: {allowed}")
     found = _interpolations({k: v for k, v in data.items() if k != "hydra"}, "")
     if found:
         raise ConfigError(f"{name}: interpolation in {found[0]}; allowed: plain values (config files are data)")

@@ -231,7 +231,11 @@ def main() -> None:
     if cmd.multirun and not cmd.info and not any(a.startswith("hydra/sweeper=") for a in cmd.overrides):
         sys.argv.append(PRECHECKED)  # the isf sweeper need not check the jobs again
     _logging_quiet()
-    hydra_entry()()
+    try:
+        hydra_entry()()
+    except KeyboardInterrupt:  # before the sweep's own handlers are in place (they print their line)
+        print(f"{PROG}: interrupted; nothing was written", file=sys.stderr)
+        sys.exit(130)
 
 
 # --------------------------------------------------------------------------- Hydra's side

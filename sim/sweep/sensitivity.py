@@ -63,10 +63,10 @@ NUMERIC_OUTCOMES = (
     "veto_yielded",
 )  # fmt: skip
 _DESIGN_INTS = {
-    "samples": (2, 100_000),
+    "samples": (2, 10**6),
     "levels": (2, 100),
-    "blocks": (1, 10_000),
-    "block": (0, 9_999),
+    "blocks": (1, 10**7),  # a rerun_row cuts a design into one block per point
+    "block": (0, 10**7 - 1),
     "seed": (0, 2**32 - 1),
 }
 

@@ -22,15 +22,13 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from sim.config import CONF_DIR, build, compose, lever_keys, override_keys, parameter_meta
+from sim.config import CONF_DIR, compose
 from sim.model.params import ConfigError
-from sim.model.run import Job
 from sim.model.run import simulate as run_job_replicates
 from sim.report import compare as report_compare
 from sim.report.outcomes import MEANS, OUTCOMES, REPORTED, WEEKS, outcome_series, resolve_outcome
-from sim.sweep.job import launcher_kind, workers_for
+from sim.sweep.job import launcher_kind, make_job, workers_for
 from sim.sweep.plan import check_config
-from sim.sweep.sensitivity import split_design
 
 __all__ = ["ConfigError", "Traced", "compare", "overrides_list", "simulate"]
 
@@ -142,20 +140,9 @@ def simulate(
     words = _command_line(scenario, runs, seed, overrides, uncertainty, horizon_weeks, workers, trace)
     raw = compose(words, CONF_DIR if config_dir is None else Path(config_dir))
     check_config(words, raw)  # what isf-sim checks before anything runs
-    design, model_raw = split_design(raw)
+    job, settings, design = make_job(raw, words)  # the job as isf-sim builds it
     if design is not None:
         raise ConfigError("a sensitivity design (design:) runs as a sweep; use isf-sim -m +experiment=...")
-    # the job as sim.sweep.job.run_job builds it (tests/test_api.py: the table equals the command's)
-    params, settings = build(model_raw, override_keys(words))
-    job = Job(
-        params=params,
-        seed=settings.seed,
-        runs=settings.runs,
-        uncertainty=settings.uncertainty,
-        meta=parameter_meta(model_raw),
-        fixed=frozenset(lever_keys(model_raw) | override_keys(words)),
-        trace=settings.trace,
-    )
     n_workers = settings.workers or workers_for(settings.runs, launcher_kind(None))
     results = run_job_replicates(job, workers=n_workers)
     if not trace:

@@ -96,6 +96,23 @@ def run_or_fail(
         raise
 
 
+def make_job(raw: dict, task_overrides: list[str]) -> tuple[Job, RunSettings, sensitivity.Design | None]:
+    """A composed config (no ``hydra`` node) -> the replicates to run, the run settings and the
+    sensitivity design, if any: what a job and :func:`sim.api.simulate` run, built one way."""
+    design, model_raw = sensitivity.split_design(raw)
+    params, settings = build(model_raw, override_keys(task_overrides))
+    job = Job(
+        params=params,
+        seed=settings.seed,
+        runs=settings.runs,
+        uncertainty=settings.uncertainty,
+        meta=parameter_meta(model_raw),
+        fixed=frozenset(lever_keys(model_raw) | override_keys(task_overrides)),
+        trace=settings.trace,
+    )
+    return job, settings, design
+
+
 def run_job(
     raw: dict, out: Path, task_overrides: list[str], in_sweep: bool = False, launcher: Mapping[str, Any] | None = None
 ) -> Finished | None:
@@ -103,19 +120,8 @@ def run_job(
 
     Returns what a single job's command prints (None for a job of a sweep, whose writing may
     still be under way in the sweep's pipeline)."""
-    design, model_raw = sensitivity.split_design(raw)
-    params, settings = build(model_raw, override_keys(task_overrides))
-    meta = parameter_meta(model_raw)
-    fixed = lever_keys(model_raw) | override_keys(task_overrides)
-    job = Job(
-        params=params,
-        seed=settings.seed,
-        runs=settings.runs,
-        uncertainty=settings.uncertainty,
-        meta=meta,
-        fixed=frozenset(fixed),
-        trace=settings.trace,
-    )
+    job, settings, design = make_job(raw, task_overrides)
+    meta = job.meta
     pipe = pipeline.current() if in_sweep else None
     workers = settings.workers or workers_for(
         settings.runs, launcher_kind(launcher), pipe.total_runs if pipe is not None else None
@@ -147,7 +153,7 @@ def run_job(
         },
         "horizon_weeks": settings.horizon_weeks,
         "uncertainty": settings.uncertainty,
-        "fixed_parameters": sorted(fixed),
+        "fixed_parameters": sorted(job.fixed),
         "trace": settings.trace,
         "workers": workers,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -143,6 +143,8 @@ def load(path: str | Path) -> ResultFolder:
     except OSError as exc:  # a folder or file that cannot be listed or opened
         where = exc.filename or path
         raise NotAResultFolder(f"{where}: cannot be read ({(exc.strerror or type(exc).__name__).lower()})") from None
+    except (ValueError, TypeError, RecursionError, MemoryError) as exc:  # content no check foresaw
+        raise NotAResultFolder(f"{path}: cannot be read ({type(exc).__name__}: {shown(str(exc), 80)})") from None
 
 
 def _load(given: Path) -> ResultFolder:
@@ -159,7 +161,8 @@ def _load(given: Path) -> ResultFolder:
     folder.jobs = _job_dirs(path) if folder.manifest.get("kind", "sweep") == "sweep" else []
     first = folder.jobs[0] if folder.kind == "sweep" and folder.jobs else None
     folder.job = _manifest(first / "manifest.json") if first is not None else folder.manifest
-    places = [path / "multirun.yaml", path / "config.yaml", path / ".hydra" / "config.yaml"]
+    own = path / "config.yaml" if (path / "config.yaml").is_file() else path / ".hydra" / "config.yaml"  # the same
+    places = [path / "multirun.yaml", own]
     folder.configs = [_config(p) for p in places + ([first / "config.yaml"] if first is not None else [])]
     folder.runs = _runs(folder, folder.horizon)
     horizon = folder.horizon  # from the manifests and configs, or the runs' own (swept) column

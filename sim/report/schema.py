@@ -95,7 +95,7 @@ POSITIONS = {
     "week": Col("int", lo=0, hi=HORIZON, missing=False),
     "actor": Col("text", missing=False),
     "position": Col("float", lo=0, hi=1),
-    "pressure": Col("float", lo=0),
+    "pressure": Col("float"),
     "committed": Col("int", lo=0),
     "deployed": Col("int", lo=0),
 }
@@ -134,13 +134,15 @@ def check_table(df: pd.DataFrame, kind: str, path: Path, horizon: float | None =
 
 
 def check_column(s: pd.Series, col: Col, where: str, horizon: float | None) -> pd.Series:
+    if isinstance(s.dtype, pd.CategoricalDtype):  # a dictionary-encoded column: check its values
+        s = s.astype(object)
     present = s.notna()
     if not col.missing and not present.all():
         raise NotAResultFolder(f"{where} has missing values; expected {EXPECTED[col.kind]} in every row")
     values = s[present]
     if col.kind == "text":
         if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
-            bad = next(v for v in values if not isinstance(v, str))
+            bad = next((v for v in values if not isinstance(v, str)), values.iloc[0])
             raise NotAResultFolder(f"{where} holds {_val(bad)}; expected text")
         if col.values and not values.isin(col.values).all():
             bad = values[~values.isin(col.values)].iloc[0]
@@ -165,7 +167,7 @@ def _first(numbers: np.ndarray, mask: np.ndarray):
 def _range(col: Col, hi) -> str:
     what = "weeks" if col.hi == HORIZON else EXPECTED[col.kind]
     if hi is None or col.lo is None:
-        return f"expected {what} of at least {col.lo:g}"
+        return f"expected {what} of at least {col.lo:g}" if col.lo is not None else f"expected {what} up to {hi:g}"
     upto = f"{hi:g} (the horizon)" if col.hi == HORIZON else f"{hi:g}"
     return f"expected {what} from {col.lo:g} to {upto}" + (", or missing" if col.missing else "")
 

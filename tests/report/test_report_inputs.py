@@ -79,11 +79,11 @@ def test_a_folder_of_results_means_its_latest_run(tmp_path):
     older = _result(scenario / "2026-11-22_08-00-00-000003")  # newer name, but latest points elsewhere
     os.symlink(newest.name, scenario / "latest")
     folder = load(scenario)
-    assert folder.path == newest and f"using its latest run, {newest}" in folder.notes[0]
+    assert folder.path == newest and f"a folder of runs: reporting its latest, {newest}" in folder.notes[0]
     os.unlink(scenario / "latest")  # without the link: the newest timestamp
     assert load(scenario).path == older
     code, stdout, _ = run([scenario, "--out", tmp_path / "o", "--label", f"base={scenario}"])
-    assert code == 0 and "note: " in stdout and "using the newest" in stdout
+    assert code == 0 and "note: " in stdout and "reporting the newest" in stdout
     assert "| base |" in (tmp_path / "o" / "summary.md").read_text()
 
 
@@ -105,9 +105,10 @@ def test_help_and_version_answer_without_the_heavy_libraries():
 CHECK_IMPORTS = """
 import contextlib, io, sys
 from sim.report.cli import main
-with contextlib.redirect_stdout(io.StringIO()):
-    assert main([sys.argv[1], "--out", sys.argv[2]]) == 0
-print(sorted(m for m in sys.modules if m.startswith("ema_workbench")))
+for folder, out in zip(sys.argv[1::2], sys.argv[2::2]):
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main([folder, "--out", out]) == 0
+    print(sorted(m for m in sys.modules if m.startswith("ema_workbench")))
 """
 
 
@@ -115,18 +116,13 @@ print(sorted(m for m in sys.modules if m.startswith("ema_workbench")))
 def test_the_workbench_is_imported_only_for_prim_and_only_its_prim(tmp_path):
     fixed = _result(tmp_path / "fixed")
     sampled = fake_results.make_sampled(tmp_path / "sampled", n=60, sensitivity=False)
-    loaded = []
-    for folder in (fixed, sampled):
-        proc = subprocess.run(
-            [sys.executable, "-c", CHECK_IMPORTS, str(folder), str(tmp_path / f"out-{folder.name}")],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert proc.returncode == 0, proc.stderr[-2000:]
-        loaded.append(proc.stdout.strip())
-    assert loaded[0] == "[]"  # no sampled parameters: no workbench at all
-    assert "ema_workbench.analysis.prim" in loaded[1]
-    assert "ema_workbench.em_framework.evaluators" not in loaded[1]  # not the whole package
+    argv = [str(fixed), str(tmp_path / "out-fixed"), str(sampled), str(tmp_path / "out-sampled")]
+    proc = subprocess.run(
+        [sys.executable, "-c", CHECK_IMPORTS, *argv], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    after_fixed, after_sampled = proc.stdout.strip().splitlines()
+    assert after_fixed == "[]"  # no sampled parameters: no workbench at all
+    assert "ema_workbench.analysis.prim" in after_sampled
+    assert "ema_workbench.em_framework.evaluators" not in after_sampled  # not the whole package
     assert (tmp_path / "out-sampled" / "prim.png").exists()

@@ -199,3 +199,17 @@ def test_config_dir_is_checked_as_isf_sim_checks_it(tmp_path):
     assert "ISR.yaml must start with '# @package actors.ISR'" in str(exc.value)
     proc = isf_sim(tmp_path, f"--config-path={conf}", "runs=2", check=False)
     assert proc.returncode == 2 and proc.stderr.strip() == f"isf-sim: error: {exc.value}"
+
+
+@pytest.mark.slow
+def test_the_python_example_in_the_readme_runs(tmp_path, monkeypatch):
+    [block] = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    block = block.replace("runs=1000", "runs=60")  # the same lines, fewer runs
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(block + "\ndiff = compare(base, pressed)\n", "README.md", "exec"), scope)
+    assert len(scope["base"]) == 60 and list(scope["base"]["seed"]) == list(scope["pressed"]["seed"])
+    assert "param.actors.USA.pressure.ISR" not in scope["pressed"]  # held fixed, not drawn
+    assert {"outcome", "diff", "lo", "hi", "paired"} <= set(scope["diff"].columns)
+    assert scope["diff"]["paired"].all()
+    assert list(tmp_path.iterdir()) == []

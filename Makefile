@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PYTEST_ARGS ?= -n 2
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: setup setup-test setup-app run test lint app bench audit exercises figures clean
+.PHONY: setup setup-test setup-app run test lint app bench audit exercises handouts figures clean
 
 setup: $(VENV)/.installed-run
 setup-test: $(VENV)/.installed-test
@@ -57,13 +57,17 @@ bench: setup
 audit: setup
 	$(BIN)/python -m sim.audit
 
-## the numbers in the exercises' instructor notes, from real runs (about a minute)
+## the numbers in the exercises' instructor keys, from real runs (a few minutes)
 exercises: setup
 	$(BIN)/python -m sim.teaching.exercises
+
+## the students' handouts (Markdown and HTML, no answers) and the instructor key with the numbers checked by the tests, in handouts/
+handouts: setup
+	$(BIN)/python -m sim.exercises --handouts handouts --keep-numbers
 
 ## every image of README.md and docs/, regenerated from the model (docs/img/; about a minute)
 figures: setup-test
 	$(BIN)/python -m sim.tools.figures
 
 clean:
-	rm -rf $(VENV) results .pytest_cache .hypothesis
+	rm -rf $(VENV) results handouts .pytest_cache .hypothesis

@@ -246,14 +246,17 @@ def _run(arm: Arm, seed: int, runs: int) -> dict[str, np.ndarray]:
 def run_all(comps: list[Comparison], runs: int, seed: int, workers: int, progress: bool = False) -> list[Row]:
     """Run both arms of every comparison on seeds seed .. seed+runs-1 (in chunks of CHUNK runs
     spread over ``workers`` processes; the results do not depend on how many) -> rows."""
-    from joblib import Parallel, delayed
     from tqdm import tqdm
+
+    from sim.model.run import executor
 
     arms = [arm for c in comps for arm in (c.a, c.b)]
     tasks = [(i, s, min(CHUNK, seed + runs - s)) for i in range(len(arms)) for s in range(seed, seed + runs, CHUNK)]
-    results: Iterator = Parallel(n_jobs=workers, return_as="generator")(
-        delayed(_run)(arms[i], s, n) for i, s, n in tasks
-    )
+    if workers > 1:  # the model's own pool (one loky pool per process: joblib's would clash with it)
+        pool = executor(workers)
+        results: Iterator = (f.result() for f in [pool.submit(_run, arms[i], s, n) for i, s, n in tasks])
+    else:
+        results = (_run(arms[i], s, n) for i, s, n in tasks)
     parts: list[list[dict[str, np.ndarray]]] = [[] for _ in arms]
     with tqdm(total=len(arms) * runs, unit="run", disable=not progress, file=sys.stderr) as bar:
         for (i, _, n), part in zip(tasks, results):

@@ -179,7 +179,7 @@ def precheck(cmd: Command) -> int:
     Returns the number of runs asked for (all jobs of a sweep).
     """
     from sim.config import compose, scenarios
-    from sim.config.compose import EXPERIMENT_DIR, check_hydra, register_experiments
+    from sim.config.compose import EXPERIMENT_DIR, check_hydra, check_writable, register_experiments
     from sim.config.files import check_tree
     from sim.sweep.plan import check_config, check_jobs, expand, is_group
 
@@ -188,6 +188,8 @@ def precheck(cmd: Command) -> int:
     is_hydra = lambda o: o.lstrip("+~").startswith("hydra")  # noqa: E731
     model = [o for o in cmd.overrides if not is_hydra(o)]
     hydra = [o for o in cmd.overrides if is_hydra(o)]
+    if not any(o.split("=", 1)[0].lstrip("+~") in ("hydra.run.dir", "hydra.sweep.dir") for o in hydra):
+        check_writable("results", "results")  # the default folder: ./results/...
     if not cmd.multirun:
         check_hydra(cmd.overrides, cmd.conf_dir)
         return check_config(model, compose(model, cmd.conf_dir))

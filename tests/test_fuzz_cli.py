@@ -109,6 +109,9 @@ COMMAND_LINE = [
     (["hydra.run.dir="], "hydra.run.dir is empty"),
     (["hydra.run.dir=" + LONG], "hydra.run.dir is too long"),
     (["hydra.run.dir=${oc.env:HOME}/x"], "allowed interpolations"),
+    (["hydra.run.dir=/proc/nope/x"], "cannot make a folder in /proc"),
+    (["hydra.run.dir=/dev/null/x"], "/dev/null is not a folder"),
+    (["-m", "hydra.sweep.dir=/proc/nope/x", "runs=5,6"], "cannot make a folder in /proc"),
     # options
     (["--foo"], "unknown option --foo"),
     (["--experimental-rerun=config.pickle"], "--experimental-rerun is refused"),

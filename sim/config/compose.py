@@ -265,6 +265,22 @@ def check_dir(key: str, value: str) -> None:
         raise ConfigError(f"{key}={value}: exists and is not a folder")
 
 
+def check_writable(key: str, value: str) -> None:
+    """The folder ``value`` (up to its first interpolation) can be made: a probe folder is made
+    and removed in its nearest existing ancestor, so nothing is left behind."""
+    import os
+    import tempfile
+
+    path = Path(value.split("${", 1)[0] or ".").expanduser().absolute()
+    ancestor = next((p for p in (path, *path.parents) if p.exists()), Path("/"))
+    if not ancestor.is_dir():
+        raise ConfigError(f"{key}={value}: {ancestor} is not a folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".isf-sim-probe-", dir=ancestor))
+    except OSError as exc:
+        raise ConfigError(f"{key}={value}: cannot make a folder in {ancestor} ({exc.strerror or exc})") from None
+
+
 def _hydra_node(conf_dir: Path, overrides: list[str]) -> dict:
     from hydra import compose as hcompose
     from hydra import initialize_config_dir
@@ -311,6 +327,7 @@ def check_hydra(overrides: Iterable[str], conf_dir: Path | str = CONF_DIR) -> No
             raise ConfigError(f"'{o}' is not an override; allowed: {HYDRA_ALLOWED}")
         if bare in DIR_KEYS:
             check_dir(bare, value)
+            check_writable(bare, value)
         elif bare in HYDRA_GROUPS or (bare.startswith(HYDRA_PREFIXES) and not bare.endswith("_target_")):
             continue
         else:

@@ -7,7 +7,8 @@ This module and :mod:`sim.cli` are the only places that import Hydra.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sim.config import files
@@ -168,27 +169,35 @@ def _one_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def _compose(conf_dir: Path, overrides: list[str]) -> dict:
-    """Hydra's compose API on ``conf_dir`` -> a plain dict; failures become one line."""
-    from hydra import compose as hcompose
+@contextmanager
+def _hydra(conf_dir: Path) -> Iterator[None]:
+    """Hydra's compose API initialised on ``conf_dir`` (experiments registered), and cleared after."""
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
-    from omegaconf import OmegaConf
 
     register_experiments()
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-            try:
-                raw = OmegaConf.to_container(hcompose(config_name="config", overrides=overrides), resolve=False)
-            except Exception as exc:  # noqa: BLE001 - Hydra raises many kinds; all become one line
-                raise ConfigError(_one_line(exc)) from None
-            found = files._interpolations(raw, "")  # noqa: SLF001
-            if found:  # ${oc.env:...} and the like: values are data, never computed
-                raise ConfigError(f"interpolation in {found[0]}; allowed: plain values (no ${{...}} in model settings)")
-            return raw
+            yield
     finally:
         GlobalHydra.instance().clear()
+
+
+def _compose(conf_dir: Path, overrides: list[str]) -> dict:
+    """Hydra's compose API on ``conf_dir`` -> a plain dict; failures become one line."""
+    from hydra import compose as hcompose
+    from omegaconf import OmegaConf
+
+    with _hydra(conf_dir):
+        try:
+            raw = OmegaConf.to_container(hcompose(config_name="config", overrides=overrides), resolve=False)
+        except Exception as exc:  # noqa: BLE001 - Hydra raises many kinds; all become one line
+            raise ConfigError(_one_line(exc)) from None
+    found = files._interpolations(raw, "")  # noqa: SLF001
+    if found:  # ${oc.env:...} and the like: values are data, never computed
+        raise ConfigError(f"interpolation in {found[0]}; allowed: plain values (no ${{...}} in model settings)")
+    return raw
 
 
 def _base(conf_dir: Path, groups: list[str]) -> dict:
@@ -283,28 +292,20 @@ def check_writable(key: str, value: str) -> None:
 
 def _hydra_node(conf_dir: Path, overrides: list[str]) -> dict:
     from hydra import compose as hcompose
-    from hydra import initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
     from hydra.errors import MissingConfigException
     from omegaconf import OmegaConf
 
-    register_experiments()
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-            try:
-                cfg = hcompose(config_name="config", overrides=overrides, return_hydra_config=True)
-            except MissingConfigException as exc:
-                group = next((o.split("=", 1)[0] for o in overrides if f"'{o.split('=', 1)[0]}/" in str(exc)), "")
-                options = ", ".join(exc.options or []) if exc.options else "see --hydra-help"
-                raise ConfigError(
-                    f"{_one_line(exc).rstrip('.')}; allowed {group + '=' if group else ''}{options}"
-                ) from None
-            except Exception as exc:  # noqa: BLE001 - Hydra raises many kinds; all become one line
-                raise ConfigError(_one_line(exc)) from None
-            return OmegaConf.to_container(cfg.hydra, resolve=False)
-    finally:
-        GlobalHydra.instance().clear()
+    with _hydra(conf_dir):
+        try:
+            cfg = hcompose(config_name="config", overrides=overrides, return_hydra_config=True)
+        except MissingConfigException as exc:
+            group = next((o.split("=", 1)[0] for o in overrides if f"'{o.split('=', 1)[0]}/" in str(exc)), "")
+            options = ", ".join(exc.options or []) if exc.options else "see --hydra-help"
+            what = f"{group}=" if group else ""
+            raise ConfigError(f"{_one_line(exc).rstrip('.')}; allowed {what}{options}") from None
+        except Exception as exc:  # noqa: BLE001 - Hydra raises many kinds; all become one line
+            raise ConfigError(_one_line(exc)) from None
+        return OmegaConf.to_container(cfg.hydra, resolve=False)
 
 
 _BASE_HYDRA: dict[Path, dict] = {}

@@ -118,8 +118,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _reset_until(page, text: str) -> None:
-    """Press Reset until the card shows ``text`` (a setting reaches the server asynchronously)."""
+def reset_until(page, text: str) -> None:
+    """Press Reset until the card shows ``text`` (a setting reaches the server asynchronously:
+    a first Reset may race it). Shared with tests/teaching/test_app.py."""
     for attempt in range(5):
         page.wait_for_timeout(1000)
         page.get_by_role("button", name="Reset").click()
@@ -167,7 +168,7 @@ def screenshot_app(out: Path) -> None:
                 page.get_by_text("Week 0").first.wait_for(timeout=60_000)
                 page.locator(".v-select", has_text="Scenario").click()
                 page.get_by_role("option", name="us_presses_israel").click()
-                _reset_until(page, "scenario us_presses_israel")
+                reset_until(page, "scenario us_presses_israel")
                 for week in (1, 2, 3):
                     page.get_by_role("button", name="Step").click()
                     page.get_by_text(f"Week {week} —").first.wait_for(timeout=30_000)

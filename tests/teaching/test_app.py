@@ -19,6 +19,7 @@ from sim.model.outcomes import outcome
 from sim.model.params import DIMENSIONS
 from sim.teaching import app_model as app
 from sim.teaching import app_views
+from sim.tools.figures import reset_until
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -134,20 +135,6 @@ def server():
         proc.wait()
 
 
-def _reset_until(page, text: str) -> None:
-    """Press Reset until the card shows ``text`` (a setting reaches the server asynchronously:
-    a first Reset may race it)."""
-    for attempt in range(5):
-        page.wait_for_timeout(1000)
-        page.get_by_role("button", name="Reset").click()
-        try:
-            page.get_by_text(text).first.wait_for(timeout=10_000)
-            return
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError; retry the Reset
-            if attempt == 4:
-                raise
-
-
 @pytest.mark.slow
 def test_page_in_a_headless_browser(server, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -185,7 +172,7 @@ def test_page_in_a_headless_browser(server, tmp_path):
                 slider.press("ArrowRight")
             page.get_by_text("US pressure on Israel: 0.45").wait_for(timeout=10_000)
             page.get_by_text("Settings changed (us_pressure_isr)").wait_for(timeout=10_000)
-            _reset_until(page, "actors.USA.pressure.ISR=0.45")
+            reset_until(page, "actors.USA.pressure.ISR=0.45")
             page.get_by_text("Week 0 —").first.wait_for(timeout=30_000)
             page.get_by_text("US pressure on Israel 0.45").first.wait_for(timeout=5_000)
             # choosing a scenario puts its own values on the sliders, and Reset runs it
@@ -193,7 +180,7 @@ def test_page_in_a_headless_browser(server, tmp_path):
             page.get_by_role("option", name="us_presses_israel").click()
             page.get_by_text("US pressure on Israel: 0.90").wait_for(timeout=10_000)
             assert slider.get_attribute("aria-valuenow") == "0.9"
-            _reset_until(page, "scenario us_presses_israel")
+            reset_until(page, "scenario us_presses_israel")
             page.get_by_text("US pressure on Israel 0.90").first.wait_for(timeout=5_000)
             assert page.get_by_text("Settings changed").count() == 0
             for _ in range(3):

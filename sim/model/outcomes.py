@@ -51,13 +51,17 @@ def configuration(contributors: str, mandate: str, authorized: bool) -> str:
     return f"{contributors} | {mandate} | {legal}"
 
 
+TURKEY_ROLES = ("troops", "liaison", "none")  # the values of the turkey_role column
+
+
 def turkey_role(model: ISFModel) -> str:
     tur = model.actors.get("TUR")
+    troops, liaison, none = TURKEY_ROLES
     if tur is None:
-        return "none"
+        return none
     if tur.ever_deployed:
-        return "troops"
-    return "liaison" if tur.liaison else "none"
+        return troops
+    return liaison if tur.liaison else none
 
 
 def outcome(model: ISFModel, seed: int) -> dict:

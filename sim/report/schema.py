@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.outcomes import COLUMNS as RUN_TYPES
+from sim.model.outcomes import TURKEY_ROLES
 from sim.model.params import MANDATE_VALUE
 from sim.report.reading import NotAResultFolder, shown
 
@@ -42,7 +43,6 @@ EXPECTED = {
     "float": "numbers",
     "text": "text",
 }
-TURKEY_ROLES = ("troops", "liaison", "none")  # sim.model.outcomes.turkey_role
 
 RUNS: dict[str, Col] = {name: Col(KIND[t]) for name, t in RUN_TYPES.items() if t in KIND}
 RUNS |= {

@@ -19,6 +19,9 @@ and prints runs per second and the ratios:
    same 1,440 runs as one job on one core (``isf-sim runs=1440 workers=1``), both timed as whole
    commands (``--grid`` runs only this case).
 
+5. start-up: the median wall time of ``--help`` and ``--version`` of the four commands
+   (``--startup`` runs only this case; the README promises isf-sim's under 0.5 s).
+
 The bare loop and batch_run run at a steady rate per run, so they are timed on the first
 ``--rate-runs`` of the same seeds (default 10,000) to keep the bench to a few minutes; the
 sweep runs all N. ``--memory`` adds two sweeps of 1,000-run jobs, 1,000 and 100,000 runs in
@@ -187,6 +190,34 @@ def batch_run(
     return runs / (time.perf_counter() - t), rows
 
 
+TOOLS = ("isf-sim", "isf-report", "isf-app", "isf-play")
+
+
+def startup(repeats: int = 7) -> dict[tuple[str, str], float]:
+    """Median wall seconds of each command's ``--help`` and ``--version`` (a whole process)."""
+    import statistics
+
+    bin_dir = Path(sys.executable).parent
+    out = {}
+    for tool in TOOLS:
+        exe = shutil.which(tool, path=str(bin_dir)) or shutil.which(tool)
+        if exe is None:
+            continue
+        for flag in ("--help", "--version"):
+            times = []
+            for _ in range(repeats + 1):  # the first run warms the file cache; not counted
+                t = time.perf_counter()
+                subprocess.run([exe, flag], check=True, stdout=subprocess.DEVNULL)
+                times.append(time.perf_counter() - t)
+            out[tool, flag] = statistics.median(times[1:])
+    return out
+
+
+def print_startup() -> None:
+    for (tool, flag), secs in startup().items():
+        print(f"  {tool + ' ' + flag:<30}: {secs:6.3f} s (median of 7, whole process)")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m sim.bench", description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=40000, help="runs of the sweep (default 40000)")
@@ -198,6 +229,7 @@ def main(argv: list[str] | None = None) -> None:
         help="runs timing the bare loop and batch_run (default 10000, at most --runs)",
     )
     ap.add_argument("--grid", action="store_true", help="only the grid of small jobs (about 15 s)")
+    ap.add_argument("--startup", action="store_true", help="only the commands' --help and --version (a few s)")
     ap.add_argument(
         "--memory", action="store_true", help="peak memory of sweeps of 1,000 and 100,000 runs (takes a few minutes)"
     )
@@ -206,6 +238,9 @@ def main(argv: list[str] | None = None) -> None:
         ap.error("--runs must be at least --jobs, and --jobs at least 1")
     if args.grid:
         print_grid()
+        return
+    if args.startup:
+        print_startup()
         return
     m = max(1, min(args.rate_runs, args.runs))
     params, _, _ = load(["uncertainty=fixed"])
@@ -240,6 +275,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{100_000 / srate / 60:.1f} min sampled"
     )
     print_grid()
+    print_startup()
     if args.memory:
         for total in (1_000, 100_000):
             own, worker, wall = peak_memory(total)

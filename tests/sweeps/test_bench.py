@@ -32,3 +32,9 @@ def test_bench_command_runs_end_to_end():
     assert proc.returncode == 0, proc.stderr
     for line in ("bare model loop", "uncertainty=fixed", "uncertainty=sample", "outcome once", "every week"):
         assert line in proc.stdout
+
+
+def test_startup_bench_times_every_command_s_help_and_version():
+    times = bench.startup(repeats=1)
+    assert set(times) == {(tool, flag) for tool in bench.TOOLS for flag in ("--help", "--version")}
+    assert all(t > 0 for t in times.values())  # measured, not asserted fast: speed is the bench's to report

@@ -76,6 +76,7 @@ class ISFModel(mesa.Model):
             agent_reporters={
                 "actor": "aid",
                 "position": "display_position",
+                "shows": lambda a: DIMENSIONS[a.main_dimension] if a.is_pressed else "readiness",
                 **{f"position_{d}": (lambda a, i=i: a.shown[i]) for i, d in enumerate(DIMENSIONS)},
                 "pressure": lambda a: sum(a.pressure_in),
                 "committed": "committed",

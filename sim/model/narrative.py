@@ -48,8 +48,8 @@ SENTENCES = {
     ),
     "recovery": lambda a, t, v, d: "the ceasefire is restored; the negotiation resumes where it stood",
     "offer_taken": lambda a, t, v, d: (
-        f"{a} takes {t}'s offer: disarming to {v:.2f} is worth the money "
-        f"(prize {d['worth']:.2f} vs cost {d['cost']:.2f})"
+        f"{a} takes {t}'s offer: it now aims to disarm to {t}'s threshold {v:.2f}, which the money is worth "
+        f"(prize {d['worth']:.2f} vs cost {d['cost']:.2f}); actual disarmament follows the force and the police"
     ),
     "offer_dropped": lambda a, t, v, d: (
         f"{a} no longer aims for {t}'s money (prize {d['worth']:.2f} vs cost {d['cost']:.2f})"

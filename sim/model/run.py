@@ -219,13 +219,14 @@ def _simulate_traced(job: Job) -> Results:
         }
     )
     pos = pd.concat(positions, ignore_index=True)[
-        ["seed", "week", "actor", "position", *POSITION_COLUMNS, "pressure", "committed", "deployed"]
+        ["seed", "week", "actor", "position", "shows", *POSITION_COLUMNS, "pressure", "committed", "deployed"]
     ].astype(
         {
             "seed": "int64",
             "week": "int64",
             "actor": "string",
             "position": "float64",
+            "shows": "string",  # what `position` is: the actor's main dimension, or a contributor's readiness
             **dict.fromkeys(POSITION_COLUMNS, "float64"),
             "pressure": "float64",
             "committed": "int64",

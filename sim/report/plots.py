@@ -159,13 +159,15 @@ def trace(
                 markevery=max(1, len(p) // 8),
                 markersize=4,
                 linewidth=1.4,
-                label=actor,
+                label=f"{actor}: {p['shows'].iloc[0]}" if "shows" in p and len(p) else actor,
             )
             axes["position"].plot(p["week"], p["position"], **kw)
             axes["pressure"].plot(p["week"], p["pressure"], **kw)
-        axes["position"].set_ylabel("position (0 = opposed,\n1 = in favour)")
+        axes["position"].set_ylabel("position as others see it\n(0 = opposed, 1 = in favour)")
         axes["position"].set_ylim(-0.03, 1.03)
-        axes["position"].legend(title="actor", fontsize=7, ncol=2, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        axes["position"].legend(  # each actor's main dimension, or a contributor's share of conditions met
+            title="actor: what is drawn", fontsize=7, ncol=1, loc="center left", bbox_to_anchor=(1.0, 0.5)
+        )
         axes["pressure"].set_ylabel("pressure received\n(model units)")
     if timeline is not None:
         t = timeline.sort_values("week")

@@ -301,9 +301,23 @@ def write_csv(report: Report, out: Path) -> list[Path]:
     paths = []
     for name, t in tables.items():
         path = out / f"{name}.csv"
-        t.to_csv(path, index=False)
+        _no_formulas(t).to_csv(path, index=False)
         paths.append(path)
     return paths
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads such a text cell as a formula
+
+
+def _no_formulas(t: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula (a label from a folder name, say)
+    get a leading apostrophe, as OWASP advises for CSV injection; numbers are left alone."""
+    t = t.copy()
+    for col in t.columns:
+        if t[col].dtype == object or pd.api.types.is_string_dtype(t[col]):
+            t[col] = t[col].map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    t.columns = [f"'{c}" if isinstance(c, str) and c.startswith(FORMULA_START) else c for c in t.columns]
+    return t
 
 
 def write(report: Report, out: Path, csv: bool = False) -> list[Path]:

@@ -104,3 +104,15 @@ def test_csv_tables_beside_the_summary(paired):
     inputs = pd.read_csv(out / "inputs.csv")
     assert inputs["label"].tolist() == ["baseline", "us_presses_israel"]
     assert (out / "outcomes.csv").exists() and (out / "configurations-configurations.csv").exists()
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_defused(fake, tmp_path):
+    """A label from a folder name or --label that starts like a formula is written as text."""
+    out = tmp_path / "rep"
+    evil = '=HYPERLINK("http://x.invalid","click")'
+    code, _ = run(fake["baseline"], "--label", f"{evil}={fake['baseline']}", "--out", out, "--csv")
+    assert code == 0
+    for csv in out.glob("*.csv"):
+        text = csv.read_text()
+        assert "\n=" not in text and ",=" not in text and not text.startswith("="), csv.name
+    assert pd.read_csv(out / "inputs.csv")["label"].tolist() == ["'" + evil]

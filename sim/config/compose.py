@@ -67,7 +67,7 @@ def actor_ids(conf_dir: Path | str = CONF_DIR) -> tuple[str, ...]:
     Adding a country is adding ``conf/actors/<ID>.yaml`` and its id to that list (README).
     """
     config = Path(conf_dir) / "config.yaml"
-    return tuple(files._defaults_actors(files.where(config), files.read_yaml(config)[1]))  # noqa: SLF001
+    return tuple(files.defaults_actors(files.where(config), files.read_yaml(config)[1]))
 
 
 def _base_keys(cfg: dict, prefix: str = "") -> set[str]:
@@ -194,7 +194,7 @@ def _compose(conf_dir: Path, overrides: list[str]) -> dict:
             raw = OmegaConf.to_container(hcompose(config_name="config", overrides=overrides), resolve=False)
         except Exception as exc:  # noqa: BLE001 - Hydra raises many kinds; all become one line
             raise ConfigError(_one_line(exc)) from None
-    found = files._interpolations(raw, "")  # noqa: SLF001
+    found = files.interpolations(raw, "")
     if found:  # ${oc.env:...} and the like: values are data, never computed
         raise ConfigError(f"interpolation in {found[0]}; allowed: plain values (no ${{...}} in model settings)")
     return raw
@@ -268,7 +268,7 @@ def check_dir(key: str, value: str) -> None:
     longest = max(parts, key=lambda p: len(p.encode()), default="")
     if len(longest.encode()) > 255 or len(value.encode()) > 1024:
         raise ConfigError(f"{key} is too long; allowed: folder names up to 255 bytes, a path up to 1024")
-    if files.HYDRA_INTERPOLATION_OK.search(value):
+    if files.HYDRA_INTERPOLATION_REFUSED.search(value):
         raise ConfigError(f"{key}={value}: allowed interpolations: ${{now:...}}, ${{hydra:...}}, ${{scenario.name}}")
     if "${" not in value and Path(value).exists() and not Path(value).is_dir():
         raise ConfigError(f"{key}={value}: exists and is not a folder")

@@ -36,8 +36,9 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # scenario names bec
 ACTOR_ID = re.compile(r"[A-Z][A-Z0-9_]{1,15}")
 CODE_KEYS = ("callbacks", "job_logging", "hydra_logging")  # hydra.<key> that import and call code
 INTERPOLATION = re.compile(r"\$\{")
-# in hydra's section (folder names): the time, Hydra's own keys, the scenario's name, the folder label
-HYDRA_INTERPOLATION_OK = re.compile(r"\$\{(?!now:|hydra[:.]|isf_label:|scenario\.name\})")
+# in hydra's section (folder names) only the time, Hydra's own keys, the scenario's name and the folder
+# label may be interpolated; this matches any other interpolation
+HYDRA_INTERPOLATION_REFUSED = re.compile(r"\$\{(?!now:|hydra[:.]|isf_label:|scenario\.name\})")
 
 
 def where(path: Path) -> str:
@@ -97,11 +98,11 @@ def header(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _interpolations(node: Any, path: str) -> list[str]:
+def interpolations(node: Any, path: str) -> list[str]:
     if isinstance(node, dict):
-        return [p for k, v in node.items() for p in _interpolations(v, f"{path}.{k}" if path else str(k))]
+        return [p for k, v in node.items() for p in interpolations(v, f"{path}.{k}" if path else str(k))]
     if isinstance(node, list):
-        return [p for i, v in enumerate(node) for p in _interpolations(v, f"{path}[{i}]")]
+        return [p for i, v in enumerate(node) for p in interpolations(v, f"{path}[{i}]")]
     return [f"{path} = {node!r}"] if isinstance(node, str) and INTERPOLATION.search(node) else []
 
 
@@ -112,16 +113,16 @@ def check_data(name: str, data: dict) -> None:
         for key in (*CODE_KEYS, "launcher", "sweeper"):
             if key in hydra and (key in CODE_KEYS or "_target_" in str(hydra[key])):
                 raise ConfigError(f"{name} sets hydra.{key}, which runs code; allowed in files: hydra.run, hydra.sweep")
-    bad = [p for p in _interpolations(hydra or {}, "hydra") if HYDRA_INTERPOLATION_OK.search(p)]
+    bad = [p for p in interpolations(hydra or {}, "hydra") if HYDRA_INTERPOLATION_REFUSED.search(p)]
     if bad:
         allowed = "${now:...}, ${hydra:...}, ${scenario.name}"
         raise ConfigError(f"{name}: {bad[0]}; allowed in hydra's section: {allowed}")
-    found = _interpolations({k: v for k, v in data.items() if k != "hydra"}, "")
+    found = interpolations({k: v for k, v in data.items() if k != "hydra"}, "")
     if found:
         raise ConfigError(f"{name}: interpolation in {found[0]}; allowed: plain values (config files are data)")
 
 
-def _defaults_actors(name: str, data: dict) -> list[str]:
+def defaults_actors(name: str, data: dict) -> list[str]:
     for entry in data.get("defaults") or []:
         if isinstance(entry, dict) and "actors" in entry:
             ids = entry["actors"]
@@ -137,7 +138,7 @@ def _check_tree(conf_dir: Path, experiment_dir: Path, stamp: tuple) -> None:
     if not config.is_file():
         raise ConfigError(f"{where(conf_dir)} has no config.yaml; allowed: a folder laid out as conf/")
     _, main = read_yaml(config)
-    ids = _defaults_actors(where(config), main)
+    ids = defaults_actors(where(config), main)
     seen: set[str] = set()
     for aid in ids:
         if aid in seen:

@@ -9,13 +9,12 @@ words, a tuple of actor ids); domains and units come from the fields' metadata. 
 from __future__ import annotations
 
 import math
-import re
 import typing
 from dataclasses import fields
 from functools import cache
 from typing import Any, Literal, get_args, get_origin
 
-from sim.config import provenance
+from sim.config import files, provenance
 from sim.model.params import (
     DIMENSIONS,
     MECHANISM_TYPES,
@@ -30,7 +29,6 @@ from sim.model.params import (
     Uncertainty,
 )
 
-ID = re.compile(r"[A-Z][A-Z0-9_]{1,15}")  # an actor id: USA, HAMAS, NOR
 RUN_KEYS = ("scenario", "seed", "runs", "horizon_weeks", "uncertainty", "trace", "csv", "workers")
 TOP_KEYS = RUN_KEYS + ("actors", "mechanisms", "report")  # report: what isf-report shows first (experiments)
 _fmt = provenance._fmt  # noqa: SLF001 - one formatter for both modules
@@ -197,7 +195,6 @@ def _check_links(actors: dict[str, ActorParams]) -> None:
 
 # --------------------------------------------------------------------------- the scenario
 SCENARIO_KEYS = ("name", "summary", "levers", "inert")
-SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # a scenario's name is a folder name
 
 
 def _has_path(raw: dict, key: str) -> bool:
@@ -214,7 +211,7 @@ def scenario(raw: dict) -> tuple[str, frozenset[str]]:
     scen = mapping("scenario", raw.get("scenario"))
     unknown("scenario", set(scen), list(SCENARIO_KEYS))
     name = scen.get("name")
-    if not isinstance(name, str) or not SAFE_NAME.fullmatch(name):
+    if not isinstance(name, str) or not files.SAFE_NAME.fullmatch(name):
         raise ConfigError(
             f"scenario.name = {_fmt(name)}; allowed: a name of letters, digits, _ . - (up to 64), "
             "the name of its file in conf/scenario/"
@@ -262,7 +259,7 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
         raise ConfigError("actors: none; allowed: ids in the defaults list of conf/config.yaml, one file each")
     ids = tuple(str(a) for a in actors_raw)
     for aid in ids:
-        if not ID.fullmatch(aid):
+        if not files.ACTOR_ID.fullmatch(aid):
             raise ConfigError(f"actors.{aid}: not an actor id; allowed: capital letters, e.g. NOR")
     exempt = exempt | levers
     actors = {aid: actor(aid, actors_raw[aid], ids, exempt) for aid in ids}

@@ -33,25 +33,24 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"isf-report: error: {printable(message)}\n")
 
 
-def count(text: str) -> int:
-    """A whole number from 1 to MAX_COUNT (argparse names the option in its error)."""
+def _whole(text: str, low: int, high: float, allowed: str, outside: str) -> int:
+    """A whole number in [low, high] (argparse names the option in its error)."""
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give 1 to {MAX_COUNT}") from None
-    if not 1 <= n <= MAX_COUNT:
-        raise argparse.ArgumentTypeError(f"{n} is out of range; give 1 to {MAX_COUNT}")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; {allowed}") from None
+    if not low <= n <= high:
+        raise argparse.ArgumentTypeError(f"{n} {outside}; {allowed}")
     return n
+
+
+def count(text: str) -> int:
+    """A whole number from 1 to MAX_COUNT."""
+    return _whole(text, 1, MAX_COUNT, f"give 1 to {MAX_COUNT}", "is out of range")
 
 
 def seed(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give a run's seed (0 or more)") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"{n} is negative; give a run's seed (0 or more)")
-    return n
+    return _whole(text, 0, math.inf, "give a run's seed (0 or more)", "is negative")
 
 
 def density(text: str) -> float:

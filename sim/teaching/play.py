@@ -157,25 +157,18 @@ def debrief(row: dict, same_seed: dict, runs) -> str:
     def week(v: float) -> str:
         return "never" if v != v else f"week {int(v)}"
 
+    def yes_no(label: str, col: str) -> tuple[str, str, str, str]:
+        return label, "yes" if row[col] else "no", "yes" if same_seed[col] else "no", share(col)
+
     items = [
-        (
-            "ISF deployed",
-            "yes" if row["deployed"] else "no",
-            "yes" if same_seed["deployed"] else "no",
-            share("deployed"),
-        ),
+        yes_no("ISF deployed", "deployed"),
         (
             "week of deployment",
             week(row["week_deployed"]),
             week(same_seed["week_deployed"]),
             f"median {week(runs['week_deployed'].median())}",
         ),
-        (
-            "Council resolution",
-            "yes" if row["un_authorized"] else "no",
-            "yes" if same_seed["un_authorized"] else "no",
-            share("un_authorized"),
-        ),
+        yes_no("Council resolution", "un_authorized"),
         (
             "contributors",
             row["contributors"] or "none",
@@ -195,12 +188,7 @@ def debrief(row: dict, same_seed: dict, runs) -> str:
             f"{same_seed['disarmament']:.0%}",
             f"mean {runs['disarmament'].mean():.0%}",
         ),
-        (
-            "ceasefire collapsed",
-            "yes" if row["ceasefire_collapsed"] else "no",
-            "yes" if same_seed["ceasefire_collapsed"] else "no",
-            share("ceasefire_collapsed"),
-        ),
+        yes_no("ceasefire collapsed", "ceasefire_collapsed"),
         (
             "deaths",
             f"{row['deaths']:,}",

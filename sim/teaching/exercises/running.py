@@ -100,24 +100,14 @@ def sheet_runs(path: Path, runs: int | None = None) -> SheetRuns:
 
 
 def run_overrides(overrides: Iterable[str], workers: int = 1) -> tuple[pd.DataFrame, object]:
-    """The runs table ``isf-sim <overrides>`` writes, and its run settings: compose, build with the
-    overrides held fixed, simulate (the steps of :func:`sim.sweep.job.run_job`)."""
-    from sim.config import build, compose, lever_keys, override_keys, parameter_meta
-    from sim.model.run import Job, simulate
-    from sim.sweep.sensitivity import split_design
+    """The runs table ``isf-sim <overrides>`` writes, and its run settings: the job built as
+    isf-sim builds it (:func:`sim.sweep.job.make_job`; traced commands are left out here)."""
+    from sim.config import compose
+    from sim.model.run import simulate
+    from sim.sweep.job import make_job
 
     overrides = list(overrides)
-    _design, raw = split_design(compose(overrides))
-    params, settings = build(raw, override_keys(overrides))
-    job = Job(
-        params=params,
-        seed=settings.seed,
-        runs=settings.runs,
-        uncertainty=settings.uncertainty,
-        meta=parameter_meta(raw),
-        fixed=lever_keys(raw) | override_keys(overrides),
-        trace=False,
-    )
+    job, settings, _design = make_job(compose(overrides), overrides)
     return simulate(job, workers=workers).runs, settings
 
 

@@ -63,13 +63,18 @@ def version() -> str:
 def help_text() -> str:
     from sim.config.compose import scenarios
 
+    from sim.config.compose import shipped_cases
+
     lines = [
-        f"{PROG} — scenario simulation of the negotiations over the ISF in Gaza (Nov 2025)",
+        f"{PROG} — scenario simulation of negotiations over deploying a multinational force",
         "",
-        f"usage: {PROG} [key=value ...]            one job: a scenario run `runs` times",
-        f"       {PROG} -m key=a,b [key=value ...]  a sweep (Hydra multirun)",
+        f"usage: {PROG} [case=NAME|PATH] [key=value ...]            one job: a scenario run `runs` times",
+        f"       {PROG} [case=NAME|PATH] -m key=a,b [key=value ...]  a sweep (Hydra multirun)",
         "",
-        "scenarios (scenario=NAME):",
+        f"cases (case=NAME, or case=PATH for a case folder anywhere; docs/cases.md): {', '.join(shipped_cases())}"
+        " (default: the first of conf/cases/DEFAULT)",
+        "",
+        "scenarios of the default case (scenario=NAME):",
     ]
     names = scenarios()
     width = max((len(n) for n in names), default=0)
@@ -79,13 +84,13 @@ def help_text() -> str:
         "settings:",
         "  runs=N                  Monte Carlo replicates (default 300)",
         "  seed=S                  first run's seed; run i uses S+i (default 0)",
-        "  horizon_weeks=W         weeks to simulate (default 52; week 0 = 7 Nov 2025)",
+        "  horizon_weeks=W         weeks to simulate (each case sets its default and its week 0)",
         "  uncertainty=sample|fixed  draw each run's parameters from their ranges (default) or not",
         "  trace=true              tell the story of each run week by week (use with runs=1)",
         "  csv=true                also write runs.csv beside runs.parquet",
         "  workers=auto|N          processes (auto: both cores when runs >= 400)",
         "  actors.ID.KEY=V         any actor parameter, e.g. actors.ISR.resolve=0.4,",
-        "                          actors.USA.pressure.ISR=0.9 (ids: the defaults list of conf/config.yaml)",
+        "                          actors.USA.pressure.ISR=0.9 (ids: the defaults list of the case's config.yaml)",
         "  mechanisms.NAME.enabled=false  switch off pressure, vetoes, commitments,",
         "                          council, money, ground or sequencing",
         "  hydra.run.dir=DIR       where a job writes (hydra.sweep.dir=DIR for a sweep; resumes it)",
@@ -109,14 +114,15 @@ def help_text() -> str:
 class Command:
     multirun: bool = False
     info: bool = False  # --cfg, --info, ...: Hydra prints and nothing runs
-    conf_dir: Path | None = None
+    conf_dir: Path | None = None  # the case folder
+    case: str = ""  # case=... as the user gave it ("" for the default case)
     overrides: list[str] = field(default_factory=list)
     hydra_argv: list[str] = field(default_factory=list)  # what Hydra's own parser receives
 
 
 def parse_command(argv: list[str]) -> Command:
     """Sort the command line into options and overrides; an unknown option is an error."""
-    from sim.config.compose import CONF_DIR
+    from sim.config.compose import CONF_DIR, case_dir
     from sim.model.params import ConfigError
 
     cmd = Command(conf_dir=CONF_DIR)
@@ -124,6 +130,14 @@ def parse_command(argv: list[str]) -> Command:
     while i < len(argv):
         arg = argv[i]
         i += 1
+        if arg.startswith("case="):  # the case folder: Hydra's config directory, not an override
+            if cmd.case:
+                raise ConfigError("case= is given twice; allowed: one case per command (a sweep runs one case)")
+            value = arg.split("=", 1)[1]
+            if "," in value:
+                raise ConfigError(f"case={value}: a sweep runs one case; allowed: one case name or folder")
+            cmd.conf_dir, cmd.case = case_dir(value), value
+            continue
         if not arg.startswith("-") or arg == "-":
             cmd.overrides.append(arg)
             cmd.hydra_argv.append(arg)
@@ -145,29 +159,32 @@ def parse_command(argv: list[str]) -> Command:
         cmd.multirun |= name in ("-m", "--multirun")
         cmd.info |= name in INFO_OPTIONS
         if name in ("--config-path", "-cp"):
-            path = Path(value).expanduser().resolve()
-            if not (path / "config.yaml").is_file():
-                raise ConfigError(f"--config-path {value}: no config.yaml there; allowed: a folder laid out as conf/")
-            cmd.conf_dir, value = path, str(path)  # absolute: Hydra would read it from sim/'s folder
+            if not (Path(value).expanduser() / "config.yaml").is_file():
+                raise ConfigError(f"--config-path {value}: no config.yaml there; allowed: a case folder (docs/cases.md)")
+            path = case_dir(Path(value))
+            cmd.conf_dir, cmd.case, value = path, str(path), str(path)  # absolute: Hydra reads it from sim/'s folder
         elif name in ("--config-name", "-cn") and value != "config":
             raise ConfigError(f"--config-name {value}: no such config; allowed: config")
         elif name in ("--cfg", "-c") and value not in ("job", "hydra", "all"):
             raise ConfigError(f"--cfg {value}; allowed: job, hydra, all")
         cmd.hydra_argv += [name, value] if OPTIONS[name] else [name]
+    if cmd.case and "--config-path" not in cmd.hydra_argv and "-cp" not in cmd.hydra_argv:
+        cmd.hydra_argv = ["--config-path", str(cmd.conf_dir), *cmd.hydra_argv]
     return cmd
 
 
-def _experiment_sweeps(overrides: list[str]) -> list[str]:
+def _experiment_sweeps(overrides: list[str], conf_dir: Path) -> list[str]:
     """The ``hydra.sweeper.params`` of an experiment chosen with ``+experiment=NAME`` as
     ``key=values`` (they come before the command line's overrides, as in Hydra's sweeper)."""
     from sim.config import files
-    from sim.config.compose import EXPERIMENT_DIR
+    from sim.config.compose import experiments_dir
 
+    folder = experiments_dir(conf_dir)
     out: list[str] = []
     for o in overrides:
         key, _, name = o.partition("=")
-        if key.lstrip("+~") == "experiment" and (EXPERIMENT_DIR / f"{name}.yaml").is_file():
-            data = files.read_yaml(EXPERIMENT_DIR / f"{name}.yaml")[1]
+        if key.lstrip("+~") == "experiment" and (folder / f"{name}.yaml").is_file():
+            data = files.read_yaml(folder / f"{name}.yaml")[1]
             params = ((data.get("hydra") or {}).get("sweeper") or {}).get("params") or {}
             out += [f"{k}={v}" for k, v in params.items()]
     return out
@@ -179,12 +196,12 @@ def precheck(cmd: Command) -> int:
     Returns the number of runs asked for (all jobs of a sweep).
     """
     from sim.config import compose, scenarios
-    from sim.config.compose import EXPERIMENT_DIR, check_hydra, check_writable, register_experiments
+    from sim.config.compose import check_hydra, check_writable, experiments_dir, register_experiments
     from sim.config.files import check_tree
     from sim.sweep.plan import check_config, check_jobs, expand, is_group
 
-    check_tree(cmd.conf_dir, EXPERIMENT_DIR)
-    register_experiments()
+    check_tree(cmd.conf_dir, experiments_dir(cmd.conf_dir))
+    register_experiments(experiments_dir(cmd.conf_dir))
     is_hydra = lambda o: o.lstrip("+~").startswith("hydra")  # noqa: E731
     model = [o for o in cmd.overrides if not is_hydra(o)]
     hydra = [o for o in cmd.overrides if is_hydra(o)]
@@ -198,10 +215,10 @@ def precheck(cmd: Command) -> int:
         if group == "scenario":
             return list(scenarios(cmd.conf_dir))
         if group == "experiment":
-            return sorted(p.stem for p in EXPERIMENT_DIR.glob("*.yaml"))
+            return sorted(p.stem for p in experiments_dir(cmd.conf_dir).glob("*.yaml"))
         return None
 
-    jobs = expand(_experiment_sweeps(model) + model, options=options)
+    jobs = expand(_experiment_sweeps(model, cmd.conf_dir) + model, options=options)
     for groups in dict.fromkeys(tuple(o for o in job if is_group(o)) for job in jobs):
         check_hydra([*groups, *hydra], cmd.conf_dir)
     return check_jobs(jobs, lambda job: compose(job, cmd.conf_dir))
@@ -230,6 +247,10 @@ def main() -> None:
         print(f"{PROG}: interrupted before anything was written", file=sys.stderr)
         sys.exit(130)
     sys.argv = [sys.argv[0], *cmd.hydra_argv]
+    if cmd.case:  # the commands a result folder gives to re-run it say which case (sim.sweep.folders.command)
+        import os
+
+        os.environ["ISF_SIM_CASE"] = cmd.case
     if cmd.multirun and not cmd.info and not any(a.startswith("hydra/sweeper=") for a in cmd.overrides):
         sys.argv.append(PRECHECKED)  # the isf sweeper need not check the jobs again
     _logging_quiet()
@@ -256,10 +277,18 @@ def _label(overrides) -> str:
     return f"{label}/" if label else ""
 
 
+def _case_level(name) -> str:
+    """``${isf_case:${case.name}}`` in hydra.run.dir: ``<case>/`` for any case but the default."""
+    from sim.config.compose import DEFAULT_CASE
+
+    return "" if str(name) == DEFAULT_CASE else f"{name}/"
+
+
 def register_resolvers() -> None:
     from omegaconf import OmegaConf
 
     OmegaConf.register_new_resolver("isf_label", _label, replace=True)
+    OmegaConf.register_new_resolver("isf_case", _case_level, replace=True)
 
 
 def hydra_entry():

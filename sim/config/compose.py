@@ -1,5 +1,11 @@
-"""Composing configs from ``conf/`` outside ``@hydra.main`` (for checks, tests and the bench),
-and turning composition failures into one-line :class:`~sim.model.params.ConfigError` messages.
+"""Composing a case's config outside ``@hydra.main`` (for checks, tests and the bench), finding
+cases, and turning composition failures into one-line :class:`~sim.model.params.ConfigError`
+messages.
+
+A case is a folder (docs/cases.md): ``conf/cases/<name>/`` for a shipped case, any folder with a
+``config.yaml`` and a ``case.yaml`` for ``case=PATH``. Hydra composes the case folder as its
+config directory; ``conf/`` itself (the shared ``settings.yaml`` and Hydra's launchers and
+sweepers) joins the search path through ``hydra_plugins/isf_sim/searchpath.py``.
 
 This module and :mod:`sim.cli` are the only places that import Hydra.
 """
@@ -24,33 +30,69 @@ def _data_dir(name: str) -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent.parent / name
 
 
-CONF_DIR = _data_dir("conf")
-EXPERIMENT_DIR = _data_dir("experiments")
-ROOT = CONF_DIR.parent  # for error messages: paths are shown relative to it
-_REGISTERED: set[Path] = set()
+SHARED_DIR = _data_dir("conf")  # settings.yaml and Hydra's launchers and sweepers, for every case
+CASES_DIR = SHARED_DIR / "cases"  # the shipped cases, one folder each
+DEFAULT_CASE = (CASES_DIR / "DEFAULT").read_text(encoding="utf-8").strip() if (CASES_DIR / "DEFAULT").is_file() else ""
+CONF_DIR = CASES_DIR / DEFAULT_CASE  # the default case's folder
+EXPERIMENT_DIR = CONF_DIR / "experiments"  # the default case's named sweeps
+SHARED_EXPERIMENTS = _data_dir("experiments")  # what every case shares (the exercises' sheets)
+ROOT = SHARED_DIR.parent  # for error messages: paths are shown relative to it
+_REGISTERED: list[Path | None] = [None]
 
 
-def register_experiments(folder: Path = EXPERIMENT_DIR) -> None:
-    """Make every ``experiments/NAME.yaml`` the config ``experiment/NAME`` (``+experiment=NAME``).
+def shipped_cases() -> list[str]:
+    """The names of the shipped cases (folders of ``conf/cases/``)."""
+    return sorted(p.name for p in CASES_DIR.iterdir() if (p / "case.yaml").is_file()) if CASES_DIR.is_dir() else []
 
-    Hydra finds a config group in a folder named after it; the experiments live in
-    ``experiments/`` (the layout of DESIGN.md), so they enter Hydra's search path through its
-    ConfigStore, with the package their ``# @package`` header names. Idempotent.
+
+def case_dir(case: str | Path | None = None) -> Path:
+    """The folder of a case: a shipped case's name (``gaza``), or a path (a value with a ``/``,
+    or a Path) to a case folder anywhere. None: the default case."""
+    if case is None or case == "":
+        return CONF_DIR
+    text = str(case)
+    if isinstance(case, Path) or "/" in text or text in (".", ".."):
+        path = Path(text).expanduser().resolve()
+        if not (path / "config.yaml").is_file() or not (path / "case.yaml").is_file():
+            raise ConfigError(
+                f"case={text}: not a case folder (it needs config.yaml and case.yaml); allowed: "
+                f"{', '.join(shipped_cases())} or the path of a case folder (docs/cases.md)"
+            )
+        return path
+    if text not in shipped_cases():
+        raise ConfigError(f"case={text}: no such case; allowed: {', '.join(shipped_cases())} or a path to a case folder")
+    return CASES_DIR / text
+
+
+def experiments_dir(conf_dir: Path | str = CONF_DIR) -> Path:
+    """A case's named sweeps: ``experiments/`` in its folder."""
+    return Path(conf_dir) / "experiments"
+
+
+def register_experiments(folder: Path | None = None) -> None:
+    """Make every ``<case>/experiments/NAME.yaml`` the config ``experiment/NAME`` (``+experiment=NAME``).
+
+    Hydra finds a config group in a folder named after it; a case's experiments live in its
+    ``experiments/`` folder (the layout of DESIGN.md), so they enter Hydra's search path through
+    its ConfigStore, with the package their ``# @package`` header names. One case's at a time:
+    registering another case's replaces them.
     """
-    folder = Path(folder).resolve()
-    if folder in _REGISTERED or not folder.is_dir():
+    folder = Path(folder).resolve() if folder is not None else EXPERIMENT_DIR.resolve()
+    if _REGISTERED[0] == folder:
         return
     from hydra.core.config_store import ConfigStore
 
     store = ConfigStore.instance()
-    for f in sorted(folder.glob("*.yaml")):
-        text, node = files.read_yaml(f)
-        store.store(group="experiment", name=f.stem, node=node, package=files.header(text) or "experiment")
-    _REGISTERED.add(folder)
+    store.repo.pop("experiment", None)
+    if folder.is_dir():
+        for f in sorted(folder.glob("*.yaml")):
+            text, node = files.read_yaml(f)
+            store.store(group="experiment", name=f.stem, node=node, package=files.header(text) or "experiment")
+    _REGISTERED[0] = folder
 
 
 def scenarios(conf_dir: Path = CONF_DIR) -> dict[str, str]:
-    """Scenario name -> one-line summary, read from conf/scenario/*.yaml."""
+    """Scenario name -> one-line summary, read from the case's scenario/*.yaml."""
     out = {}
     for f in sorted((Path(conf_dir) / "scenario").glob("*.yaml")):
         try:
@@ -62,9 +104,9 @@ def scenarios(conf_dir: Path = CONF_DIR) -> dict[str, str]:
 
 
 def actor_ids(conf_dir: Path | str = CONF_DIR) -> tuple[str, ...]:
-    """The actors of the defaults list of ``conf/config.yaml``, in order (no composing needed).
+    """The actors of the defaults list of the case's ``config.yaml``, in order (no composing needed).
 
-    Adding a country is adding ``conf/actors/<ID>.yaml`` and its id to that list (README).
+    Adding a country is adding ``actors/<ID>.yaml`` to the case folder and its id to that list (README).
     """
     config = Path(conf_dir) / "config.yaml"
     return tuple(files.defaults_actors(files.where(config), files.read_yaml(config)[1]))
@@ -125,7 +167,7 @@ def check_override_keys(overrides: Iterable[str], base: dict, conf_dir: Path | s
                 continue  # a new pressure/leverage link to a known actor
             also = f" and +actors.{parts[1]}.leverage.{parts[3]}=V" if parts[2] == "pressure" else ""
             raise ConfigError(
-                f"{parts[1]} has no {parts[2]} on {parts[3]} (conf/actors/{parts[1]}.yaml); "
+                f"{parts[1]} has no {parts[2]} on {parts[3]} (actors/{parts[1]}.yaml in the case folder); "
                 f"to add the link: +{key}={value}{also}"
             )
         if len(parts) >= 2 and parts[-2] in ("pressure", "leverage"):
@@ -175,7 +217,7 @@ def _hydra(conf_dir: Path) -> Iterator[None]:
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    register_experiments()
+    register_experiments(experiments_dir(conf_dir))
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
@@ -216,7 +258,7 @@ def compose(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> d
     """
     overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
     conf_dir = Path(conf_dir).resolve()
-    files.check_tree(conf_dir, EXPERIMENT_DIR)  # every file readable, as data (once per process)
+    files.check_tree(conf_dir, experiments_dir(conf_dir))  # every file readable, as data (once per process)
     check_syntax(overrides)
     groups = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") in ("scenario", "experiment")]
     added = [o for o in overrides if o.startswith(("+", "~"))]

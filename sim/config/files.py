@@ -38,7 +38,7 @@ CODE_KEYS = ("callbacks", "job_logging", "hydra_logging")  # hydra.<key> that im
 INTERPOLATION = re.compile(r"\$\{")
 # in hydra's section (folder names) only the time, Hydra's own keys, the scenario's name and the folder
 # label may be interpolated; this matches any other interpolation
-HYDRA_INTERPOLATION_REFUSED = re.compile(r"\$\{(?!now:|hydra[:.]|isf_label:|scenario\.name\})")
+HYDRA_INTERPOLATION_REFUSED = re.compile(r"\$\{(?!now:|hydra[:.]|isf_label:|isf_case:|case\.name\}|scenario\.name\})")
 
 
 def where(path: Path) -> str:
@@ -129,14 +129,21 @@ def defaults_actors(name: str, data: dict) -> list[str]:
             if not isinstance(ids, list):
                 raise ConfigError(f"{name}: the defaults entry 'actors' must be a list of actor ids")
             return [str(a) for a in ids]
-    raise ConfigError(f"{name}: the defaults list has no 'actors: [...]' entry; allowed: the ids of conf/actors/*.yaml")
+    raise ConfigError(f"{name}: the defaults list has no 'actors: [...]' entry; allowed: the ids of the case's actors/*.yaml")
 
 
 @cache
 def _check_tree(conf_dir: Path, experiment_dir: Path, stamp: tuple) -> None:
     config = conf_dir / "config.yaml"
     if not config.is_file():
-        raise ConfigError(f"{where(conf_dir)} has no config.yaml; allowed: a folder laid out as conf/")
+        raise ConfigError(f"{where(conf_dir)} has no config.yaml; allowed: a case folder (docs/cases.md)")
+    case = conf_dir / "case.yaml"
+    if not case.is_file():
+        raise ConfigError(f"{where(conf_dir)} has no case.yaml; allowed: a case folder (docs/cases.md)")
+    text, data = read_yaml(case)
+    if header(text) != "_global_" or not isinstance(data.get("case"), dict):
+        raise ConfigError(f"{where(case)} must start with '# @package _global_' and hold a 'case:' mapping")
+    check_data(where(case), data)
     _, main = read_yaml(config)
     ids = defaults_actors(where(config), main)
     seen: set[str] = set()

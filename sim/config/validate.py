@@ -15,14 +15,15 @@ from functools import cache
 from typing import Any, Literal, get_args, get_origin
 
 from sim.config import files, provenance
+from sim.config.case import build_case
 from sim.model.params import (
-    DIMENSIONS,
     MECHANISM_TYPES,
     ROLE_TYPES,
     UNIT,
     ActorIds,
     ActorParams,
     ConfigError,
+    DimensionName,
     Mechanisms,
     ModelParams,
     RunSettings,
@@ -30,7 +31,7 @@ from sim.model.params import (
 )
 
 RUN_KEYS = ("scenario", "seed", "runs", "horizon_weeks", "uncertainty", "trace", "csv", "workers")
-TOP_KEYS = RUN_KEYS + ("actors", "mechanisms", "report")  # report: what isf-report shows first (experiments)
+TOP_KEYS = RUN_KEYS + ("case", "actors", "mechanisms", "report")  # report: what isf-report shows first (experiments)
 _fmt = provenance._fmt  # noqa: SLF001 - one formatter for both modules
 
 
@@ -75,7 +76,7 @@ def word(path: str, value: Any, allowed: tuple[str, ...]) -> str:
 def actor_ids(path: str, value: Any) -> tuple[str, ...]:
     """A list of actor ids (whether each is an actor of the config is checked once all are known)."""
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{path} = {_fmt(value)} is not a list of actor ids; allowed: e.g. [TUR, ISR]")
+        raise ConfigError(f"{path} = {_fmt(value)} is not a list of actor ids; allowed: e.g. [AAA, BBB]")
     return tuple(value)
 
 
@@ -84,15 +85,22 @@ def known_id(path: str, aid: Any, ids: tuple[str, ...]) -> None:
         raise ConfigError(f"{path}: unknown actor id {_fmt(aid)}; allowed: {', '.join(ids)}")
 
 
-def point(path: str, value: Any) -> tuple[float, ...]:
-    """A mapping with one number in [0, 1] per dimension of the issue space -> a tuple."""
+def point(path: str, value: Any, dims: tuple[str, ...]) -> tuple[float, ...]:
+    """A mapping with one number in [0, 1] per dimension of the case's issue space -> a tuple."""
     if not isinstance(value, dict):
-        raise ConfigError(f"{path} is missing or not a mapping; allowed: {{{', '.join(DIMENSIONS)}}}, each in [0, 1]")
-    unknown(path, set(value), list(DIMENSIONS))
-    missing = [d for d in DIMENSIONS if d not in value]
+        raise ConfigError(f"{path} is missing or not a mapping; allowed: {{{', '.join(dims)}}}, each in [0, 1]")
+    unknown(path, set(value), list(dims))
+    missing = [d for d in dims if d not in value]
     if missing:
-        raise ConfigError(f"{path}.{missing[0]} is missing; every actor sets {', '.join(DIMENSIONS)}")
-    return tuple(number(f"{path}.{d}", value[d], float, UNIT) for d in DIMENSIONS)
+        raise ConfigError(f"{path}.{missing[0]} is missing; every actor sets {', '.join(dims)}")
+    return tuple(number(f"{path}.{d}", value[d], float, UNIT) for d in dims)
+
+
+def dimension(path: str, value: Any) -> str:
+    """A dimension's name (whether the case has it is checked with the case's dimensions)."""
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{path} = {_fmt(value)} is not a dimension; allowed: a dimension of the case (case.yaml)")
+    return value
 
 
 def unknown(path: str, keys: set[str], allowed: list[str]) -> None:
@@ -120,6 +128,8 @@ def _checkers(cls: type) -> tuple[tuple[str, Any], ...]:
             check = boolean
         elif t is ActorIds or t == ActorIds:
             check = actor_ids
+        elif t is DimensionName:
+            check = dimension
         elif get_origin(t) is Literal:
             check = (lambda words: lambda p, v: word(p, v, words))(get_args(t))
         elif t in (int, float):
@@ -138,7 +148,7 @@ def dataclass_of(cls: type, path: str, raw: dict) -> Any:
     kwargs: dict[str, Any] = {}
     for name, check in checkers:
         if name not in raw:
-            raise ConfigError(f"{path}.{name} is missing; every {path.rsplit('.', 1)[-1]} sets it (see conf/)")
+            raise ConfigError(f"{path}.{name} is missing; every {path.rsplit('.', 1)[-1]} sets it (see the case's actors/)")
         kwargs[name] = check(f"{path}.{name}", raw[name])
     return cls(**kwargs)
 
@@ -148,7 +158,9 @@ def domain(cls: type, name: str) -> tuple[float, float]:
     return next(f.metadata["domain"] for f in fields(cls) if f.name == name)
 
 
-def actor(aid: str, raw: dict, ids: tuple[str, ...], exempt: frozenset[str] = frozenset()) -> ActorParams:
+def actor(
+    aid: str, raw: dict, ids: tuple[str, ...], dims: tuple[str, ...], exempt: frozenset[str] = frozenset()
+) -> ActorParams:
     path = f"actors.{aid}"
     raw = mapping(path, raw)
     allowed = ["name", "capability", "position", "salience", "resolve", "pressure", "leverage", "meta", *ROLE_TYPES]
@@ -157,7 +169,7 @@ def actor(aid: str, raw: dict, ids: tuple[str, ...], exempt: frozenset[str] = fr
         raise ConfigError(f"{path}.name is missing; allowed: the actor's name as text")
     kw: dict[str, Any] = {"id": aid, "name": raw["name"]}
     for key in ("position", "salience"):
-        kw[key] = point(f"{path}.{key}", raw.get(key))
+        kw[key] = point(f"{path}.{key}", raw.get(key), dims)
     for key in ("capability", "resolve"):
         if raw.get(key) is not None:
             kw[key] = number(f"{path}.{key}", raw[key], float, domain(ActorParams, key))
@@ -174,6 +186,9 @@ def actor(aid: str, raw: dict, ids: tuple[str, ...], exempt: frozenset[str] = fr
                 if hint == ActorIds:
                     for v in getattr(kw[role], name):
                         known_id(f"{path}.{role}.{name}", v, ids)
+                elif hint is DimensionName and getattr(kw[role], name) not in dims:
+                    value = getattr(kw[role], name)
+                    raise ConfigError(f"{path}.{role}.{name} = {_fmt(value)}; allowed: {', '.join(dims)}")
     provenance.check(path, raw, exempt)
     return ActorParams(**kw)
 
@@ -191,6 +206,20 @@ def _check_links(actors: dict[str, ActorParams]) -> None:
                 raise ConfigError(f"actors.{a.id}.pressure.{target} needs actors.{a.id}.leverage.{target}")
         if a.pressure and a.capability <= 0:
             raise ConfigError(f"actors.{a.id}.capability must be > 0 for an actor that presses others")
+
+
+def _check_roles(actors: dict[str, ActorParams], case) -> None:
+    """Roles the engine needs exactly one of, and the case's named outcomes against the roles."""
+    sponsors = [a.id for a in actors.values() if a.sponsor is not None]
+    if len(sponsors) > 1:
+        raise ConfigError(f"actors {', '.join(sponsors)} all hold the sponsor role; allowed: one sponsor")
+    role_of = {"role_of": "contributor", "control_of": "territory", "disarmament_of": "armed_group"}
+    for o in case.outcomes:
+        if getattr(actors[o.actor], role_of[o.kind]) is None:
+            raise ConfigError(
+                f"case.outcomes.{o.column}.{o.kind} = {o.actor}: {o.actor} holds no {role_of[o.kind]} role; "
+                f"allowed: {', '.join(a.id for a in actors.values() if getattr(a, role_of[o.kind]) is not None) or 'none'}"
+            )
 
 
 # --------------------------------------------------------------------------- the scenario
@@ -214,7 +243,7 @@ def scenario(raw: dict) -> tuple[str, frozenset[str]]:
     if not isinstance(name, str) or not files.SAFE_NAME.fullmatch(name):
         raise ConfigError(
             f"scenario.name = {_fmt(name)}; allowed: a name of letters, digits, _ . - (up to 64), "
-            "the name of its file in conf/scenario/"
+            "the name of its file in the case's scenario/ folder"
         )
     for key in ("summary", "inert"):
         if scen.get(key) is not None and not isinstance(scen[key], str):
@@ -230,7 +259,7 @@ def scenario(raw: dict) -> tuple[str, frozenset[str]]:
         unknown(where, set(lever), ["key", "sources", "assumption", "note"])
         if not _has_path(raw, lever["key"]):
             raise ConfigError(
-                f"{where}.key = {lever['key']!r} is not a parameter of the config; allowed: e.g. actors.ISR.resolve"
+                f"{where}.key = {lever['key']!r} is not a parameter of the config; allowed: e.g. actors.<ID>.resolve"
             )
         if not lever.get("sources") and not lever.get("assumption"):
             raise ConfigError(f"{where} cites no evidence; allowed: 'sources: [E..]' or 'assumption: why'")
@@ -253,17 +282,19 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
             outcome = _fmt(report.get("outcome"))
             raise ConfigError(f"report.outcome = {outcome}; allowed: an outcome name (docs/report.md)")
     scen_name, levers = scenario(raw)
-    # the actors are those of the config's defaults list (conf/actors/<ID>.yaml): data, not code
+    # the actors are those of the case's defaults list (actors/<ID>.yaml in its folder): data, not code
     actors_raw = mapping("actors", raw.get("actors") or {})
     if not actors_raw:
-        raise ConfigError("actors: none; allowed: ids in the defaults list of conf/config.yaml, one file each")
+        raise ConfigError("actors: none; allowed: ids in the defaults list of the case's config.yaml, one file each")
     ids = tuple(str(a) for a in actors_raw)
     for aid in ids:
         if not files.ACTOR_ID.fullmatch(aid):
             raise ConfigError(f"actors.{aid}: not an actor id; allowed: capital letters, e.g. NOR")
     exempt = exempt | levers
-    actors = {aid: actor(aid, actors_raw[aid], ids, exempt) for aid in ids}
+    case = build_case(raw.get("case"), ids)
+    actors = {aid: actor(aid, actors_raw[aid], ids, case.dimensions, exempt) for aid in ids}
     _check_links(actors)
+    _check_roles(actors, case)
 
     mech_raw = mapping("mechanisms", raw.get("mechanisms") or {})
     unknown("mechanisms", set(mech_raw), list(MECHANISM_TYPES))
@@ -292,5 +323,7 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
     )
     if settings.seed + settings.runs - 1 > 2**32 - 1:
         raise ConfigError(f"seed + runs exceeds 2^32 - 1; allowed: seed <= {2**32 - settings.runs}")
-    model = ModelParams(actors=actors, mechanisms=mechanisms, horizon_weeks=settings.horizon_weeks, scenario=scen_name)
+    model = ModelParams(
+        actors=actors, mechanisms=mechanisms, case=case, horizon_weeks=settings.horizon_weeks, scenario=scen_name
+    )
     return model, settings

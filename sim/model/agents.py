@@ -1,14 +1,14 @@
-"""The actors of the ISF negotiations.
+"""The actors of a negotiation over a multinational force.
 
 Actors are data, not classes per country: one :class:`Actor` agent holds whichever roles its
-parameters give it (Qatar mediates and funds; Egypt contributes, mediates and trains police).
+parameters give it (one actor can mediate and fund; another contribute, mediate and train police).
 Numbers arrive as constructor arguments (an :class:`~sim.model.params.ActorParams`); behaviour
 that involves several actors lives in the mechanism modules (``sim/model/mechanisms/``), which
 read and write the state below. Every actor has a policy (:mod:`sim.model.policy`): the agent's
 own rule unless a person or a script takes its decisions.
 
-An actor's stance is three numbers, one per dimension of the issue space
-(:data:`~sim.model.params.DIMENSIONS`), kept twice:
+An actor's stance is one number per dimension of the case's issue space
+(:attr:`~sim.model.params.Case.dimensions`), kept twice:
 
 - ``settled`` — where pressure has moved it, week by week, without noise. Decisions that cannot
   be undone (lifting a veto, the sponsor's forecasts) read this;
@@ -37,17 +37,21 @@ class Actor(mesa.Agent):
         # negotiation state (pressure mechanism): one value per dimension
         self.ideal = params.position
         self.settled = list(params.position)
-        self.pressure_in = [0.0, 0.0, 0.0]  # pressure received this week, per dimension
+        self.pressure_in = [0.0] * len(params.position)  # pressure received this week, per dimension
         self.goal = list(params.position)  # where its pressers want it, per dimension
+        self.floors: dict[int, float] = {}  # dimension -> lowest position it heads for (money publishes them)
+        self.backing = 1.0  # what multiplies its pressure (money publishes it)
+        # where its roles meet the issue space (sim.model.roles.bind): -1 without the role
+        self.veto_dim = self.compliance_dim = self.restraint_dim = -1
         # contributor state
         c = params.contributor
         self.offer = c.offer if c else 0
         self.committed = 0  # troops promised
-        self.deployed = 0  # troops on the ground in Gaza
+        self.deployed = 0  # troops on the ground
         self.ever_deployed = False
         self.ever_committed = False
         self.commit_week: int | None = None
-        self.liaison = False  # settled for a CMCC liaison role
+        self.liaison = False  # settled for a liaison role instead of troops
         self.weeks_vetoed = 0
         self.readiness = float("nan")  # share of its conditions that hold (contributors, funders)
         # funder state
@@ -75,7 +79,7 @@ class Actor(mesa.Agent):
     def main_dimension(self) -> int:
         """The dimension that matters most to it (its position there is what the trace shows)."""
         s = self.p.salience
-        return max(range(3), key=lambda d: s[d])
+        return max(range(len(s)), key=lambda d: s[d])
 
     @property
     def display_position(self) -> float:

@@ -1,7 +1,8 @@
-"""The ISF negotiation model: builds the world and orders the weekly protocol.
+"""The negotiation model: builds the world and orders the weekly protocol.
 
-One step is one week; week 0 is 7 November 2025, four weeks into the ceasefire. The model
-knows nothing of Hydra or files: it takes a :class:`~sim.model.params.ModelParams` and a seed,
+One step is one week; week 0 is the case's date (``case.yaml``: ``week0``). The model knows
+nothing of Hydra, files or countries: it takes a :class:`~sim.model.params.ModelParams` (the
+case, its actors by role, the mechanisms' parameters) and a seed,
 and exposes its state — each mechanism's in its own dataclass (:mod:`sim.model.state`), each
 actor's on its agent; :mod:`sim.model.outcomes` reads the outcome of a run from it.
 """
@@ -15,8 +16,9 @@ from collections import deque
 import mesa
 
 from sim.model.agents import Actor
+from sim.model import roles
 from sim.model.mechanisms import commitments, council, ground, money, pressure, sequencing, vetoes
-from sim.model.params import DIMENSIONS, ModelParams
+from sim.model.params import ConfigError, ModelParams
 from sim.model.state import Agenda, Progress, Purse, Situation, Trace
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -24,11 +26,12 @@ logging.getLogger("mesa").setLevel(logging.WARNING)
 
 
 class ISFModel(mesa.Model):
-    """Negotiations over the International Stabilization Force, week by week."""
+    """Negotiations over a multinational force, week by week."""
 
     def __init__(self, params: ModelParams, rng: int | None = None, trace: bool = False) -> None:
         super().__init__(rng=rng)
         self.params = params
+        self.case = params.case
         self.week = 0
         self.tracing = trace
         self.trace = Trace()
@@ -41,6 +44,7 @@ class ISFModel(mesa.Model):
         self.actors: dict[str, Actor] = {a.aid: a for a in self.actor_list}
         self._index_roles()
         self.barred = vetoes.barred(self)  # contributors a standing veto bars (vetoes.update keeps it)
+        money.publish(self)  # each presser's money backing
         self.links = pressure.links(self)
 
         m = params.mechanisms
@@ -53,21 +57,32 @@ class ISFModel(mesa.Model):
         base = ground.baseline_weekly(self)
         self.situation = Situation(baseline_weekly=base, recent=deque([base] * 4, maxlen=4), violence_4w=base)
         self.progress = Progress(
-            remains_outstanding=self.hamas.p.armed_group.remains_outstanding if self.hamas else 0,
-            israeli_control=self.israel.p.territory.control if self.israel else 0.0,
+            outstanding=[g.p.gate.outstanding for g in self.gate_holders],
+            control=[t.p.territory.control for t in self.territory_holders],
+            disarmament=[0.0 for _ in self.armed_groups],
         )
-        self.purse = Purse(taken={f.aid: False for f in self.funders})
+        self.purse = Purse(taken={(g.aid, f.aid): False for g in self.armed_groups for f in self.funders})
         for c in self.contributors:  # liaison_after 0: settled for liaison before week 1
-            if c.p.contributor.liaison_after == 0 and vetoes.blocked(self, c):
+            if c.p.contributor.liaison_after == 0 and c.aid in self.barred:
                 c.liaison, c.offer = True, 0
 
+        named = {(o.kind, o.actor): o.column for o in self.case.outcomes}
+        control = {
+            named.get(("control_of", h.aid), f"control.{h.aid}"): (lambda mdl, i=i: mdl.progress.control[i])
+            for i, h in enumerate(self.territory_holders)
+        }
+        disarmament = {
+            named.get(("disarmament_of", g.aid), f"disarmament.{g.aid}"): (lambda mdl, i=i: mdl.progress.disarmament[i])
+            for i, g in enumerate(self.armed_groups)
+        }
+        dims = self.case.dimensions
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "deaths": lambda mdl: mdl.situation.deaths_week,
                 "troops_committed": "troops_committed",
                 "troops_deployed": "troops_deployed",
-                "israeli_control": lambda mdl: mdl.progress.israeli_control,
-                "disarmament": lambda mdl: mdl.progress.disarmament,
+                **control,
+                **disarmament,
                 "funding_usd": "funding_usd",
                 "un_authorized": lambda mdl: mdl.agenda.authorized,
                 "collapsed": lambda mdl: mdl.situation.collapsed,
@@ -76,8 +91,8 @@ class ISFModel(mesa.Model):
             agent_reporters={
                 "actor": "aid",
                 "position": "display_position",
-                "shows": lambda a: DIMENSIONS[a.main_dimension] if a.is_pressed else "readiness",
-                **{f"position_{d}": (lambda a, i=i: a.shown[i]) for i, d in enumerate(DIMENSIONS)},
+                "shows": lambda a: dims[a.main_dimension] if a.is_pressed else "readiness",
+                **{f"position_{d}": (lambda a, i=i: a.shown[i]) for i, d in enumerate(dims)},
                 "pressure": lambda a: sum(a.pressure_in),
                 "committed": "committed",
                 "deployed": "deployed",
@@ -87,6 +102,9 @@ class ISFModel(mesa.Model):
             self.datacollector.collect(self)
 
     def _index_roles(self) -> None:
+        """The actors by role (several may hold each, in the config's order), and where each
+        mechanism reads the issue space: the dimension of each veto, the drafts' dimensions, each
+        armed group's compliance dimension (:mod:`sim.model.roles`)."""
         acts = self.actor_list
         self.pressed = [a for a in acts if a.is_pressed]
         self.veto_holders = [a for a in acts if a.p.veto is not None]
@@ -94,24 +112,29 @@ class ISFModel(mesa.Model):
         self.funders = [a for a in acts if a.p.funder is not None]
         self.trainers = [a for a in acts if a.p.trainer is not None]
         self.council_members = [a for a in acts if a.p.council is not None]
-        self.sponsor = next((a for a in acts if a.p.sponsor is not None), None)
-        self.israel = next((a for a in acts if a.p.territory is not None), None)
-        self.hamas = next((a for a in acts if a.p.armed_group is not None), None)
+        self.territory_holders = [a for a in acts if a.p.territory is not None]
+        self.armed_groups = [a for a in acts if a.p.armed_group is not None]
+        self.gate_holders = [a for a in acts if a.p.gate is not None]
+        sponsors = [a for a in acts if a.p.sponsor is not None]
+        if len(sponsors) > 1:
+            raise ConfigError(f"{len(sponsors)} actors hold the sponsor role ({', '.join(a.aid for a in sponsors)}); allowed: one")
+        self.sponsor = sponsors[0] if sponsors else None
+        roles.bind(self)
 
     # ------------------------------------------------------------------ the weekly protocol
     def step(self) -> None:
         """One week, in the order the negotiation runs."""
         self.week += 1
-        ground.violence(self)  # 1. strikes and deaths; the ceasefire may collapse or recover
-        money.weigh(self)  # 2. Hamas weighs the conditional money against disarming
+        ground.violence(self)  # 1. strikes and deaths; the situation may collapse or recover
+        money.weigh(self)  # 2. armed groups weigh the conditional money against disarming
         pressure.apply(self)  # 3. who presses whom, on which dimension; positions move
         vetoes.update(self)  # 4. vetoes hold or yield
         council.settle_design(self)  # 5. the sponsor settles the force's design,
-        council.vote(self)  #    chooses the draft's mandate, tables it when it can pass
-        sequencing.remains(self)  # 6. hostage remains; phase two opens or not
+        council.vote(self)  #    chooses the draft, tables it when it can pass
+        sequencing.release(self)  # 6. gate holders release what they hold; the next phase opens or not
         commitments.contributors(self)  # 7. contributors commit, pull out, deploy
-        sequencing.advance(self)  # 8. police, Israeli withdrawal, disarmament
-        money.release(self)  # 9. funders pay when their conditions hold
+        sequencing.advance(self)  # 8. police, withdrawal, disarmament
+        money.release(self, checked=self.params.mechanisms.commitments.enabled)  # 9. funders pay
         if self.tracing:
             self.datacollector.collect(self)
 
@@ -128,7 +151,7 @@ class ISFModel(mesa.Model):
         return random.Random(f"{self.noise_seed}:{self.week}:{aid}:{dimension}").gauss(0.0, sd)
 
     def use_policies(self, policies: dict) -> None:
-        """Give actors other policies than their own rule (``{"ISR": Human(...)}``)."""
+        """Give actors other policies than their own rule (``{actor_id: Human(...)}``)."""
         for aid, policy in policies.items():
             self.actors[aid].policy = policy
         self.custom_policies = True

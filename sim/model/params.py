@@ -1,19 +1,19 @@
 """The parameter schema: every number the model reads, declared once.
 
 Each field says its type, its hard domain (what is meaningful at all) and its unit, through
-:func:`num`. The values themselves live in ``conf/`` (one YAML per actor, mechanisms in
-``conf/config.yaml``), each beside its provenance (``meta``: sources or an assumption, and the
-range ``uncertainty=sample`` draws from). So a role or mechanism field has no default here: a
-number is never written twice. The few defaults below mean "absent" (an actor that presses
-nobody, a role it does not hold), not a value.
+:func:`num`. The values themselves live in a case folder (``conf/cases/<name>/``: one YAML per
+actor, mechanisms in its ``config.yaml``), each beside its provenance (``meta``: sources or an
+assumption, and the range ``uncertainty=sample`` draws from). So a role or mechanism field has
+no default here: a number is never written twice. The few defaults below mean "absent" (an
+actor that presses nobody, a role it does not hold), not a value.
 
-The issue space: every actor has a position and a salience on three dimensions
-(``DIMENSIONS``), each in [0, 1] (docs/model.md describes both ends of each):
-
-- ``composition`` — 0: no Turkish troops in the force ... 1: Turkish troops welcome;
-- ``mandate`` — 0: border monitoring and limited missions (E30) ... 1: enforcement, "all
-  necessary measures" (E41);
-- ``disarmament`` — 0: Hamas keeps its arms ... 1: full verified disarmament (E31, E36).
+The engine knows roles, never a country. The case (:class:`Case`, from the case's
+``case.yaml``) declares the issue space — one or more dimensions, each in [0, 1] with what its
+ends mean — and the drafts a sponsor can table, as named points of that space. Mechanisms bind
+to dimensions through roles: a veto names the dimension it is on (``veto.dimension``), the
+drafts name the mandate dimension(s), an armed group names its compliance dimension
+(``armed_group.dimension``), a territory holder the dimension on which its concessions restrain
+its strikes (``territory.restraint_on``).
 
 Validation (:mod:`sim.config.validate`) reads these declarations and dispatches on the types;
 the model reads the frozen dataclasses. Nothing here imports Hydra or reads files.
@@ -22,16 +22,13 @@ the model reads the frozen dataclasses. Nothing here imports Hydra or reads file
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NewType
 
-DIMENSIONS = ("composition", "mandate", "disarmament")
-COMPOSITION, MANDATE, DISARMAMENT = range(3)  # indices into position and salience
-MANDATE_VALUE = {"borders": 0.0, "enforcement": 1.0}  # the two drafts are the ends of the mandate dimension
-Mandate = Literal["enforcement", "borders"]
 Rule = Literal["default", "compromise", "nash"]  # bargaining rules: sim/model/mechanisms/bargaining.py
 Uncertainty = Literal["fixed", "sample"]
 ActorIds = tuple[str, ...]  # a list of actor ids (checked against the actors of the config)
-Point = tuple[float, float, float]  # one value per dimension, in DIMENSIONS order
+DimensionName = NewType("DimensionName", str)  # a dimension of the case's issue space
+Point = tuple[float, ...]  # one value per dimension, in the case's order
 
 UNIT = (0.0, 1.0)
 
@@ -56,32 +53,34 @@ def share(doc: str = ""):
 # --------------------------------------------------------------------------- roles
 @dataclass(frozen=True, slots=True)
 class Sponsor:
-    confidence: float = num((0.5, 1.0), "probability", "chance of passage the US wants before it tables a draft")
+    confidence: float = num((0.5, 1.0), "probability", "chance of passage the sponsor wants before it tables a draft")
 
 
 @dataclass(frozen=True, slots=True)
 class Veto:
-    targets: ActorIds = flag("contributors this actor refuses (E12)")
+    targets: ActorIds = flag("contributors this actor refuses")
+    dimension: DimensionName = flag("the dimension the veto is on: it yields when the holder's settled position there passes mechanisms.vetoes.yield_at")
 
 
 @dataclass(frozen=True, slots=True)
 class Territory:
-    control: float = share("share of Gaza held at week 0 (E15)")
-    floor: float = share("share kept whatever happens (E14)")
+    control: float = share("share of the territory held at week 0")
+    floor: float = share("share kept whatever happens")
     withdraw_rate: float = share("share of the gap to the target closed per week")
     strike_level: float = num(
         (0.0, 10.0), "x first weeks' strikes", "strike intensity, 1 = the ceasefire's first weeks"
     )
-    strike_restraint: float = share("how much accommodating the US on composition lowers strikes")
-    remains_tolerance: int = num((0, 28), "bodies", "hostage remains still held that Israel tolerates for phase two")
+    strike_restraint: float = share("how much conceding on restraint_on lowers its strikes")
+    restraint_on: DimensionName = flag("the dimension on which its concessions to pressure restrain its strikes")
+    gate_tolerance: int = num((0, 1000), "items", "items still outstanding at the gates that it tolerates before the next phase")
 
 
 @dataclass(frozen=True, slots=True)
 class Contributor:
     offer: int = num((0, 100000), "troops", "troops offered")
-    needs_resolution: bool = flag("commits only once the Council has authorized the force (E43)")
+    needs_resolution: bool = flag("commits only once the Council has authorized the force")
     violence_tolerance: float = num((0.0, 10000.0), "deaths/week", "deaths per week (4-week mean) it accepts")
-    min_consent: float = share("Hamas consent to the force it needs")
+    min_consent: float = share("the armed groups' consent to the force it needs")
     commit_rate: float = num(UNIT, "chance/week", "weekly chance of deciding once conditions hold")
     lead_weeks: int = num((0, 104), "weeks", "weeks from commitment to boots on the ground")
     liaison_after: int = num((0, 520), "weeks", "weeks of standing veto before it settles for liaison")
@@ -89,33 +88,38 @@ class Contributor:
 
 @dataclass(frozen=True, slots=True)
 class Funder:
-    pledge_usd: float = num((0.0, 1e12), "USD", "money pledged for reconstruction")
-    disarmament_threshold: float = share("Hamas disarmament needed before money flows (E31)")
-    excludes: ActorIds = flag("no money while these have troops in the force (E32)")
+    pledge_usd: float = num((0.0, 1e12), "USD", "money pledged")
+    disarmament_threshold: float = share("the armed groups' disarmament needed before money flows")
+    excludes: ActorIds = flag("no money while these have troops in the force")
 
 
 @dataclass(frozen=True, slots=True)
 class Trainer:
-    police_per_week: float = num((0.0, 10000.0), "officers/week", "Palestinian police trained per week")
+    police_per_week: float = num((0.0, 10000.0), "officers/week", "local police trained per week")
 
 
 @dataclass(frozen=True, slots=True)
 class ArmedGroup:
-    amnesty_credibility: float = share("how credible the amnesty is (E37)")
+    dimension: DimensionName = flag("its compliance dimension: its position there is how far it is willing to disarm")
+    amnesty_credibility: float = share("how credible the amnesty is")
     amnesty_weight: float = share("share of resolve a fully credible amnesty removes")
     money_value: float = num((0.0, 10.0), "resolve units", "worth of a money_scale pledge, set against resolve")
-    compliance: float = share("share of the collapse hazard that full disarmament removes (E48)")
-    disarm_rate: float = num(UNIT, "share/week", "share of the willing gap disarmed per week under an ISF")
+    compliance: float = share("share of the collapse hazard that full disarmament removes")
+    disarm_rate: float = num(UNIT, "share/week", "share of the willing gap disarmed per week under a force")
     disarm_without_isf: float = share("disarmament pace without a force, relative to disarm_rate")
-    remains_outstanding: int = num((0, 28), "bodies", "hostage remains still held at week 0 (E39)")
-    remains_rate: float = num(UNIT, "chance/week", "weekly chance each body is returned (E39)")
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    outstanding: int = num((0, 1000), "items", "items it still holds at week 0, which the next phase waits for")
+    rate: float = num(UNIT, "chance/week", "weekly chance each item is released while the situation holds")
 
 
 @dataclass(frozen=True, slots=True)
 class CouncilSeat:
     seats: int = num((1, 10), "seats", "Council seats this bloc holds")
     permanent: bool = flag("a permanent member (its 'no' is a veto)")
-    support: float = share("support for a US-led force outside UN command, before the draft's terms")
+    support: float = share("support for the sponsor's force, before the draft's terms")
     spread: float = num(UNIT, "support", "spread of the bloc's seats around its support")
 
 
@@ -127,6 +131,7 @@ ROLE_TYPES: dict[str, type] = {
     "funder": Funder,
     "trainer": Trainer,
     "armed_group": ArmedGroup,
+    "gate": Gate,
     "council": CouncilSeat,
 }
 
@@ -156,6 +161,7 @@ class ActorParams:
     funder: Funder | None = None
     trainer: Trainer | None = None
     armed_group: ArmedGroup | None = None
+    gate: Gate | None = None
     council: CouncilSeat | None = None
 
 
@@ -172,7 +178,7 @@ class PressureParams:
 @dataclass(frozen=True, slots=True)
 class VetoParams:
     enabled: bool = flag()
-    yield_at: float = share("a veto yields when the holder's settled composition position passes this")
+    yield_at: float = share("a veto yields when the holder's settled position on its dimension passes this")
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +192,7 @@ class CommitmentParams:
 class MoneyParams:
     enabled: bool = flag()
     scale_usd: float = num(
-        (1e8, 1e12), "USD", "a pledge of this size is worth money_value to Hamas, full weight to a presser"
+        (1e8, 1e12), "USD", "a pledge of this size is worth money_value to an armed group, full weight to a presser"
     )
 
 
@@ -194,7 +200,7 @@ class MoneyParams:
 class CouncilParams:
     enabled: bool = flag()
     p5_veto: bool = flag("a permanent member's 'no' blocks the draft")
-    table_week: int = num((0, 520), "week", "first week the US can table the draft")
+    table_week: int = num((0, 520), "week", "first week the sponsor can table the draft")
     retable_weeks: int = num((1, 52), "weeks", "weeks to revise and re-table after a failed vote")
     yes_at: float = share("support at which a member votes yes")
     no_below: float = share("support below which a member votes no")
@@ -203,15 +209,15 @@ class CouncilParams:
 @dataclass(frozen=True, slots=True)
 class GroundParams:
     enabled: bool = flag()
-    deaths_per_day: float = num((0.0, 1000.0), "deaths/day", "Palestinians killed per day under the ceasefire")
+    deaths_per_day: float = num((0.0, 1000.0), "deaths/day", "people killed per day at week 0")
     dispersion: float = num((0.01, 1000.0), "shape", "negative-binomial shape of weekly deaths")
-    collapse_hazard: float = num(UNIT, "chance/week", "weekly chance Israel resumes full-scale operations")
-    recovery_rate: float = num(UNIT, "chance/week", "weekly chance a collapsed ceasefire is restored")
-    isf_damping: float = share("share of violence a full-strength ISF removes")
+    collapse_hazard: float = num(UNIT, "chance/week", "weekly chance the situation collapses (full-scale fighting)")
+    recovery_rate: float = num(UNIT, "chance/week", "weekly chance a collapse is reversed")
+    isf_damping: float = share("share of violence a full-strength force removes")
     disarm_damping: float = share("share of violence full disarmament removes")
-    strike_hardening: float = num((0.0, 10.0), "x excess violence", "how much above-baseline violence stiffens Hamas")
+    strike_hardening: float = num((0.0, 10.0), "x excess violence", "how much above-baseline violence stiffens the armed groups")
     collapse_violence: float = num((1.0, 100.0), "x baseline", "violence multiple after a collapse")
-    collapse_control: float = share("share of Gaza Israel holds after a collapse")
+    collapse_control: float = share("share of the territory each territory holder holds after a collapse")
     surge_start: int = num((0, 520), "week", "first week of a strike surge")
     surge_weeks: int = num((0, 520), "weeks", "length of the surge")
     surge_multiplier: float = num((0.0, 100.0), "x baseline", "violence multiple during the surge")
@@ -220,8 +226,8 @@ class GroundParams:
 @dataclass(frozen=True, slots=True)
 class SequencingParams:
     enabled: bool = flag()
-    target_troops: int = num((1, 200000), "troops", "force size the draft authorizes (E41)")
-    police_weight: float = share("ISF troops one trained police officer counts as")
+    target_troops: int = num((1, 200000), "troops", "force size the draft authorizes")
+    police_weight: float = share("troops of the force one trained police officer counts as")
 
 
 MECHANISM_TYPES: dict[str, type] = {
@@ -247,11 +253,58 @@ class Mechanisms:
 
 
 @dataclass(frozen=True, slots=True)
+class NamedOutcome:
+    """One of the case's named columns: ``kind`` (``role_of``, ``control_of``, ``disarmament_of``)
+    of one actor, placed after the column ``after``."""
+
+    column: str
+    kind: str
+    actor: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class GateWords:
+    """How the trace names one gate: its condition's label, its two sentences, its event kinds."""
+
+    label: str = "gate"
+    released: str = "{actor} releases {value:.0f} ({still_held} still held)"
+    opened: str = "the gate held by {holder} is open"
+    released_kind: str = "gate_released"
+    opened_kind: str = "gate_opened"
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """What the model needs of the case file (``case.yaml``): the issue space, the drafts, the
+    named outcome columns and the words of the trace."""
+
+    name: str
+    dimensions: tuple[str, ...]
+    drafts: tuple[tuple[str, tuple[tuple[int, float], ...]], ...]  # name -> ((dimension index, value), ...)
+    outcomes: tuple[NamedOutcome, ...] = ()
+    words: dict[str, str] = field(default_factory=dict)  # sponsor, consent, ...
+    sentences: dict[str, str] = field(default_factory=dict)  # event kind -> template
+    gates: dict[str, GateWords] = field(default_factory=dict)  # holder id -> its words
+
+    def dim(self, name: str) -> int:
+        return self.dimensions.index(name)
+
+    def draft(self, name: str) -> tuple[tuple[int, float], ...]:
+        return next(point for n, point in self.drafts if n == name)
+
+    @property
+    def draft_names(self) -> tuple[str, ...]:
+        return tuple(n for n, _ in self.drafts)
+
+
+@dataclass(frozen=True, slots=True)
 class ModelParams:
-    """Everything one simulated run needs: actors, mechanisms, horizon."""
+    """Everything one simulated run needs: the case, actors, mechanisms, horizon."""
 
     actors: dict[str, ActorParams]
     mechanisms: Mechanisms
+    case: Case
     horizon_weeks: int = 52
     scenario: str = "baseline"
 

@@ -1,4 +1,4 @@
-"""Parameters by dotted path (``actors.ISR.resolve``, ``mechanisms.ground.noise``): reading one,
+"""Parameters by dotted path (``actors.<ID>.resolve``, ``mechanisms.ground.noise``): reading one,
 setting many, and drawing the ranged ones for ``uncertainty=sample``.
 
 This is the one place that splits a parameter path. Levers, command-line overrides, sampled
@@ -12,13 +12,13 @@ import random
 from dataclasses import fields, replace
 from typing import Any
 
-from sim.model.params import DIMENSIONS, MECHANISM_TYPES, ROLE_TYPES, ActorParams, ConfigError, ModelParams
+from sim.model.params import MECHANISM_TYPES, ROLE_TYPES, ActorParams, ConfigError, ModelParams
 
 _PARTS: dict[str, list[str]] = {}
 
 
 def split(path: str) -> list[str]:
-    """'actors.ISR.territory.floor' -> ['actors', 'ISR', 'territory', 'floor'] (cached)."""
+    """'actors.X.territory.floor' -> ['actors', 'X', 'territory', 'floor'] (cached)."""
     parts = _PARTS.get(path)
     if parts is None:
         parts = _PARTS[path] = path.split(".")
@@ -50,13 +50,13 @@ def get_value(model: ModelParams, path: str) -> Any:
     if parts[2] in ("pressure", "leverage"):
         return getattr(a, parts[2]).get(parts[3], 0.0)
     if parts[2] in ("position", "salience"):
-        return getattr(a, parts[2])[DIMENSIONS.index(parts[3])]
+        return getattr(a, parts[2])[model.case.dim(parts[3])]
     node = getattr(a, parts[2])
     return node if len(parts) == 3 else getattr(node, parts[3])
 
 
 def with_values(model: ModelParams, values: dict[str, Any]) -> ModelParams:
-    """A copy of ``model`` with dotted-path values ('actors.ISR.territory.floor') replaced."""
+    """A copy of ``model`` with dotted-path values ('actors.X.territory.floor') replaced."""
     # Group the changes by object first, then rebuild each changed dataclass once (sampling
     # sets ~125 values per run: one replace() per value was most of a run's cost).
     per_actor: dict[str, dict[str, Any]] = {}  # actor id -> field -> value or {sub: value}
@@ -80,7 +80,7 @@ def with_values(model: ModelParams, values: dict[str, Any]) -> ModelParams:
                 kw[name] = {**getattr(a, name), **v}
             elif name in ("position", "salience"):
                 old = getattr(a, name)
-                kw[name] = tuple(float(v.get(d, old[i])) for i, d in enumerate(DIMENSIONS))
+                kw[name] = tuple(float(v.get(d, old[i])) for i, d in enumerate(model.case.dimensions))
             elif isinstance(v, dict):
                 kw[name] = replace(getattr(a, name), **v)
             else:
@@ -99,7 +99,7 @@ def sample(
     """Draw every ranged parameter not in ``fixed`` (triangular: low, point value, high).
 
     ``meta`` maps a path to its provenance entry (:func:`sim.config.provenance.parameter_meta`).
-    Returns the new parameters and the drawn values keyed 'actors.ISR.resolve'.
+    Returns the new parameters and the drawn values keyed 'actors.<ID>.resolve'.
     """
     draw = rng.random
     drawn: dict[str, float] = {}

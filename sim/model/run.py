@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.model import narrative
-from sim.model.outcomes import COLUMNS, outcome
-from sim.model.params import DIMENSIONS, ModelParams
+from sim.model.outcomes import columns as run_columns
+from sim.model.outcomes import outcome
+from sim.model.params import ModelParams
 from sim.model.paths import sample
 
 if TYPE_CHECKING:
     from sim.model.model import ISFModel
 
-POSITION_COLUMNS = [f"position_{d}" for d in DIMENSIONS]
 EVENT_COLUMNS = {
     "seed": "int64",
     "week": "int64",
@@ -102,13 +102,16 @@ def concat(parts: list[dict[str, list]]) -> dict[str, list]:
     return out
 
 
-def to_frame(data: list[dict] | dict[str, list]) -> pd.DataFrame:
+def to_frame(data: list[dict] | dict[str, list], params: ModelParams) -> pd.DataFrame:
+    """The runs table: the case's columns in order (:func:`sim.model.outcomes.columns`), then
+    the drawn parameters (``param.*``, sorted)."""
+    cols = run_columns(params)
     df = pd.DataFrame(data) if isinstance(data, dict) else pd.DataFrame.from_records(data)
     if df.empty:
-        df = pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS.items()})
-    df = df.astype({c: t for c, t in COLUMNS.items()})
-    params = sorted(c for c in df.columns if c.startswith("param."))
-    return df[list(COLUMNS) + params].reset_index(drop=True)
+        df = pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+    df = df.astype(cols)
+    drawn = sorted(c for c in df.columns if c.startswith("param."))
+    return df[list(cols) + drawn].reset_index(drop=True)
 
 
 def auto_workers(runs: int) -> int:
@@ -164,7 +167,7 @@ class Pending:
         except BaseException:
             self.cancel()
             raise
-        return Results(to_frame(concat(parts)))
+        return Results(to_frame(concat(parts), self.job.params))
 
     def cancel(self) -> None:
         for fut in self.futures:
@@ -186,7 +189,7 @@ def simulate(job: Job, workers: int | None = None, progress: Callable[[int], Non
         parts.append(_run_chunk(job, chunk))
         if progress:
             progress(len(chunk))
-    return Results(to_frame(concat(parts)))
+    return Results(to_frame(concat(parts), job.params))
 
 
 def _simulate_traced(job: Job) -> Results:
@@ -197,7 +200,7 @@ def _simulate_traced(job: Job) -> Results:
         row = outcome(model, s)
         row.update({f"param.{k}": float(v) for k, v in drawn.items()})
         rows.append(row)
-        events.extend((s, week, kind, actor, target, value, narrative.describe(kind, actor, target, value, data))
+        events.extend((s, week, kind, actor, target, value, narrative.describe(kind, actor, target, value, data, params.case))
                       for week, kind, actor, target, value, data in model.trace.events)  # fmt: skip
         tl = model.datacollector.get_model_vars_dataframe().rename_axis("week").reset_index()
         tl.insert(0, "seed", s)
@@ -218,8 +221,9 @@ def _simulate_traced(job: Job) -> Results:
             "collapsed": "bool",
         }
     )
+    position_columns = [f"position_{d}" for d in job.params.case.dimensions]
     pos = pd.concat(positions, ignore_index=True)[
-        ["seed", "week", "actor", "position", "shows", *POSITION_COLUMNS, "pressure", "committed", "deployed"]
+        ["seed", "week", "actor", "position", "shows", *position_columns, "pressure", "committed", "deployed"]
     ].astype(
         {
             "seed": "int64",
@@ -227,10 +231,10 @@ def _simulate_traced(job: Job) -> Results:
             "actor": "string",
             "position": "float64",
             "shows": "string",  # what `position` is: the actor's main dimension, or a contributor's readiness
-            **dict.fromkeys(POSITION_COLUMNS, "float64"),
+            **dict.fromkeys(position_columns, "float64"),
             "pressure": "float64",
             "committed": "int64",
             "deployed": "int64",
         }
     )
-    return Results(to_frame(rows), ev, tl, pos)
+    return Results(to_frame(rows, job.params), ev, tl, pos)

@@ -44,22 +44,28 @@ class Situation:
 
 @dataclass
 class Progress:
-    """The 20-point plan's sequence (:mod:`sim.model.mechanisms.sequencing`)."""
+    """The plan's sequence (:mod:`sim.model.mechanisms.sequencing`): one entry per holder of a
+    role, in the order of ``model.gate_holders``, ``model.territory_holders``, ``model.armed_groups``."""
 
-    remains_outstanding: int
-    israeli_control: float
+    outstanding: list[int]  # items each gate holder still holds
+    control: list[float]  # share of the territory each territory holder holds
+    disarmament: list[float]  # each armed group's disarmament, 0..1
     phase_two_logged: bool = False
     police: float = 0.0
-    disarmament: float = 0.0
     week_deployed: int | None = None
+
+    @property
+    def mean_disarmament(self) -> float:
+        """The armed groups' mean disarmament (0 without an armed group)."""
+        d = self.disarmament
+        return d[0] if len(d) == 1 else (sum(d) / len(d) if d else 0.0)
 
 
 @dataclass
 class Purse:
     """Conditional money (:mod:`sim.model.mechanisms.money`)."""
 
-    taken: dict[str, bool] = field(default_factory=dict)  # funder -> Hamas aims at its threshold
-    disarmament_target: float = 0.0  # the highest threshold whose prize Hamas takes (0: none)
+    taken: dict[tuple[str, str], bool] = field(default_factory=dict)  # (armed group, funder) -> it aims at the threshold
 
 
 @dataclass

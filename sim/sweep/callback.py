@@ -49,7 +49,9 @@ def _write_manifest(path: Path, data: dict) -> None:
 def _command(cfg: Any, sweep_dir: Path | None = None, multirun: bool = True) -> str:
     import shlex
 
-    args = [o for o in cfg.hydra.overrides.task]
+    from sim.sweep.folders import case_argument
+
+    args = [*case_argument(), *cfg.hydra.overrides.task]
     hyd = [
         o
         for o in cfg.hydra.overrides.hydra
@@ -71,7 +73,9 @@ def sweep_identity(p: SweepPlan) -> str:
     """What makes a sweep this sweep: its expanded job list (each job's overrides, in order)."""
     import hashlib
 
-    return hashlib.sha256(json.dumps(p.jobs).encode()).hexdigest()
+    from sim.sweep.folders import case_argument
+
+    return hashlib.sha256(json.dumps([*case_argument(), *p.jobs] if case_argument() else p.jobs).encode()).hexdigest()
 
 
 def _stopped(signum: int) -> str:

@@ -116,10 +116,19 @@ def link_latest(folder: Path) -> None:
     os.replace(tmp, link)
 
 
+def case_argument() -> list[str]:
+    """``case=...`` as the command line gave it (``[]`` for the default case): isf-sim passes it
+    to its jobs, and to launchers' worker processes, through ``ISF_SIM_CASE``."""
+    import os
+
+    case = os.environ.get("ISF_SIM_CASE", "")
+    return [f"case={case}"] if case else []
+
+
 def command(overrides: list[str], replace: dict[str, Any] | None = None) -> str:
     """The isf-sim command line for these overrides, with some keys replaced or added."""
     replace = dict(replace or {})
-    out = []
+    out = case_argument()
     for ov in overrides:
         key = ov.split("=", 1)[0]
         if key in replace:

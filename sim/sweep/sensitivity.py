@@ -183,7 +183,7 @@ def run_block(
             progress(len(part["seed"]))
     data = concat(done)
     points = data.pop("point")
-    df = to_frame(data).copy()  # one block per dtype: inserting into ~200 fragmented columns warns
+    df = to_frame(data, params).copy()  # one block per dtype: inserting into ~200 fragmented columns warns
     df.insert(1, "point", pd.Series(points, dtype="int64"))
     return df
 

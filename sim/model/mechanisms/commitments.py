@@ -1,28 +1,28 @@
 """Mechanism 3 — conditional commitments: contributors decide on the force they would join.
 
-**Contributors** (TUR, EGY, IDN, AZE, PAK) commit their offered troops only when every one of
-their requirements holds for the force as it stands (E21, E22, E33, E35):
+**Contributors** commit their offered troops only when every one of their requirements holds
+for the force as it stands:
 
-* the design is final (the sponsor has settled the composition, E35);
-* no standing veto bars them (E04, E12 — :mod:`sim.model.mechanisms.vetoes`);
-* the mandate: troops are not asked to fight more than they would (the draft's place on the
-  mandate dimension exceeds their own position there by no more than 1 - salience; E22, E33,
-  E41 — :func:`sim.model.mechanisms.council.accepts`);
-* a Council resolution, for those with ``needs_resolution`` ("full international
-  legitimacy", E43; E22 wants the mandate clarified first);
-* violence — deaths per week, 4-week mean — within ``violence_tolerance`` (E22, E33);
-* Hamas's consent to this force, at least ``min_consent`` (they will not fight their way in;
-  E30): 1 less the salience-weighted distance between the force's mandate and composition
-  and Hamas's positions on them (:func:`hamas_consent`);
-* phase two is open (Israel's hostage-remains condition, :mod:`sim.model.mechanisms.sequencing`);
-* the ceasefire holds.
+* the design is final (the sponsor has settled the composition);
+* no standing veto bars them (:mod:`sim.model.mechanisms.vetoes`);
+* the mandate: troops are not asked to fight more than they would (on each dimension the draft
+  sets, it exceeds their own position by no more than 1 - salience —
+  :func:`sim.model.roles.accepts`);
+* a Council resolution, for those with ``needs_resolution``;
+* violence — deaths per week, 4-week mean — within ``violence_tolerance``;
+* the armed groups' consent to this force, at least ``min_consent`` (they will not fight their
+  way in): 1 less the salience-weighted distance between the force's place and the groups'
+  positions on the force's dimensions (:func:`sim.model.roles.consent`);
+* the gates are open (the next phase waits for what a gate holder still holds,
+  :mod:`sim.model.mechanisms.sequencing`);
+* the situation has not collapsed.
 
 When they all hold, a contributor decides with weekly chance ``commit_rate``; its troops arrive
 ``lead_weeks`` later, but only once the troops committed in all reach ``min_force`` (the company
 it would keep: nobody goes into a volatile Gaza alone, E33). A committed contributor whose
 troops have not arrived pulls out if violence exceeds ``withdraw_margin`` times its tolerance.
 A vetoed contributor settles for a CMCC liaison role after ``liaison_after`` weeks of standing
-veto (E08, E26). Contributors differ only in these numbers, each sourced or labelled in conf/.
+veto. Contributors differ only in these numbers, each sourced or labelled in the case's actors.
 
 Switched off, requirements are not checked: contributors decide at ``commit_rate`` from week 1
 (vetoes still apply if that mechanism is on).
@@ -32,42 +32,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model.mechanisms import council, sequencing, vetoes
-from sim.model.params import COMPOSITION, MANDATE, MANDATE_VALUE
+from sim.model import roles
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
     from sim.model.model import ISFModel
 
 
-def hamas_consent(model: ISFModel, mandate: str | None = None) -> float:
-    """Hamas's consent to the force as designed (or under another ``mandate``): 1 - the
-    salience-weighted distance between the force's mandate and composition and Hamas's settled
-    positions on them (E24, E30)."""
-    h = model.hamas
-    if h is None:
-        return 1.0
-    s, pos = h.p.salience, h.settled
-    weight = s[MANDATE] + s[COMPOSITION]
-    if weight <= 0:
-        return 1.0
-    gap = (s[MANDATE] * abs(MANDATE_VALUE[mandate or model.agenda.mandate] - pos[MANDATE])
-           + s[COMPOSITION] * abs(council.composition(model) - pos[COMPOSITION]))  # fmt: skip
-    return 1.0 - gap / weight
-
-
 def conditions(model: ISFModel, c: Actor, consent: float | None = None) -> dict[str, bool]:
     """Each requirement of contributor ``c`` and whether it holds this week."""
     p = c.p.contributor
     needs_un = p.needs_resolution and model.params.mechanisms.council.enabled
+    words = model.case.words
     return {
         "design final": model.agenda.design_final,
-        "mandate": council.accepts(c, model.agenda.mandate),
+        "mandate": roles.accepts(c, model.drafts[model.agenda.mandate]),
         "resolution": not needs_un or model.agenda.authorized,
         "violence": model.situation.violence_4w <= p.violence_tolerance,
-        "Hamas consent": (hamas_consent(model) if consent is None else consent) >= p.min_consent,
-        "phase two": sequencing.phase_two_open(model),
-        "ceasefire": not model.situation.collapsed,
+        words.get("consent", "consent"): (roles.consent(model) if consent is None else consent) >= p.min_consent,
+        model.gate_label: roles.gates_open(model),
+        words.get("situation", "ceasefire"): not model.situation.collapsed,
     }
 
 
@@ -81,7 +65,7 @@ def contributors(model: ISFModel) -> None:
         if c.liaison or c.offer <= 0 or situation.collapsed:  # a collapse ends the force (ground)
             c.readiness = 0.0
             continue
-        if vetoes.blocked(model, c):
+        if c.aid in model.barred:
             c.weeks_vetoed += 1
             c.readiness = 0.0
             if c.weeks_vetoed > p.liaison_after:
@@ -89,7 +73,7 @@ def contributors(model: ISFModel) -> None:
                 model.log("liaison", c.aid, "", float(c.weeks_vetoed))
             continue
         if c.committed == 0 or model.tracing:
-            consent = hamas_consent(model) if consent is None else consent
+            consent = roles.consent(model) if consent is None else consent
             conds = conditions(model, c, consent)
             c.readiness = sum(conds.values()) / len(conds)
         if c.committed == 0:
@@ -106,7 +90,7 @@ def contributors(model: ISFModel) -> None:
             if on and situation.violence_4w > cfg.withdraw_margin * p.violence_tolerance:
                 model.log("withdraw", c.aid, "", float(c.committed), violence=situation.violence_4w)
                 c.committed, c.commit_week = 0, None
-            elif (model.week >= c.commit_week + p.lead_weeks and not vetoes.blocked(model, c)
+            elif (model.week >= c.commit_week + p.lead_weeks and c.aid not in model.barred
                   and (not on or model.troops_committed >= cfg.min_force)):  # fmt: skip
                 c.deployed, c.ever_deployed = c.committed, True
                 if model.progress.week_deployed is None:

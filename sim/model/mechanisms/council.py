@@ -1,33 +1,33 @@
 """Mechanism 4 — agenda setting: the force's design, its mandate, and the Council vote.
 
-The sponsor (the US) is a strategic agenda setter. It knows every actor's settled position
-(not the week's shock, not how each elected seat differs from its bloc) and acts on forecasts:
+The sponsor is a strategic agenda setter. It knows every actor's settled position (not the
+week's shock, not how each elected seat differs from its bloc) and acts on forecasts:
 
-* **Composition.** It seeks a composition both Israel and Türkiye accept (E03) and will not
-  force troops on Israel (E04). While Israel's veto on Turkish troops stands, the US forecasts
-  where Israel's composition position settles under the pressure it now faces (the bargaining
-  rule's own end point). If that is past ``yield_at`` it waits for the veto to yield; if not, it
-  declares the design final without the vetoed contributor at once. Contributors "all wait for
-  the final design" (E35).
-* **Mandate.** The draft says ``enforcement`` ("all necessary measures", E41: 1 on the mandate
-  dimension) or ``borders`` (border monitoring and limited missions, E30: 0). The US prefers
-  the one nearest its own settled mandate position, but first one the Council would pass, then
-  one under which enough contributors would serve (their offers reach ``min_force``).
-* **Tabling.** From ``table_week`` (E10, E42) it tables a draft only when it forecasts passage
-  with at least ``actors.USA.sponsor.confidence``: nine yes votes and no permanent member's
-  'no', each elected seat's own offset from its bloc unknown. Until then it keeps lobbying
-  (pressure on the members' mandate positions). A vote can still fail, through what it could not
-  foresee: the week's shocks and the seats' offsets. A failed vote shows how each seat votes;
-  the US forecasts with that knowledge and re-tables after ``retable_weeks``.
+* **Composition.** It seeks a design every veto holder accepts and will not force a vetoed
+  contributor on them. While a veto stands, the sponsor forecasts where the holder's position on
+  the veto's dimension settles under the pressure it now faces (the bargaining rule's own end
+  point, :func:`sim.model.mechanisms.bargaining.end_point`). If that is past ``yield_at`` it
+  waits for the veto to yield; if not, it declares the design final without the vetoed
+  contributor at once. Contributors wait for the final design.
+* **Mandate.** The draft is one of the case's drafts, named points of the issue space
+  (``case.yaml``: ``drafts``). The sponsor prefers the one nearest its own settled position, but
+  first one the Council would pass, then one under which enough contributors would serve (their
+  offers reach ``min_force``).
+* **Tabling.** From ``table_week`` it tables a draft only when it forecasts passage with at
+  least ``sponsor.confidence``: nine yes votes and no permanent member's 'no', each elected
+  seat's own offset from its bloc unknown. Until then it keeps lobbying (pressure on the
+  members' positions). A vote can still fail, through what it could not foresee: the week's
+  shocks and the seats' offsets. A failed vote shows how each seat votes; the sponsor forecasts
+  with that knowledge and re-tables after ``retable_weeks``.
 
-A member's support for a draft is its ``council.support`` for a US-led force outside UN
-command (E06), less the distance between the draft's mandate and its position on the mandate
-dimension, weighted by its salience (the sponsor supports its own draft). It votes yes from ``yes_at``, no
-below ``no_below`` (a permanent member's 'no' blocks the draft if ``p5_veto``), and abstains in
+A member's support for a draft is its ``council.support`` for the sponsor's force, less the
+distance between the draft and its position on each dimension the draft sets, weighted by its
+salience (the sponsor supports its own draft). It votes yes from ``yes_at``, no below
+``no_below`` (a permanent member's 'no' blocks the draft if ``p5_veto``), and abstains in
 between. Nine yes votes pass it (UN Charter, Art. 27).
 
-Switched off, there is no vote: the design is final at once, the mandate is the US's choice
-among those contributors would serve under, and no contributor waits for a resolution.
+Switched off, there is no vote: the design is final at once, the mandate is the sponsor's
+choice among those contributors would serve under, and no contributor waits for a resolution.
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.model.mechanisms import bargaining, vetoes
-from sim.model.mechanisms.pressure import effective_resolve
-from sim.model.params import COMPOSITION, MANDATE, MANDATE_VALUE
+from sim.model import roles
+from sim.model.mechanisms import bargaining
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
@@ -45,7 +44,6 @@ if TYPE_CHECKING:
 
 VOTE = {1: "yes", 0: "abstain", -1: "no"}  # a seat's vote, in words
 PASS_VOTES = 9
-TURKEY = "TUR"  # the composition dimension is about Turkish troops (0: none ... 1: welcome)
 
 
 def tally(votes: list[int]) -> str:
@@ -54,35 +52,29 @@ def tally(votes: list[int]) -> str:
 
 
 # --------------------------------------------------------------------------- the draft's terms
-def composition(model: ISFModel) -> float:
-    """The force's place on the composition dimension: 1 with Turkish troops in it, else 0."""
-    tur = model.actors.get(TURKEY)
-    if tur is None or tur.liaison or tur.offer <= 0:
-        return 0.0
-    return 0.0 if vetoes.blocked(model, tur) else 1.0
-
-
-def accepts(c: Actor, mandate: str) -> bool:
-    """Would contributor ``c`` serve under this mandate? Not if it is more robust than the one it
-    would choose by more than it is indifferent to (1 - salience) (E22, E33, E41)."""
-    return MANDATE_VALUE[mandate] - c.settled[MANDATE] <= 1.0 - c.p.salience[MANDATE]
-
-
 def support(model: ISFModel, m: Actor, mandate: str, seen: bool = True) -> float:
     """A member's support for a draft: its base support less its salience-weighted distance to the
-    draft's mandate (the resolution authorizes a force; who serves in it is not put to the vote).
-    The sponsor supports its own draft."""
+    draft on each dimension the draft sets (the resolution authorizes a force; who serves in it is
+    not put to the vote). The sponsor supports its own draft."""
     if m is model.sponsor:
         return 1.0
     pos = m.shown if seen else m.settled
-    return m.p.council.support - m.p.salience[MANDATE] * abs(MANDATE_VALUE[mandate] - pos[MANDATE])
+    sal = m.p.salience
+    s = m.p.council.support
+    for d, v in model.drafts[mandate]:
+        s = s - sal[d] * abs(v - pos[d])
+    return s
 
 
 def preferred_mandate(model: ISFModel) -> str:
-    """The sponsor's own preference, ignoring what can pass."""
+    """The sponsor's own preference, ignoring what can pass: the draft nearest its settled
+    position (of two as near, the later: the case lists drafts from the least to the most
+    demanding). Without a sponsor, the last draft."""
+    names = list(model.drafts)
     if model.sponsor is None:
-        return "enforcement"
-    return "enforcement" if model.sponsor.settled[MANDATE] >= 0.5 else "borders"
+        return names[-1]
+    own = model.sponsor.settled
+    return min(reversed(names), key=lambda n: roles.distance(model.drafts[n], own))
 
 
 # --------------------------------------------------------------------------- the sponsor's forecasts
@@ -123,15 +115,14 @@ def passes(model: ISFModel, mandate: str) -> bool:
 
 
 def force_possible(model: ISFModel, mandate: str) -> bool:
-    """Would enough contributors serve under this mandate — it suits them, and Hamas would
-    consent to it — to reach ``min_force``?"""
+    """Would enough contributors serve under this mandate — it suits them, and the armed groups
+    would consent to it — to reach ``min_force``?"""
     if not model.params.mechanisms.commitments.enabled:
         return True
-    from sim.model.mechanisms.commitments import hamas_consent
-
-    consent = hamas_consent(model, mandate)
+    consent = roles.consent(model, mandate)
+    point = model.drafts[mandate]
     willing = sum(c.offer for c in model.contributors
-                  if c.offer > 0 and not c.liaison and not vetoes.blocked(model, c) and accepts(c, mandate)
+                  if c.offer > 0 and not c.liaison and c.aid not in model.barred and roles.accepts(c, point)
                   and consent >= c.p.contributor.min_consent)  # fmt: skip
     return willing >= model.params.mechanisms.commitments.min_force
 
@@ -140,8 +131,8 @@ def choose_mandate(model: ISFModel) -> str | None:
     """The draft the sponsor would table now (None: nothing it expects to pass)."""
     if model.sponsor is None:
         return model.agenda.mandate
-    own = model.sponsor.settled[MANDATE]
-    options = sorted(MANDATE_VALUE, key=lambda m: abs(MANDATE_VALUE[m] - own))
+    own = model.sponsor.settled
+    options = sorted(model.drafts, key=lambda m: roles.distance(model.drafts[m], own))
     if model.params.mechanisms.council.enabled:
         options = [m for m in options if passes(model, m)]
     with_force = [m for m in options if force_possible(model, m)]
@@ -151,15 +142,16 @@ def choose_mandate(model: ISFModel) -> str | None:
 
 # --------------------------------------------------------------------------- design and vote
 def veto_expected_to_yield(model: ISFModel, holder: Actor) -> bool:
-    """Where the holder's composition position settles under the pressure it faces now."""
+    """Where the holder's position on its veto's dimension settles under the pressure it faces now."""
     cfg = model.params.mechanisms.pressure
-    p = holder.pressure_in[COMPOSITION]
+    d = holder.veto_dim
+    p = holder.pressure_in[d]
     if not cfg.enabled or p <= 0:
-        end = holder.settled[COMPOSITION]
+        end = holder.settled[d]
     else:
-        goal = holder.goal[COMPOSITION]
-        r = effective_resolve(model, holder) * holder.p.salience[COMPOSITION]
-        end = bargaining.end_point(cfg.rule, holder.ideal[COMPOSITION], holder.settled[COMPOSITION], p, r, goal)
+        goal = holder.goal[d]
+        r = roles.effective_resolve(model, holder) * holder.p.salience[d]
+        end = bargaining.end_point(cfg.rule, holder.ideal[d], holder.settled[d], p, r, goal)
     return end >= model.params.mechanisms.vetoes.yield_at
 
 
@@ -169,7 +161,7 @@ def settle_design(model: ISFModel) -> None:
     a = model.agenda
     if a.design_final:
         return
-    disputed = [c.aid for c in model.contributors if c.offer > 0 and not c.liaison and vetoes.blocked(model, c)]
+    disputed = [c.aid for c in model.contributors if c.offer > 0 and not c.liaison and c.aid in model.barred]
     waiting = any(veto_expected_to_yield(model, h) for h in model.veto_holders
                   if any(h.vetoes.get(t) for t in disputed))  # fmt: skip
     rule = not model.params.mechanisms.council.enabled or not disputed or not waiting
@@ -208,7 +200,7 @@ def vote(model: ISFModel) -> None:
         return
     chosen = choose_mandate(model)
     if chosen is None:  # nothing it expects to pass: keep lobbying
-        model.log("not_tabled", model.sponsor.aid if model.sponsor else "", "UNSC", float(model.week))
+        model.log("not_tabled", model.sponsor.aid if model.sponsor else "", model.council_id, float(model.week))
         return
     if chosen != a.mandate:
         a.mandate = chosen
@@ -218,15 +210,15 @@ def vote(model: ISFModel) -> None:
     yes = sum(v.count(1) for v in votes.values())
     blocked_by = blockers(model, votes)
     if model.tracing:
-        model.log("council_tabled", model.sponsor.aid if model.sponsor else "", "UNSC", float(yes), mandate=a.mandate)
+        model.log("council_tabled", model.sponsor.aid if model.sponsor else "", model.council_id, float(yes), mandate=a.mandate)
         for aid, vs in votes.items():
             model.log("vote", aid, "", sum(vs) / len(vs), votes=vs)
     if yes >= PASS_VOTES and not blocked_by:
         a.authorized = True
         a.week_authorized = model.week
-        model.log("resolution_passed", "UNSC", "", float(yes), mandate=a.mandate)
+        model.log("resolution_passed", model.council_id, "", float(yes), mandate=a.mandate)
         return
     a.failed_votes += 1
     a.offsets_known = True
     a.next_vote_week = model.week + cfg.retable_weeks
-    model.log("resolution_failed", "UNSC", "+".join(blocked_by), float(yes), blockers=blocked_by)
+    model.log("resolution_failed", model.council_id, "+".join(blocked_by), float(yes), blockers=blocked_by)

@@ -1,23 +1,23 @@
-"""Mechanism 5 — ground dynamics: violence under the ceasefire, its collapse and recovery.
+"""Mechanism 5 — ground dynamics: violence, the situation's collapse and recovery.
 
 Weekly deaths are negative-binomial (bursty) around
 
     mean = 7 x deaths_per_day x strikes x (1 - isf_damping x coverage)
            x (1 - disarm_damping x disarmament) x surge x (collapse_violence if collapsed)
 
-calibrated to ~10-11 deaths a day in the ceasefire's first four weeks (E44, E45). Israel's
-strikes fall as it accommodates the US on the force's composition (``strike_restraint``, E22).
-Each week the ceasefire collapses — Israel resumes full-scale operations (E48) — with chance
+calibrated by each case to its week-0 violence (``deaths_per_day``). ``strikes`` is the
+territory holders' mean strike factor: a holder's strikes fall as it concedes to pressure on the
+dimension its ``territory.restraint_on`` names (``strike_restraint``). Each week the situation
+collapses — full-scale fighting resumes — with chance
 
-    collapse_hazard x (violence / baseline) x (1 - compliance x disarmament)
-                    x (1 - isf_damping x coverage)
+    collapse_hazard x (violence / baseline) x (product over armed groups of
+                    (1 - compliance x disarmament)) x (1 - isf_damping x coverage)
 
-(Hamas's compliance: disarmament removes the reason Israel gives for resuming, E48). A collapse
-ends the force on the ground: contributors pull out, Israel retakes most of the Strip
-(``collapse_control``), violence multiplies. A collapsed ceasefire is restored with weekly
-chance ``recovery_rate`` (an assumption: the October ceasefire itself followed two years of
-war); the negotiation then resumes where it stood. Violence above baseline also stiffens Hamas
-(:func:`sim.model.mechanisms.pressure.effective_resolve`) and deters contributors.
+(an armed group's compliance: disarmament removes the reason given for resuming). A collapse
+ends the force on the ground: contributors pull out, each territory holder's control rises to
+at least ``collapse_control``, violence multiplies. A collapse is reversed with weekly chance
+``recovery_rate``; the negotiation then resumes where it stood. Violence above baseline also
+stiffens the armed groups (:func:`sim.model.roles.effective_resolve`) and deters contributors.
 
 Switched off, deaths stay at the baseline mean, there is no collapse and no hardening.
 """
@@ -26,8 +26,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model.mechanisms.sequencing import coverage
-from sim.model.params import COMPOSITION
+from sim.model.roles import coverage
 
 if TYPE_CHECKING:
     from sim.model.model import ISFModel
@@ -48,19 +47,23 @@ def record_deaths(model: ISFModel, deaths: int) -> None:
 
 
 def strike_factor(model: ISFModel) -> float:
-    isr = model.israel
-    if isr is None or isr.p.territory is None:
+    """The territory holders' mean strike intensity (1 without a territory holder)."""
+    holders = model.territory_holders
+    if not holders:
         return 1.0
-    t = isr.p.territory
-    moved = max(0.0, isr.settled[COMPOSITION] - isr.ideal[COMPOSITION])
-    return t.strike_level * max(0.0, 1.0 - t.strike_restraint * moved)
+    total = 0.0
+    for h in holders:
+        t, d = h.p.territory, h.restraint_dim
+        moved = max(0.0, h.settled[d] - h.ideal[d])
+        total += t.strike_level * max(0.0, 1.0 - t.strike_restraint * moved)
+    return total if len(holders) == 1 else total / len(holders)
 
 
 def mean_deaths(model: ISFModel) -> float:
     g = model.params.mechanisms.ground
     m = baseline_weekly(model) * strike_factor(model)
     m *= 1.0 - g.isf_damping * coverage(model)
-    m *= 1.0 - g.disarm_damping * model.progress.disarmament
+    m *= 1.0 - g.disarm_damping * model.progress.mean_disarmament
     if g.surge_weeks and g.surge_start <= model.week < g.surge_start + g.surge_weeks:
         m *= g.surge_multiplier
     if model.situation.collapsed:
@@ -82,11 +85,11 @@ def violence(model: ISFModel) -> None:
     if situation.collapsed:
         if model.random.random() < g.recovery_rate:
             situation.collapsed = False
-            model.log("recovery", "ISR", "HAMAS", situation.violence_4w)
+            model.log("recovery", model.territory_id, model.armed_id, situation.violence_4w)
         return
     compliance = 1.0
-    if model.hamas is not None:
-        compliance = 1.0 - model.hamas.p.armed_group.compliance * model.progress.disarmament
+    for grp, dis in zip(model.armed_groups, model.progress.disarmament):
+        compliance *= 1.0 - grp.p.armed_group.compliance * dis
     hazard = (g.collapse_hazard * situation.violence_ratio * compliance
               * (1.0 - g.isf_damping * coverage(model)))  # fmt: skip
     if model.random.random() < hazard:
@@ -100,8 +103,10 @@ def collapse(model: ISFModel) -> None:
     s.collapses += 1
     if s.week_collapsed is None:
         s.week_collapsed = model.week
-    model.progress.israeli_control = max(model.progress.israeli_control, g.collapse_control)
+    control = model.progress.control
+    for i, share in enumerate(control):
+        control[i] = max(share, g.collapse_control)
     for c in model.contributors:
         c.committed = c.deployed = 0
         c.commit_week = None
-    model.log("collapse", "ISR", "HAMAS", s.violence_4w)
+    model.log("collapse", model.territory_id, model.armed_id, s.violence_4w)

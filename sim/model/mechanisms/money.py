@@ -1,33 +1,33 @@
 """Mechanism 7 — conditional money as leverage.
 
-The Gulf's money comes with conditions: no reconstruction money unless Hamas is fully disarmed
-(E31), and reservations about Türkiye's and Qatar's roles (E32). Money acts three ways:
+Funders' money comes with conditions: a disarmament threshold the armed groups must reach, and
+actors whose troops in the force rule the money out (``funder.excludes``). Money acts three ways:
 
-* **The prize for disarming.** Each week Hamas weighs every pledge it could still win (no
-  excluded actor has troops in the force, the ceasefire holds) against what winning it costs:
-  moving its settled disarmament position up to the funder's threshold, against its resolve
-  there. A pledge is worth ``money_value x pledge_usd / mechanisms.money.scale_usd``; the cost is
-  ``resolve x salience_disarmament x (threshold - settled position)``. If the prize is worth
-  the cost, Hamas takes it: its disarmament position heads at least for that threshold
-  (:mod:`sim.model.mechanisms.pressure`). So a threshold within reach (partial disarmament) or
-  a larger pledge buys more disarmament; an out-of-reach "full disarmament" buys none (E31).
-* **Money backs pressure.** A funder's pressure — on Hamas (Arab pressure, E38) and on the US
-  about Türkiye and Qatar (E32) — weighs ``pledge_usd / scale_usd`` times its configured weight
-  (at most twice).
-* **Release.** A funder pays once Hamas's disarmament reaches its threshold (within
+* **The prize for disarming.** Each week each armed group weighs every pledge it could still win
+  (no excluded actor has troops in the force, the situation has not collapsed) against what
+  winning it costs: moving its settled position on its compliance dimension up to the funder's
+  threshold, against its resolve there. A pledge is worth ``money_value x pledge_usd /
+  mechanisms.money.scale_usd``; the cost is ``resolve x salience x (threshold - settled
+  position)``. If the prize is worth the cost, the group takes it: money publishes the threshold
+  as a floor on its position there (``actor.floors``), which pressure applies
+  (:mod:`sim.model.mechanisms.pressure`). So a threshold within reach (partial disarmament) or a
+  larger pledge buys more disarmament; an out-of-reach "full disarmament" buys none.
+* **Money backs pressure.** A funder's pressure weighs ``pledge_usd / scale_usd`` times its
+  configured weight (at most twice): money publishes it as the funder's ``backing``.
+* **Release.** A funder pays once every armed group's disarmament reaches its threshold (within
   ``VERIFIED``: disarmament closes on its target gradually and would otherwise never arrive),
-  none of the actors it excludes has troops in the force, and the ceasefire holds
+  none of the actors it excludes has troops in the force, and the situation holds
   (:func:`release`).
 
 Switched off, money plays no part in the negotiation: no prize, no backing. Funders still pay
-when their conditions hold (with ``mechanisms.commitments`` off, at once).
+when their conditions hold (with ``checked`` false — the commitments mechanism off — at once).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model.params import DISARMAMENT
+from sim.model import roles
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
@@ -45,53 +45,61 @@ def backing(model: ISFModel, presser: Actor) -> float:
     return min(MAX_BACKING, f.pledge_usd / model.params.mechanisms.money.scale_usd)
 
 
+def publish(model: ISFModel) -> None:
+    """What money tells the other mechanisms at the start: each actor's backing (pressure reads it)."""
+    for a in model.actor_list:
+        a.backing = backing(model, a)
+
+
 def on_offer(model: ISFModel, f: Actor) -> bool:
-    """Can Hamas still win this funder's pledge (unpaid, no excluded troops, ceasefire holds)?"""
+    """Can the armed groups still win this funder's pledge (unpaid, no excluded troops, no collapse)?"""
     return (f.released == 0 and not model.situation.collapsed
             and not any(model.actors[x].deployed > 0 for x in f.p.funder.excludes))  # fmt: skip
 
 
 def weigh(model: ISFModel) -> None:
-    """Hamas takes each prize worth its cost; the highest threshold taken becomes its target."""
-    h = model.hamas
+    """Each armed group takes each prize worth its cost; the highest threshold it takes becomes a
+    floor on its compliance dimension."""
     purse = model.purse
-    if h is None or not model.params.mechanisms.money.enabled:
-        purse.disarmament_target = 0.0
-        return
-    from sim.model.mechanisms.pressure import effective_resolve
-
-    g, scale = h.p.armed_group, model.params.mechanisms.money.scale_usd
-    resolve = effective_resolve(model, h) * h.p.salience[DISARMAMENT]
-    target = 0.0
-    for f in model.funders:
-        p = f.p.funder
-        if f.released > 0:  # paid: the threshold was reached and stays Hamas's floor
-            target = max(target, p.disarmament_threshold)
+    on = model.params.mechanisms.money.enabled
+    for h in model.armed_groups:
+        d = h.compliance_dim
+        if not on:
+            h.floors[d] = 0.0
             continue
-        worth = g.money_value * p.pledge_usd / scale
-        cost = resolve * max(0.0, p.disarmament_threshold - h.settled[DISARMAMENT])
-        take = on_offer(model, f) and bool(h.policy.take_offer(model, h, f.aid, worth >= cost))
-        if take != purse.taken[f.aid]:
-            purse.taken[f.aid] = take
-            model.log("offer_taken" if take else "offer_dropped", h.aid, f.aid, p.disarmament_threshold,
-                      worth=worth, cost=cost)  # fmt: skip
-        if take:
-            target = max(target, p.disarmament_threshold)
-    purse.disarmament_target = target
+        g, scale = h.p.armed_group, model.params.mechanisms.money.scale_usd
+        resolve = roles.effective_resolve(model, h) * h.p.salience[d]
+        target = 0.0
+        for f in model.funders:
+            p = f.p.funder
+            if f.released > 0:  # paid: the threshold was reached and stays the group's floor
+                target = max(target, p.disarmament_threshold)
+                continue
+            worth = g.money_value * p.pledge_usd / scale
+            cost = resolve * max(0.0, p.disarmament_threshold - h.settled[d])
+            take = on_offer(model, f) and bool(h.policy.take_offer(model, h, f.aid, worth >= cost))
+            if take != purse.taken[h.aid, f.aid]:
+                purse.taken[h.aid, f.aid] = take
+                model.log("offer_taken" if take else "offer_dropped", h.aid, f.aid, p.disarmament_threshold,
+                          worth=worth, cost=cost)  # fmt: skip
+            if take:
+                target = max(target, p.disarmament_threshold)
+        h.floors[d] = target
 
 
 def conditions(model: ISFModel, f: Actor) -> dict[str, bool]:
     p = f.p.funder
+    need = p.disarmament_threshold - VERIFIED
     return {
-        "disarmament": model.progress.disarmament >= p.disarmament_threshold - VERIFIED,
+        "disarmament": all(x >= need for x in model.progress.disarmament) if model.armed_groups else 0.0 >= need,
         "exclusions": not any(model.actors[x].deployed > 0 for x in p.excludes),
-        "ceasefire": not model.situation.collapsed,
+        model.case.words.get("situation", "no collapse"): not model.situation.collapsed,
     }
 
 
-def release(model: ISFModel) -> None:
-    """Funders pay when their conditions hold."""
-    on = model.params.mechanisms.commitments.enabled
+def release(model: ISFModel, checked: bool = True) -> None:
+    """Funders pay when their conditions hold (``checked`` false: whatever they are)."""
+    on = checked
     for f in model.funders:
         if f.released > 0:
             f.readiness = 1.0

@@ -15,23 +15,23 @@ way easily where it does not care. The target's settled position heads for (defa
     equilibrium_jd = ideal_jd + (D_jd - ideal_jd) x P_jd / (P_jd + R_jd)
 
 and closes ``speed`` of the gap each week. So pressure that beats resolve moves a target past
-the midpoint between its ideal and the demand: that is where Israel's veto on Turkish troops
-yields (``mechanisms.vetoes.yield_at``, on the composition dimension).
+the midpoint between its ideal and the demand: that is where a veto yields
+(``mechanisms.vetoes.yield_at``, on the veto's dimension).
 
 Noise discipline: the weekly shock (``noise``) is added to what others see of a position
 (``shown``), not to where it has settled. Decisions that cannot be undone read the settled
 position, so a random week never lifts a veto; the day's Council votes read the shown one.
 
-A funder's pressure is backed by its money (E31, E32): its weight is multiplied by
-``pledge_usd / mechanisms.money.scale_usd`` (capped at 2). A mediator shut out of the force it
+A funder's pressure is backed by its money: its weight is multiplied by the backing money
+publishes (:func:`sim.model.mechanisms.money.backing`). A mediator shut out of the force it
 offered troops to (vetoed, not settled for a liaison role) presses with ``excluded_effort`` of
-its weight: the US wants Türkiye in because it can bring Hamas along (E01, E02); excluded, it
-has less reason to (an assumption).
+its weight (excluded, it has less reason to bring the armed group along: an assumption).
 
-Hamas's resolve is lowered by a credible amnesty (E37) and raised by violence above the
-ceasefire baseline (``mechanisms.ground.strike_hardening``); its disarmament position also
-heads at least for the threshold of any conditional pledge whose prize it takes
-(:mod:`sim.model.mechanisms.money`). How positions respond is the bargaining rule (``rule``,
+An armed group's resolve is lowered by a credible amnesty and raised by violence above the
+baseline (:func:`sim.model.roles.effective_resolve`). Positions never head below the floors
+other mechanisms publish on an actor (``actor.floors``: money sets an armed group's floor at the
+threshold of a prize it takes); pressure applies them without knowing why. How positions
+respond is the bargaining rule (``rule``,
 :mod:`sim.model.mechanisms.bargaining`). Efforts and concessions are decisions: each actor's
 policy (:mod:`sim.model.policy`) makes them.
 """
@@ -40,29 +40,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model.mechanisms import bargaining, money, vetoes
-from sim.model.params import DISARMAMENT
+from sim.model import roles
+from sim.model.mechanisms import bargaining
 from sim.model.policy import DEFAULT_POLICY
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
     from sim.model.model import ISFModel
 
-DIMS = range(3)
-
-
-def _spread(model: ISFModel, presser: Actor, w: float) -> tuple[float, float, float]:
+def _spread(model: ISFModel, presser: Actor, w: float) -> tuple[float, ...]:
     """A link's weight on each dimension: by the presser's salience, full on its top dimension,
-    times its money backing."""
+    times the backing other mechanisms give it (money)."""
     sal = presser.p.salience
     top = max(sal)
     if top <= 0:
-        return (0.0, 0.0, 0.0)
-    w *= money.backing(model, presser)
-    return (w * sal[0] / top, w * sal[1] / top, w * sal[2] / top)
+        return tuple(0.0 for _ in sal)
+    w *= presser.backing
+    return tuple(w * s / top for s in sal)
 
 
-def links(model: ISFModel) -> list[tuple[Actor, Actor, tuple[float, float, float]]]:
+def links(model: ISFModel) -> list[tuple[Actor, Actor, tuple[float, ...]]]:
     """(presser, target, weight per dimension) for every configured link, in a fixed order."""
     out = []
     for a in model.actor_list:
@@ -73,7 +70,7 @@ def links(model: ISFModel) -> list[tuple[Actor, Actor, tuple[float, float, float
     return out
 
 
-def current_links(model: ISFModel) -> list[tuple[Actor, Actor, tuple[float, float, float]]]:
+def current_links(model: ISFModel) -> list[tuple[Actor, Actor, tuple[float, ...]]]:
     """This week's links: each actor's policy chooses its efforts (the rule keeps the configured
     ones; :meth:`sim.model.policy.Policy.efforts`) on any target it has leverage over."""
     if not model.custom_policies:
@@ -92,17 +89,6 @@ def current_links(model: ISFModel) -> list[tuple[Actor, Actor, tuple[float, floa
     return out
 
 
-def effective_resolve(model: ISFModel, target: Actor) -> float:
-    r = target.p.resolve or 0.0
-    g = target.p.armed_group
-    if g is not None:
-        r *= 1.0 - g.amnesty_weight * g.amnesty_credibility
-        if model.params.mechanisms.ground.enabled:
-            excess = max(0.0, model.situation.violence_ratio - 1.0)
-            r *= 1.0 + model.params.mechanisms.ground.strike_hardening * excess
-    return r
-
-
 def _lobbied(model: ISFModel, t: Actor) -> bool:
     """Council members are lobbied until the draft passes (then only on what else they decide)."""
     return not (model.agenda.authorized and t.p.council is not None and t.p.sponsor is None
@@ -112,15 +98,18 @@ def _lobbied(model: ISFModel, t: Actor) -> bool:
 def apply(model: ISFModel) -> None:
     """Pressers push their targets; settled positions move toward their equilibria."""
     cfg = model.params.mechanisms.pressure
+    n = len(model.case.dimensions)
+    dims = range(n)
     demand: dict[str, list[float]] = {}
     for t in model.pressed:
-        t.pressure_in = [0.0, 0.0, 0.0]
-        demand[t.aid] = [0.0, 0.0, 0.0]
+        t.pressure_in = [0.0] * n
+        demand[t.aid] = [0.0] * n
     week_links = current_links(model)
+    barred = model.barred
     for presser, target, wd in week_links:
-        f = cfg.excluded_effort if presser.offer > 0 and not presser.liaison and vetoes.blocked(model, presser) else 1.0
+        f = cfg.excluded_effort if presser.offer > 0 and not presser.liaison and presser.aid in barred else 1.0
         pos, pin, dem = presser.settled, target.pressure_in, demand[target.aid]
-        for d in DIMS:
+        for d in dims:
             x = wd[d] * f
             pin[d] += x
             dem[d] += x * pos[d]
@@ -129,14 +118,14 @@ def apply(model: ISFModel) -> None:
     speed, rule = cfg.speed, cfg.rule
     for t in model.pressed:
         if not _lobbied(model, t):
-            t.pressure_in = [0.0, 0.0, 0.0]
+            t.pressure_in = [0.0] * n
             continue
-        before, ideal, sal, pin = t.settled, t.ideal, t.p.salience, t.pressure_in
-        r = effective_resolve(model, t)
-        goal = [demand[t.aid][d] / pin[d] if pin[d] > 0 else ideal[d] for d in DIMS]
+        before, ideal, sal, pin, floors = t.settled, t.ideal, t.p.salience, t.pressure_in, t.floors
+        r = roles.effective_resolve(model, t)
+        goal = [demand[t.aid][d] / pin[d] if pin[d] > 0 else ideal[d] for d in dims]
         t.goal = goal
         proposed = []
-        for d in DIMS:
+        for d in dims:
             p = pin[d]
             if p <= 0:
                 eq = ideal[d] if rule != "compromise" else before[d]
@@ -144,8 +133,8 @@ def apply(model: ISFModel) -> None:
                 eq = ideal[d] + (goal[d] - ideal[d]) * p / (p + r * sal[d])
             else:
                 eq = bargaining.target(rule, ideal[d], before[d], p, r * sal[d], goal[d])
-            if d == DISARMAMENT and t is model.hamas and eq < model.purse.disarmament_target:
-                eq = model.purse.disarmament_target
+            if floors and d in floors and eq < floors[d]:
+                eq = floors[d]
             x = before[d] + speed * (eq - before[d])
             proposed.append(0.0 if x < 0.0 else 1.0 if x > 1.0 else x)
         if t.policy is not DEFAULT_POLICY:

@@ -1,71 +1,71 @@
-"""Mechanism 6 — sequencing from the 20-point plan.
+"""Mechanism 6 — sequencing: what waits for what.
 
-* **hostage remains -> phase two.** Israel ties the plan's second phase to the return of all
-  remaining hostage remains (E16; 9 of 28 outstanding, E39). Each week Hamas returns each with
-  chance ``remains_rate`` ("the rest needs time", E39), while the ceasefire holds. Phase two —
-  contributors' commitments and deployment — opens when at most ``remains_tolerance`` are outstanding.
-* **deployment -> Israeli withdrawal.** Israel's control moves toward
-  ``floor + (control0 - floor) x (1 - coverage)``: it withdraws as the ISF (and the police it
-  works with) covers the Strip (E15), never below its security floor (E14).
-* **deployment -> disarmament -> funding.** Hamas hands over weapons at ``disarm_rate`` toward
-  its willingness (its settled position on the disarmament dimension), at full pace with an ISF to hand them to, at
-  ``disarm_without_isf`` of that pace before. Funders pay on disarmament
-  (:mod:`sim.model.mechanisms.commitments`).
+The case's plan puts steps in order; three links are modelled:
 
-Switched off, steps run in parallel instead of in sequence: phase two is open at once, Israel
-withdraws to its floor on its own schedule, and disarmament runs at full pace without an ISF.
+* **gates -> the next phase.** A gate is something outstanding, held by one actor (its ``gate``
+  block: ``outstanding`` items at week 0), released item by item with weekly chance ``rate``
+  while the situation holds. The next phase — contributors' commitments and deployment — opens
+  when every gate holds no more than the territory holders tolerate (``gate_tolerance``;
+  :func:`sim.model.roles.gates_open`). The case names each gate and its sentences
+  (``case.yaml``: ``gates``).
+* **deployment -> withdrawal.** Each territory holder's control moves toward
+  ``floor + (control0 - floor) x (1 - coverage)``: it withdraws as the force (and the police it
+  works with) covers the territory, never below its floor.
+* **deployment -> disarmament -> funding.** Each armed group hands over weapons at
+  ``disarm_rate`` toward its willingness (its settled position on its compliance dimension), at
+  full pace with a force to hand them to, at ``disarm_without_isf`` of that pace before. Funders
+  pay on disarmament (:mod:`sim.model.mechanisms.money`).
+
+Switched off, steps run in parallel instead of in sequence: the gates are open at once,
+territory holders withdraw to their floor on their own schedule, and disarmament runs at full
+pace without a force.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model.params import DISARMAMENT
+from sim.model.roles import coverage, gates_open
 
 if TYPE_CHECKING:
     from sim.model.model import ISFModel
 
 
-def phase_two_open(model: ISFModel) -> bool:
-    if not model.params.mechanisms.sequencing.enabled or model.israel is None:
-        return True
-    return model.progress.remains_outstanding <= model.israel.p.territory.remains_tolerance
-
-
-def coverage(model: ISFModel) -> float:
-    cfg = model.params.mechanisms.sequencing
-    troops = model.troops_deployed
-    police = model.progress.police * cfg.police_weight if troops > 0 else 0.0
-    return min(1.0, (troops + police) / cfg.target_troops)
-
-
-def remains(model: ISFModel) -> None:
-    h, prog = model.hamas, model.progress
-    if h is None or prog.remains_outstanding == 0 or model.situation.collapsed:
+def release(model: ISFModel) -> None:
+    """Gate holders release what they hold; the next phase opens when the gates do."""
+    prog = model.progress
+    if model.situation.collapsed:
         return
-    n = int(model.rng.binomial(prog.remains_outstanding, h.p.armed_group.remains_rate))
-    if n:
-        prog.remains_outstanding -= n
-        model.log("remains_returned", h.aid, "ISR", float(n), still_held=prog.remains_outstanding)
-        if phase_two_open(model) and not prog.phase_two_logged:
-            prog.phase_two_logged = True
-            model.log("phase_two", "ISR", "", float(prog.remains_outstanding))
+    for i, h in enumerate(model.gate_holders):
+        held = prog.outstanding[i]
+        if held == 0:
+            continue
+        n = int(model.rng.binomial(held, h.p.gate.rate))
+        if n:
+            prog.outstanding[i] = held - n
+            words = model.gate_words[i]
+            model.log(words.released_kind, h.aid, model.territory_id, float(n), still_held=prog.outstanding[i])
+            if gates_open(model) and not prog.phase_two_logged:
+                prog.phase_two_logged = True
+                model.log(words.opened_kind, model.territory_id, "", float(sum(prog.outstanding)), holder=h.aid)
 
 
 def advance(model: ISFModel) -> None:
-    """Police training, Israeli withdrawal and disarmament for this week."""
+    """Police training, withdrawal and disarmament for this week."""
     on = model.params.mechanisms.sequencing.enabled
     prog = model.progress
     if model.situation.collapsed:
         return
     prog.police += sum(t.p.trainer.police_per_week for t in model.trainers)
-    isr = model.israel
-    if isr is not None:
-        t = isr.p.territory
-        target = t.floor + (t.control - t.floor) * (1.0 - coverage(model)) if on else t.floor
-        prog.israeli_control += t.withdraw_rate * (target - prog.israeli_control)
-    h = model.hamas
-    if h is not None:
-        g = h.p.armed_group
-        pace = 1.0 if (not on or model.troops_deployed > 0) else g.disarm_without_isf
-        prog.disarmament += g.disarm_rate * pace * max(0.0, h.settled[DISARMAMENT] - prog.disarmament)
+    if model.territory_holders:
+        cover = coverage(model) if on else 0.0
+        for i, h in enumerate(model.territory_holders):
+            t = h.p.territory
+            target = t.floor + (t.control - t.floor) * (1.0 - cover) if on else t.floor
+            prog.control[i] += t.withdraw_rate * (target - prog.control[i])
+    if model.armed_groups:
+        pace_with = 1.0 if (not on or model.troops_deployed > 0) else None
+        for i, h in enumerate(model.armed_groups):
+            g = h.p.armed_group
+            pace = pace_with if pace_with is not None else g.disarm_without_isf
+            prog.disarmament[i] += g.disarm_rate * pace * max(0.0, h.settled[h.compliance_dim] - prog.disarmament[i])

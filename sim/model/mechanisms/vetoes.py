@@ -1,22 +1,20 @@
 """Mechanism 2 — vetoes (veto players).
 
-Israel vetoes named contributors (Türkiye: a "red line", E12) and decides which forces are
-acceptable (E04, E13). A veto stands while the holder's *settled* position on the composition
-dimension — where US pressure against its resolve has moved it, without the week's noise
-(:mod:`sim.model.mechanisms.pressure`) — stays below ``yield_at``. Israel weighs the veto's
-cost, the pressure it faces, against its resolve; it does not wait for a lucky week. Once it
-yields it stays yielded (a public concession is costly to take back: an assumption). A vetoed
+A veto holder refuses named contributors (``veto.targets``) and decides which forces are
+acceptable. A veto stands while the holder's *settled* position on the veto's dimension
+(``veto.dimension``) — where pressure against its resolve has moved it, without the week's
+noise (:mod:`sim.model.mechanisms.pressure`) — stays below ``yield_at``. The holder weighs the
+veto's cost, the pressure it faces, against its resolve; it does not wait for a lucky week. Once
+it yields it stays yielded (a public concession is costly to take back: an assumption). A vetoed
 contributor cannot commit or deploy while the veto stands.
 
-Switched off, Israel's objections are ignored. A permanent member's veto in the Council is a
-separate switch, ``mechanisms.council.p5_veto`` (:mod:`sim.model.mechanisms.council`).
+Switched off, the holders' objections are ignored. A permanent member's veto in the Council is
+a separate switch, ``mechanisms.council.p5_veto`` (:mod:`sim.model.mechanisms.council`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-
-from sim.model.params import COMPOSITION
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
@@ -24,20 +22,22 @@ if TYPE_CHECKING:
 
 
 def update(model: ISFModel) -> None:
-    """Standing vetoes yield when their holder's settled composition position passes the threshold."""
+    """Standing vetoes yield when their holder's settled position on the veto's dimension passes the threshold."""
     cfg = model.params.mechanisms.vetoes
     for holder in model.veto_holders:
         for target, standing in holder.vetoes.items():
             if not standing:
                 continue
-            position = holder.settled[COMPOSITION]
+            position = holder.settled[holder.veto_dim]
             rule = position >= cfg.yield_at
             if holder.policy.lift_veto(model, holder, target, rule):
                 holder.vetoes[target] = False
                 model.barred = barred(model)
-                model.log("veto_yielded", holder.aid, target, position, yield_at=cfg.yield_at, by_rule=rule)
+                model.log("veto_yielded", holder.aid, target, position, yield_at=cfg.yield_at, by_rule=rule,
+                          dimension=model.case.dimensions[holder.veto_dim])  # fmt: skip
             elif model.tracing and model.actors[target].offer > 0 and not model.actors[target].liaison:
-                model.log("veto_held", holder.aid, target, position, yield_at=cfg.yield_at)
+                model.log("veto_held", holder.aid, target, position, yield_at=cfg.yield_at,
+                          dimension=model.case.dimensions[holder.veto_dim])  # fmt: skip
 
 
 def barred(model: ISFModel) -> frozenset[str]:

@@ -1,0 +1,142 @@
+"""The terms several mechanisms share, defined once: where each role meets the issue space.
+
+The engine knows roles, never a country. The case declares the dimensions and the drafts; each
+role names the dimension its mechanism reads (:mod:`sim.model.params`). :func:`bind` resolves
+those names to indices when a model is built, and the functions below answer the questions two
+or more mechanisms ask, so that no mechanism imports another for them:
+
+- the force's place on a vetoed dimension (:func:`force_position`): 1 while a target of a veto
+  on that dimension offers troops and no standing veto bars it, else 0;
+- a draft's distance to a position, and whether a contributor serves under a draft
+  (:func:`accepts`);
+- the armed groups' consent to the force as designed (:func:`consent`);
+- a pressed actor's effective resolve (:func:`effective_resolve`: an armed group's is lowered
+  by a credible amnesty and stiffened by violence above the baseline);
+- how much of the territory the force covers (:func:`coverage`) and whether the gates are open
+  (:func:`gates_open`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.model.params import ConfigError, GateWords
+
+if TYPE_CHECKING:
+    from sim.model.agents import Actor
+    from sim.model.model import ISFModel
+
+Draft = tuple[tuple[int, float], ...]  # (dimension index, value) for each dimension a draft sets
+
+
+def bind(model: ISFModel) -> None:
+    """Resolve the dimensions each role names, and the drafts, to indices (once per model)."""
+    case = model.case
+    where = {name: i for i, name in enumerate(case.dimensions)}
+
+    def index(actor: Actor, field: str, name: str) -> int:
+        if name not in where:
+            raise ConfigError(
+                f"actors.{actor.aid}.{field} = {name!r} is not a dimension of the case; allowed: "
+                f"{', '.join(case.dimensions)}"
+            )
+        return where[name]
+
+    for a in model.actor_list:
+        p = a.p
+        a.veto_dim = index(a, "veto.dimension", p.veto.dimension) if p.veto else -1
+        a.compliance_dim = index(a, "armed_group.dimension", p.armed_group.dimension) if p.armed_group else -1
+        a.restraint_dim = index(a, "territory.restraint_on", p.territory.restraint_on) if p.territory else -1
+    model.drafts = dict(case.drafts)  # name -> point, in the case's order
+    model.veto_dims = list(dict.fromkeys(h.veto_dim for h in model.veto_holders))
+    # the dimensions of the force as designed: the drafts' (its mandate), then the vetoed ones
+    draft_dims = list(dict.fromkeys(d for _, point in case.drafts for d, _ in point))
+    model.force_dims = draft_dims + [d for d in model.veto_dims if d not in draft_dims]
+    model.vetoed_on = {d: [t for h in model.veto_holders if h.veto_dim == d for t in h.p.veto.targets]
+                       for d in model.veto_dims}  # fmt: skip
+    elected = [m for m in model.council_members if not m.p.council.permanent and m is not model.sponsor]
+    model.council_id = elected[0].aid if elected else "Council"  # who speaks for the Council in the trace
+    model.territory_id = model.territory_holders[0].aid if model.territory_holders else ""
+    model.armed_id = model.armed_groups[0].aid if model.armed_groups else ""
+    model.gate_words = [case.gates.get(h.aid) or GateWords() for h in model.gate_holders]
+    model.gate_label = " and ".join(dict.fromkeys(w.label for w in model.gate_words)) or "gates"
+
+
+# --------------------------------------------------------------------------- the force and the drafts
+def force_position(model: ISFModel, d: int) -> float:
+    """The force's place on vetoed dimension ``d``: 1 with a target of a veto there in it."""
+    for tid in model.vetoed_on[d]:
+        t = model.actors[tid]
+        if t.offer > 0 and not t.liaison and tid not in model.barred:
+            return 1.0
+    return 0.0
+
+
+def distance(point: Draft, position) -> float:
+    """A draft's distance to a position, over the dimensions the draft sets."""
+    gap = 0.0
+    for d, v in point:
+        gap += abs(v - position[d])
+    return gap
+
+
+def accepts(c: Actor, point: Draft) -> bool:
+    """Would contributor ``c`` serve under this draft? Not if, on a dimension the draft sets, it
+    asks more than the contributor would choose by more than it is indifferent to (1 - salience)."""
+    sal, pos = c.p.salience, c.settled
+    return all(v - pos[d] <= 1.0 - sal[d] for d, v in point)
+
+
+def consent(model: ISFModel, draft: str | None = None) -> float:
+    """The armed groups' consent to the force as designed (or under another ``draft``): for each,
+    1 - the salience-weighted distance between the force's place and its settled position on the
+    force's dimensions (the draft's, then the vetoed ones); the least consenting group's."""
+    if not model.armed_groups:
+        return 1.0
+    point = dict(model.drafts[draft or model.agenda.mandate])
+    place = {d: force_position(model, d) for d in model.veto_dims if d not in point}
+    out = 1.0
+    for g in model.armed_groups:
+        s, pos = g.p.salience, g.settled
+        weight, gap = 0.0, 0.0
+        for d in model.force_dims:
+            if d in point:
+                weight += s[d]
+                gap += s[d] * abs(point[d] - pos[d])
+            elif d in place:
+                weight += s[d]
+                gap += s[d] * abs(place[d] - pos[d])
+        value = 1.0 if weight <= 0 else 1.0 - gap / weight
+        out = value if g is model.armed_groups[0] else min(out, value)
+    return out
+
+
+def effective_resolve(model: ISFModel, target: Actor) -> float:
+    """A pressed actor's resolve; an armed group's is lowered by a credible amnesty and raised by
+    violence above the baseline (``mechanisms.ground.strike_hardening``)."""
+    r = target.p.resolve or 0.0
+    g = target.p.armed_group
+    if g is not None:
+        r *= 1.0 - g.amnesty_weight * g.amnesty_credibility
+        ground = model.params.mechanisms.ground
+        if ground.enabled:
+            excess = max(0.0, model.situation.violence_ratio - 1.0)
+            r *= 1.0 + ground.strike_hardening * excess
+    return r
+
+
+# --------------------------------------------------------------------------- the ground and the gates
+def coverage(model: ISFModel) -> float:
+    """Share of the authorized force's strength on the ground (police trained count beside it)."""
+    cfg = model.params.mechanisms.sequencing
+    troops = model.troops_deployed
+    police = model.progress.police * cfg.police_weight if troops > 0 else 0.0
+    return min(1.0, (troops + police) / cfg.target_troops)
+
+
+def gates_open(model: ISFModel) -> bool:
+    """Every gate open: its holder still holds no more than the territory holders tolerate."""
+    if not model.params.mechanisms.sequencing.enabled or not model.territory_holders:
+        return True
+    tolerance = min(t.p.territory.gate_tolerance for t in model.territory_holders)
+    return all(n <= tolerance for n in model.progress.outstanding)

@@ -15,8 +15,8 @@ from collections import deque
 
 import mesa
 
-from sim.model.agents import Actor
 from sim.model import roles
+from sim.model.agents import Actor
 from sim.model.mechanisms import commitments, council, ground, money, pressure, sequencing, vetoes
 from sim.model.params import ConfigError, ModelParams
 from sim.model.state import Agenda, Progress, Purse, Situation, Trace
@@ -66,6 +66,12 @@ class ISFModel(mesa.Model):
             if c.p.contributor.liaison_after == 0 and c.aid in self.barred:
                 c.liaison, c.offer = True, 0
 
+        self.datacollector = self._collector() if trace else None  # what a traced run records each week
+        if trace:
+            self.datacollector.collect(self)
+
+    def _collector(self) -> mesa.DataCollector:
+        """The weekly timeline and positions a traced run records (the case names its columns)."""
         named = {(o.kind, o.actor): o.column for o in self.case.outcomes}
         control = {
             named.get(("control_of", h.aid), f"control.{h.aid}"): (lambda mdl, i=i: mdl.progress.control[i])
@@ -76,7 +82,7 @@ class ISFModel(mesa.Model):
             for i, g in enumerate(self.armed_groups)
         }
         dims = self.case.dimensions
-        self.datacollector = mesa.DataCollector(
+        return mesa.DataCollector(
             model_reporters={
                 "deaths": lambda mdl: mdl.situation.deaths_week,
                 "troops_committed": "troops_committed",
@@ -98,8 +104,6 @@ class ISFModel(mesa.Model):
                 "deployed": "deployed",
             },
         )
-        if trace:
-            self.datacollector.collect(self)
 
     def _index_roles(self) -> None:
         """The actors by role (several may hold each, in the config's order), and where each
@@ -117,7 +121,9 @@ class ISFModel(mesa.Model):
         self.gate_holders = [a for a in acts if a.p.gate is not None]
         sponsors = [a for a in acts if a.p.sponsor is not None]
         if len(sponsors) > 1:
-            raise ConfigError(f"{len(sponsors)} actors hold the sponsor role ({', '.join(a.aid for a in sponsors)}); allowed: one")
+            raise ConfigError(
+                f"{len(sponsors)} actors hold the sponsor role ({', '.join(a.aid for a in sponsors)}); allowed: one"
+            )
         self.sponsor = sponsors[0] if sponsors else None
         roles.bind(self)
 

@@ -48,7 +48,11 @@ COLUMNS: dict[str, str] = {
 }
 
 ROLES_IN_FORCE = ("troops", "liaison", "none")  # the values of a role.<ID> column
-KINDS = {"role_of": ("role", "string"), "control_of": ("control", "float64"), "disarmament_of": ("disarmament", "float64")}
+KINDS = {
+    "role_of": ("role", "string"),
+    "control_of": ("control", "float64"),
+    "disarmament_of": ("disarmament", "float64"),
+}
 
 
 def role_columns(params: ModelParams) -> dict[str, str]:

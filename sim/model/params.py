@@ -59,7 +59,9 @@ class Sponsor:
 @dataclass(frozen=True, slots=True)
 class Veto:
     targets: ActorIds = flag("contributors this actor refuses")
-    dimension: DimensionName = flag("the dimension the veto is on: it yields when the holder's settled position there passes mechanisms.vetoes.yield_at")
+    dimension: DimensionName = flag(
+        "the dimension the veto is on: it yields when the holder's position there passes mechanisms.vetoes.yield_at"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,9 @@ class Territory:
     )
     strike_restraint: float = share("how much conceding on restraint_on lowers its strikes")
     restraint_on: DimensionName = flag("the dimension on which its concessions to pressure restrain its strikes")
-    gate_tolerance: int = num((0, 1000), "items", "items still outstanding at the gates that it tolerates before the next phase")
+    gate_tolerance: int = num(
+        (0, 1000), "items", "items still outstanding at the gates that it tolerates before the next phase"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +219,9 @@ class GroundParams:
     recovery_rate: float = num(UNIT, "chance/week", "weekly chance a collapse is reversed")
     isf_damping: float = share("share of violence a full-strength force removes")
     disarm_damping: float = share("share of violence full disarmament removes")
-    strike_hardening: float = num((0.0, 10.0), "x excess violence", "how much above-baseline violence stiffens the armed groups")
+    strike_hardening: float = num(
+        (0.0, 10.0), "x excess violence", "how much above-baseline violence stiffens the armed groups"
+    )
     collapse_violence: float = num((1.0, 100.0), "x baseline", "violence multiple after a collapse")
     collapse_control: float = share("share of the territory each territory holder holds after a collapse")
     surge_start: int = num((0, 520), "week", "first week of a strike surge")

@@ -30,7 +30,24 @@ Draft = tuple[tuple[int, float], ...]  # (dimension index, value) for each dimen
 
 
 def bind(model: ISFModel) -> None:
-    """Resolve the dimensions each role names, and the drafts, to indices (once per model)."""
+    """Resolve the dimensions each role names, and the drafts, to indices (once per parameter
+    set: sampled runs each have their own, fixed runs share one)."""
+    key = id(model.params)
+    hit = _BOUND.get(key)
+    if hit is None or hit[0] is not model.params:
+        if len(_BOUND) > 64:
+            _BOUND.clear()
+        hit = _BOUND[key] = (model.params, _binding(model))
+    per_actor, shared = hit[1]
+    for a, (veto_dim, compliance_dim, restraint_dim) in zip(model.actor_list, per_actor):
+        a.veto_dim, a.compliance_dim, a.restraint_dim = veto_dim, compliance_dim, restraint_dim
+    model.__dict__.update(shared)
+
+
+_BOUND: dict[int, tuple] = {}
+
+
+def _binding(model: ISFModel) -> tuple[list[tuple[int, int, int]], dict]:
     case = model.case
     where = {name: i for i, name in enumerate(case.dimensions)}
 
@@ -42,24 +59,45 @@ def bind(model: ISFModel) -> None:
             )
         return where[name]
 
+    per_actor = []
     for a in model.actor_list:
         p = a.p
-        a.veto_dim = index(a, "veto.dimension", p.veto.dimension) if p.veto else -1
-        a.compliance_dim = index(a, "armed_group.dimension", p.armed_group.dimension) if p.armed_group else -1
-        a.restraint_dim = index(a, "territory.restraint_on", p.territory.restraint_on) if p.territory else -1
-    model.drafts = dict(case.drafts)  # name -> point, in the case's order
-    model.veto_dims = list(dict.fromkeys(h.veto_dim for h in model.veto_holders))
+        per_actor.append((
+            index(a, "veto.dimension", p.veto.dimension) if p.veto else -1,
+            index(a, "armed_group.dimension", p.armed_group.dimension) if p.armed_group else -1,
+            index(a, "territory.restraint_on", p.territory.restraint_on) if p.territory else -1,
+        ))  # fmt: skip
+    veto_dim = {a.aid: v for a, (v, _, _) in zip(model.actor_list, per_actor)}
+    veto_dims = list(dict.fromkeys(veto_dim[h.aid] for h in model.veto_holders))
     # the dimensions of the force as designed: the drafts' (its mandate), then the vetoed ones
     draft_dims = list(dict.fromkeys(d for _, point in case.drafts for d, _ in point))
-    model.force_dims = draft_dims + [d for d in model.veto_dims if d not in draft_dims]
-    model.vetoed_on = {d: [t for h in model.veto_holders if h.veto_dim == d for t in h.p.veto.targets]
-                       for d in model.veto_dims}  # fmt: skip
     elected = [m for m in model.council_members if not m.p.council.permanent and m is not model.sponsor]
-    model.council_id = elected[0].aid if elected else "Council"  # who speaks for the Council in the trace
-    model.territory_id = model.territory_holders[0].aid if model.territory_holders else ""
-    model.armed_id = model.armed_groups[0].aid if model.armed_groups else ""
-    model.gate_words = [case.gates.get(h.aid) or GateWords() for h in model.gate_holders]
-    model.gate_label = " and ".join(dict.fromkeys(w.label for w in model.gate_words)) or "gates"
+    gate_words = [case.gates.get(h.aid) or GateWords() for h in model.gate_holders]
+    holders = model.territory_holders
+    shared = {
+        "drafts": dict(case.drafts),  # name -> point, in the case's order
+        "draft_maps": {name: dict(point) for name, point in case.drafts},  # name -> {dimension: value}
+        "veto_dims": veto_dims,
+        "force_dims": draft_dims + [d for d in veto_dims if d not in draft_dims],
+        "vetoed_on": {
+            d: [t for h in model.veto_holders if veto_dim[h.aid] == d for t in h.p.veto.targets] for d in veto_dims
+        },  # fmt: skip
+        "council_id": elected[0].aid if elected else "Council",  # who speaks for the Council in the trace
+        "territory_id": holders[0].aid if holders else "",
+        "armed_id": model.armed_groups[0].aid if model.armed_groups else "",
+        "gate_words": gate_words,
+        # the words of the contributors' and funders' conditions (the trace shows them)
+        "gate_label": " and ".join(dict.fromkeys(w.label for w in gate_words)) or "gates",
+        "consent_label": case.words.get("consent", "consent"),
+        "situation_label": case.words.get("situation", "no collapse"),
+        # None: the gates hold nothing up (no territory holder, or sequencing off)
+        "gate_tolerance": (
+            min(h.p.territory.gate_tolerance for h in holders)
+            if holders and model.params.mechanisms.sequencing.enabled
+            else None
+        ),
+    }
+    return per_actor, shared
 
 
 # --------------------------------------------------------------------------- the force and the drafts
@@ -84,30 +122,32 @@ def accepts(c: Actor, point: Draft) -> bool:
     """Would contributor ``c`` serve under this draft? Not if, on a dimension the draft sets, it
     asks more than the contributor would choose by more than it is indifferent to (1 - salience)."""
     sal, pos = c.p.salience, c.settled
-    return all(v - pos[d] <= 1.0 - sal[d] for d, v in point)
+    for d, v in point:
+        if v - pos[d] > 1.0 - sal[d]:
+            return False
+    return True
 
 
 def consent(model: ISFModel, draft: str | None = None) -> float:
     """The armed groups' consent to the force as designed (or under another ``draft``): for each,
     1 - the salience-weighted distance between the force's place and its settled position on the
     force's dimensions (the draft's, then the vetoed ones); the least consenting group's."""
-    if not model.armed_groups:
+    groups = model.armed_groups
+    if not groups:
         return 1.0
-    point = dict(model.drafts[draft or model.agenda.mandate])
-    place = {d: force_position(model, d) for d in model.veto_dims if d not in point}
+    # the force's place on each of its dimensions: the draft's, then the vetoed ones'
+    point = model.draft_maps[draft or model.agenda.mandate]
+    place = [(d, point[d] if d in point else force_position(model, d))
+             for d in model.force_dims if d in point or d in model.vetoed_on]  # fmt: skip
     out = 1.0
-    for g in model.armed_groups:
+    for i, g in enumerate(groups):
         s, pos = g.p.salience, g.settled
         weight, gap = 0.0, 0.0
-        for d in model.force_dims:
-            if d in point:
-                weight += s[d]
-                gap += s[d] * abs(point[d] - pos[d])
-            elif d in place:
-                weight += s[d]
-                gap += s[d] * abs(place[d] - pos[d])
+        for d, x in place:
+            weight += s[d]
+            gap += s[d] * abs(x - pos[d])
         value = 1.0 if weight <= 0 else 1.0 - gap / weight
-        out = value if g is model.armed_groups[0] else min(out, value)
+        out = value if i == 0 else min(out, value)
     return out
 
 
@@ -136,7 +176,10 @@ def coverage(model: ISFModel) -> float:
 
 def gates_open(model: ISFModel) -> bool:
     """Every gate open: its holder still holds no more than the territory holders tolerate."""
-    if not model.params.mechanisms.sequencing.enabled or not model.territory_holders:
+    if model.gate_tolerance is None:
         return True
-    tolerance = min(t.p.territory.gate_tolerance for t in model.territory_holders)
-    return all(n <= tolerance for n in model.progress.outstanding)
+    tolerance = model.gate_tolerance
+    for n in model.progress.outstanding:
+        if n > tolerance:
+            return False
+    return True

@@ -200,7 +200,8 @@ def _simulate_traced(job: Job) -> Results:
         row = outcome(model, s)
         row.update({f"param.{k}": float(v) for k, v in drawn.items()})
         rows.append(row)
-        events.extend((s, week, kind, actor, target, value, narrative.describe(kind, actor, target, value, data, params.case))
+        say = narrative.describe
+        events.extend((s, week, kind, actor, target, value, say(kind, actor, target, value, data, params.case))
                       for week, kind, actor, target, value, data in model.trace.events)  # fmt: skip
         tl = model.datacollector.get_model_vars_dataframe().rename_axis("week").reset_index()
         tl.insert(0, "seed", s)

@@ -65,7 +65,9 @@ class Progress:
 class Purse:
     """Conditional money (:mod:`sim.model.mechanisms.money`)."""
 
-    taken: dict[tuple[str, str], bool] = field(default_factory=dict)  # (armed group, funder) -> it aims at the threshold
+    taken: dict[tuple[str, str], bool] = field(
+        default_factory=dict
+    )  # (armed group, funder) -> it aims at the threshold
 
 
 @dataclass

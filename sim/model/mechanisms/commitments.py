@@ -43,15 +43,14 @@ def conditions(model: ISFModel, c: Actor, consent: float | None = None) -> dict[
     """Each requirement of contributor ``c`` and whether it holds this week."""
     p = c.p.contributor
     needs_un = p.needs_resolution and model.params.mechanisms.council.enabled
-    words = model.case.words
     return {
         "design final": model.agenda.design_final,
         "mandate": roles.accepts(c, model.drafts[model.agenda.mandate]),
         "resolution": not needs_un or model.agenda.authorized,
         "violence": model.situation.violence_4w <= p.violence_tolerance,
-        words.get("consent", "consent"): (roles.consent(model) if consent is None else consent) >= p.min_consent,
+        model.consent_label: (roles.consent(model) if consent is None else consent) >= p.min_consent,
         model.gate_label: roles.gates_open(model),
-        words.get("situation", "ceasefire"): not model.situation.collapsed,
+        model.situation_label: not model.situation.collapsed,
     }
 
 

@@ -210,7 +210,13 @@ def vote(model: ISFModel) -> None:
     yes = sum(v.count(1) for v in votes.values())
     blocked_by = blockers(model, votes)
     if model.tracing:
-        model.log("council_tabled", model.sponsor.aid if model.sponsor else "", model.council_id, float(yes), mandate=a.mandate)
+        model.log(
+            "council_tabled",
+            model.sponsor.aid if model.sponsor else "",
+            model.council_id,
+            float(yes),
+            mandate=a.mandate,
+        )
         for aid, vs in votes.items():
             model.log("vote", aid, "", sum(vs) / len(vs), votes=vs)
     if yes >= PASS_VOTES and not blocked_by:

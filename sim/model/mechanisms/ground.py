@@ -51,12 +51,16 @@ def strike_factor(model: ISFModel) -> float:
     holders = model.territory_holders
     if not holders:
         return 1.0
+    if len(holders) == 1:
+        h = holders[0]
+        t, d = h.p.territory, h.restraint_dim
+        return t.strike_level * max(0.0, 1.0 - t.strike_restraint * max(0.0, h.settled[d] - h.ideal[d]))
     total = 0.0
     for h in holders:
         t, d = h.p.territory, h.restraint_dim
         moved = max(0.0, h.settled[d] - h.ideal[d])
         total += t.strike_level * max(0.0, 1.0 - t.strike_restraint * moved)
-    return total if len(holders) == 1 else total / len(holders)
+    return total / len(holders)
 
 
 def mean_deaths(model: ISFModel) -> float:
@@ -88,8 +92,11 @@ def violence(model: ISFModel) -> None:
             model.log("recovery", model.territory_id, model.armed_id, situation.violence_4w)
         return
     compliance = 1.0
-    for grp, dis in zip(model.armed_groups, model.progress.disarmament):
-        compliance *= 1.0 - grp.p.armed_group.compliance * dis
+    groups = model.armed_groups
+    if groups:
+        dis = model.progress.disarmament
+        for i, grp in enumerate(groups):
+            compliance *= 1.0 - grp.p.armed_group.compliance * dis[i]
     hazard = (g.collapse_hazard * situation.violence_ratio * compliance
               * (1.0 - g.isf_damping * coverage(model)))  # fmt: skip
     if model.random.random() < hazard:

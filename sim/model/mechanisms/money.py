@@ -89,11 +89,11 @@ def weigh(model: ISFModel) -> None:
 
 def conditions(model: ISFModel, f: Actor) -> dict[str, bool]:
     p = f.p.funder
-    need = p.disarmament_threshold - VERIFIED
+    level = model.progress.disarmament
     return {
-        "disarmament": all(x >= need for x in model.progress.disarmament) if model.armed_groups else 0.0 >= need,
+        "disarmament": (level[0] if len(level) == 1 else min(level, default=0.0)) >= p.disarmament_threshold - VERIFIED,
         "exclusions": not any(model.actors[x].deployed > 0 for x in p.excludes),
-        model.case.words.get("situation", "no collapse"): not model.situation.collapsed,
+        model.situation_label: not model.situation.collapsed,
     }
 
 

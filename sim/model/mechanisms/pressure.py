@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from sim.model.agents import Actor
     from sim.model.model import ISFModel
 
+
 def _spread(model: ISFModel, presser: Actor, w: float) -> tuple[float, ...]:
     """A link's weight on each dimension: by the presser's salience, full on its top dimension,
     times the backing other mechanisms give it (money)."""

@@ -61,9 +61,7 @@ def version() -> str:
 
 
 def help_text() -> str:
-    from sim.config.compose import scenarios
-
-    from sim.config.compose import shipped_cases
+    from sim.config.compose import scenarios, shipped_cases
 
     lines = [
         f"{PROG} — scenario simulation of negotiations over deploying a multinational force",
@@ -160,7 +158,9 @@ def parse_command(argv: list[str]) -> Command:
         cmd.info |= name in INFO_OPTIONS
         if name in ("--config-path", "-cp"):
             if not (Path(value).expanduser() / "config.yaml").is_file():
-                raise ConfigError(f"--config-path {value}: no config.yaml there; allowed: a case folder (docs/cases.md)")
+                raise ConfigError(
+                    f"--config-path {value}: no config.yaml there; allowed: a case folder (docs/cases.md)"
+                )
             path = case_dir(Path(value))
             cmd.conf_dir, cmd.case, value = path, str(path), str(path)  # absolute: Hydra reads it from sim/'s folder
         elif name in ("--config-name", "-cn") and value != "config":

@@ -15,6 +15,6 @@ from hydra.plugins.search_path_plugin import SearchPathPlugin
 
 class SharedConfigs(SearchPathPlugin):
     def manipulate_search_path(self, search_path: ConfigSearchPath) -> None:
-        from sim.config.compose import SHARED_DIR
+        from sim.config.places import SHARED_DIR
 
         search_path.append(provider="isf-sim", path=f"file://{SHARED_DIR}")

@@ -18,25 +18,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sim.config import files
+from sim.config.places import (  # noqa: F401 - re-exported: where the cases and the shared configs are
+    CASES_DIR,
+    CONF_DIR,
+    DEFAULT_CASE,
+    EXPERIMENT_DIR,
+    ROOT,
+    SHARED_DIR,
+    SHARED_EXPERIMENTS,
+)
 from sim.config.provenance import parameter_meta
 from sim.config.validate import build
 from sim.model.params import ConfigError, ModelParams, RunSettings
 
-
-def _data_dir(name: str) -> Path:
-    """``conf/`` or ``experiments/``: inside the package when installed from a wheel (package
-    data, see pyproject.toml), else beside the package in a source checkout."""
-    packaged = Path(__file__).resolve().parent.parent / name
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent.parent / name
-
-
-SHARED_DIR = _data_dir("conf")  # settings.yaml and Hydra's launchers and sweepers, for every case
-CASES_DIR = SHARED_DIR / "cases"  # the shipped cases, one folder each
-DEFAULT_CASE = (CASES_DIR / "DEFAULT").read_text(encoding="utf-8").strip() if (CASES_DIR / "DEFAULT").is_file() else ""
-CONF_DIR = CASES_DIR / DEFAULT_CASE  # the default case's folder
-EXPERIMENT_DIR = CONF_DIR / "experiments"  # the default case's named sweeps
-SHARED_EXPERIMENTS = _data_dir("experiments")  # what every case shares (the exercises' sheets)
-ROOT = SHARED_DIR.parent  # for error messages: paths are shown relative to it
 _REGISTERED: list[Path | None] = [None]
 
 
@@ -60,7 +54,9 @@ def case_dir(case: str | Path | None = None) -> Path:
             )
         return path
     if text not in shipped_cases():
-        raise ConfigError(f"case={text}: no such case; allowed: {', '.join(shipped_cases())} or a path to a case folder")
+        raise ConfigError(
+            f"case={text}: no such case; allowed: {', '.join(shipped_cases())} or a path to a case folder"
+        )
     return CASES_DIR / text
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from sim.config.places import ROOT
 from sim.model.params import ConfigError
 
 MAX_BYTES = 1_000_000  # the largest config file in conf/ is ~10 kB
@@ -43,8 +44,6 @@ HYDRA_INTERPOLATION_REFUSED = re.compile(r"\$\{(?!now:|hydra[:.]|isf_label:|isf_
 
 def where(path: Path) -> str:
     """A file as the user knows it: relative to the checkout or install, else absolute."""
-    from sim.config.compose import ROOT
-
     path = Path(path)
     try:
         return str(path.resolve().relative_to(ROOT.resolve()))
@@ -129,7 +128,9 @@ def defaults_actors(name: str, data: dict) -> list[str]:
             if not isinstance(ids, list):
                 raise ConfigError(f"{name}: the defaults entry 'actors' must be a list of actor ids")
             return [str(a) for a in ids]
-    raise ConfigError(f"{name}: the defaults list has no 'actors: [...]' entry; allowed: the ids of the case's actors/*.yaml")
+    raise ConfigError(
+        f"{name}: the defaults list has no 'actors: [...]' entry; allowed: the ids of the case's actors/*.yaml"
+    )
 
 
 @cache

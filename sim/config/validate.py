@@ -148,7 +148,9 @@ def dataclass_of(cls: type, path: str, raw: dict) -> Any:
     kwargs: dict[str, Any] = {}
     for name, check in checkers:
         if name not in raw:
-            raise ConfigError(f"{path}.{name} is missing; every {path.rsplit('.', 1)[-1]} sets it (see the case's actors/)")
+            raise ConfigError(
+                f"{path}.{name} is missing; every {path.rsplit('.', 1)[-1]} sets it (see the case's actors/)"
+            )
         kwargs[name] = check(f"{path}.{name}", raw[name])
     return cls(**kwargs)
 
@@ -215,10 +217,11 @@ def _check_roles(actors: dict[str, ActorParams], case) -> None:
         raise ConfigError(f"actors {', '.join(sponsors)} all hold the sponsor role; allowed: one sponsor")
     role_of = {"role_of": "contributor", "control_of": "territory", "disarmament_of": "armed_group"}
     for o in case.outcomes:
-        if getattr(actors[o.actor], role_of[o.kind]) is None:
+        role = role_of[o.kind]
+        if getattr(actors[o.actor], role) is None:
+            holders = ", ".join(a.id for a in actors.values() if getattr(a, role) is not None) or "none"
             raise ConfigError(
-                f"case.outcomes.{o.column}.{o.kind} = {o.actor}: {o.actor} holds no {role_of[o.kind]} role; "
-                f"allowed: {', '.join(a.id for a in actors.values() if getattr(a, role_of[o.kind]) is not None) or 'none'}"
+                f"case.outcomes.{o.column}.{o.kind} = {o.actor}: {o.actor} holds no {role} role; allowed: {holders}"
             )
 
 

@@ -111,7 +111,8 @@ def _group_options(cfg: Any) -> Callable[[str], list[str] | None]:
     """The names of a config group's files, for ``glob()`` (the main config folder of this run)."""
     from pathlib import Path
 
-    from sim.config import CONF_DIR, EXPERIMENT_DIR, scenarios
+    from sim.config import CONF_DIR, scenarios
+    from sim.config.compose import experiments_dir
 
     conf = CONF_DIR
     for source in cfg.hydra.runtime.get("config_sources") or []:
@@ -122,7 +123,7 @@ def _group_options(cfg: Any) -> Callable[[str], list[str] | None]:
         if group == "scenario":
             return list(scenarios(conf))
         if group == "experiment":
-            return sorted(p.stem for p in EXPERIMENT_DIR.glob("*.yaml"))
+            return sorted(p.stem for p in experiments_dir(conf).glob("*.yaml"))
         return None
 
     return options

@@ -131,7 +131,7 @@ def apply(model: ISFModel) -> None:
             if p <= 0:
                 eq = ideal[d] if rule != "compromise" else before[d]
             elif rule == "default":
-                eq = ideal[d] + (goal[d] - ideal[d]) * p / (p + r * sal[d])
+                eq = bargaining.equilibrium(ideal[d], p, r * sal[d], goal[d])  # the one definition of the rule
             else:
                 eq = bargaining.target(rule, ideal[d], before[d], p, r * sal[d], goal[d])
             if floors and d in floors and eq < floors[d]:

@@ -30,7 +30,7 @@ from sim.model.params import (
     Uncertainty,
 )
 
-RUN_KEYS = ("scenario", "seed", "runs", "horizon_weeks", "uncertainty", "trace", "csv", "workers")
+RUN_KEYS = ("scenario", "seed", "runs", "horizon_weeks", "uncertainty", "trace", "csv", "weekly", "workers")
 TOP_KEYS = RUN_KEYS + ("case", "actors", "mechanisms", "report")  # report: what isf-report shows first (experiments)
 _fmt = provenance._fmt  # noqa: SLF001 - one formatter for both modules
 
@@ -321,6 +321,7 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
         horizon_weeks=number("horizon_weeks", raw.get("horizon_weeks", 52), int, domain(RunSettings, "horizon_weeks")),
         uncertainty=word("uncertainty", raw.get("uncertainty", "fixed"), get_args(Uncertainty)),
         trace=boolean("trace", raw.get("trace", False)),
+        weekly=boolean("weekly", raw.get("weekly", False)),
         csv=boolean("csv", raw.get("csv", False)),
         workers=None if workers == "auto" else workers,
     )

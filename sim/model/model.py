@@ -16,6 +16,7 @@ from collections import deque
 import mesa
 
 from sim.model import roles
+from sim.model import weekly as weekly_table
 from sim.model.agents import Actor
 from sim.model.mechanisms import commitments, council, ground, money, pressure, sequencing, vetoes
 from sim.model.params import ConfigError, ModelParams
@@ -28,7 +29,7 @@ logging.getLogger("mesa").setLevel(logging.WARNING)
 class ISFModel(mesa.Model):
     """Negotiations over a multinational force, week by week."""
 
-    def __init__(self, params: ModelParams, rng: int | None = None, trace: bool = False) -> None:
+    def __init__(self, params: ModelParams, rng: int | None = None, trace: bool = False, weekly: bool = False) -> None:
         super().__init__(rng=rng)
         self.params = params
         self.case = params.case
@@ -69,6 +70,11 @@ class ISFModel(mesa.Model):
         self.datacollector = self._collector() if trace else None  # what a traced run records each week
         if trace:
             self.datacollector.collect(self)
+        self.weekly: list[tuple] | None = None  # the weekly table's rows (sim.model.weekly), when asked for
+        if weekly:
+            self.weekly = []
+            self.contributor_bits = [(1 << i, c) for i, c in enumerate(self.contributors)]
+            weekly_table.record(self)
 
     def _collector(self) -> mesa.DataCollector:
         """The weekly timeline and positions a traced run records (the case names its columns)."""
@@ -143,6 +149,8 @@ class ISFModel(mesa.Model):
         money.release(self, checked=self.params.mechanisms.commitments.enabled)  # 9. funders pay
         if self.tracing:
             self.datacollector.collect(self)
+        if self.weekly is not None:
+            weekly_table.record(self)
 
     def run(self, weeks: int | None = None) -> ISFModel:
         for _ in range(self.params.horizon_weeks if weeks is None else weeks):

@@ -326,4 +326,5 @@ class RunSettings:
     uncertainty: Uncertainty = flag("fixed = point values; sample = draw from ranges")
     trace: bool = flag("tell the story week by week")
     csv: bool = flag("also write runs.csv beside runs.parquet")
+    weekly: bool = flag("also write weekly.parquet: one row per run and week")
     workers: int | None = None  # None = auto

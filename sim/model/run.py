@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.model import narrative
+from sim.model import weekly as weekly_table
 from sim.model.outcomes import columns as run_columns
 from sim.model.outcomes import outcome
 from sim.model.params import ModelParams
@@ -50,6 +51,7 @@ class Job:
     meta: dict[str, dict] = field(default_factory=dict)  # parameter path -> range etc.
     fixed: frozenset[str] = frozenset()  # paths never sampled (levers, overrides)
     trace: bool = False
+    weekly: bool = False  # also the weekly table (sim.model.weekly)
 
 
 @dataclass
@@ -58,13 +60,14 @@ class Results:
     events: pd.DataFrame | None = None
     timeline: pd.DataFrame | None = None
     positions: pd.DataFrame | None = None
+    weekly: pd.DataFrame | None = None
 
 
-def run_model(params: ModelParams, seed: int, trace: bool = False) -> ISFModel:
+def run_model(params: ModelParams, seed: int, trace: bool = False, weekly: bool = False) -> ISFModel:
     """One run of the model to its horizon."""
     from sim.model.model import ISFModel  # here, not at the top: a sweep's main process never needs Mesa
 
-    return ISFModel(params, rng=seed, trace=trace).run()
+    return ISFModel(params, rng=seed, trace=trace, weekly=weekly).run()
 
 
 def run_params(job: Job, seed: int) -> tuple[ModelParams, dict[str, float]]:
@@ -75,13 +78,27 @@ def run_params(job: Job, seed: int) -> tuple[ModelParams, dict[str, float]]:
 
 
 def _run_chunk(job: Job, seeds: range) -> dict[str, list]:
-    rows = []
+    """A chunk of runs -> its columns (and, with ``job.weekly``, its weekly table under ``"_weekly"``)."""
+    rows, weeks = [], []
     for s in seeds:
         params, drawn = run_params(job, s)
-        row = outcome(run_model(params, s), s)
+        model = run_model(params, s, weekly=job.weekly)
+        row = outcome(model, s)
         row.update({f"param.{k}": float(v) for k, v in drawn.items()})
         rows.append(row)
-    return columns(rows)
+        if job.weekly:
+            weeks.append((s, model.weekly))
+    out = columns(rows)
+    if job.weekly:
+        out["_weekly"] = weekly_table.frame(weeks, job.params)  # type: ignore[assignment]
+    return out
+
+
+def _results(job: Job, parts: list[dict[str, list]]) -> Results:
+    """Chunks, in seed order -> the job's tables."""
+    frames = [part.pop("_weekly") for part in parts if "_weekly" in part]
+    weekly = weekly_table.concat(frames) if job.weekly else None
+    return Results(to_frame(concat(parts), job.params), weekly=weekly)
 
 
 def columns(rows: list[dict]) -> dict[str, list]:
@@ -167,7 +184,7 @@ class Pending:
         except BaseException:
             self.cancel()
             raise
-        return Results(to_frame(concat(parts), self.job.params))
+        return _results(self.job, parts)
 
     def cancel(self) -> None:
         for fut in self.futures:
@@ -189,14 +206,16 @@ def simulate(job: Job, workers: int | None = None, progress: Callable[[int], Non
         parts.append(_run_chunk(job, chunk))
         if progress:
             progress(len(chunk))
-    return Results(to_frame(concat(parts), job.params))
+    return _results(job, parts)
 
 
 def _simulate_traced(job: Job) -> Results:
-    rows, events, timelines, positions = [], [], [], []
+    rows, events, timelines, positions, weeks = [], [], [], [], []
     for s in range(job.seed, job.seed + job.runs):
         params, drawn = run_params(job, s)
-        model = run_model(params, s, trace=True)
+        model = run_model(params, s, trace=True, weekly=job.weekly)
+        if job.weekly:
+            weeks.append((s, model.weekly))
         row = outcome(model, s)
         row.update({f"param.{k}": float(v) for k, v in drawn.items()})
         rows.append(row)
@@ -238,4 +257,5 @@ def _simulate_traced(job: Job) -> Results:
             "deployed": "int64",
         }
     )
-    return Results(to_frame(rows, job.params), ev, tl, pos)
+    weekly = weekly_table.concat([weekly_table.frame(weeks, job.params)]) if job.weekly else None
+    return Results(to_frame(rows, job.params), ev, tl, pos, weekly)

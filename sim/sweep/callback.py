@@ -30,7 +30,7 @@ from omegaconf import OmegaConf
 from sim.model.params import ConfigError
 from sim.model.run import auto_workers
 from sim.sweep import guard, lock, pipeline, sensitivity
-from sim.sweep.combine import combine
+from sim.sweep.combine import combine, combine_weekly
 from sim.sweep.folders import MANIFEST, RUNS, atomic_write_text, git_state, job_key, versions
 from sim.sweep.job import discard, dump_config, launcher_kind
 from sim.sweep.pipeline import Pipeline
@@ -268,7 +268,10 @@ class SweepCallback(Callback):
         sweep_dir = Path(config.hydra.sweep.dir)
         p = self._plan or sweep_plan(config, sensitivity.runs_of)
         rows = combine(sweep_dir, p)
+        weekly_rows = combine_weekly(sweep_dir, p)
         extra = sensitivity.analyse(config, sweep_dir, p.swept)
+        if weekly_rows:
+            extra["weekly_rows"] = weekly_rows
         skipped = sum(1 for i in range(len(p.jobs)) if _older(sweep_dir / str(i) / MANIFEST, self._started))
         self._manifest.update(
             {

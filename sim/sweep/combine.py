@@ -1,4 +1,5 @@
-"""The combined table of a sweep: every job's ``runs.parquet`` streamed into one, at the sweep root."""
+"""The combined tables of a sweep: every job's ``runs.parquet`` streamed into one at the sweep
+root, and their ``weekly.parquet`` (``weekly=true``) joined the same way."""
 
 from __future__ import annotations
 
@@ -61,3 +62,27 @@ def combine(sweep_dir: Path, p: SweepPlan, out_name: str = RUNS) -> int:
     finally:
         tmp.unlink(missing_ok=True)
     return rows
+
+
+WEEKLY = "weekly.parquet"
+
+
+def combine_weekly(sweep_dir: Path, p: SweepPlan) -> int:
+    """Every job's weekly.parquet -> one at the sweep root (``job`` first, then the jobs' columns,
+    committed/deployed as one set of categories); nothing if the jobs wrote none. Returns its rows."""
+    import pandas as pd
+
+    from sim.model.weekly import concat
+    from sim.sweep.folders import write_parquet
+
+    files = [sweep_dir / str(i) / WEEKLY for i in range(len(p.jobs))]
+    if not all(f.is_file() for f in files):
+        return 0
+    frames = []
+    for i, f in enumerate(files):
+        df = pd.read_parquet(f)
+        df.insert(0, "job", pd.Series([i] * len(df), dtype="int64"))
+        frames.append(df)
+    table = concat(frames)
+    write_parquet(sweep_dir / WEEKLY, table)
+    return len(table)

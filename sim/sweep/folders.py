@@ -144,7 +144,7 @@ def write_job(folder: Path, results: Results, config_yaml: str, manifest: dict, 
     write_parquet(folder / "runs.parquet", results.runs)
     if csv:
         atomic_write_text(folder / "runs.csv", results.runs.to_csv(index=False))
-    for name in ("events", "timeline", "positions"):
+    for name in ("events", "timeline", "positions", "weekly"):
         df = getattr(results, name)
         if df is not None:
             write_parquet(folder / f"{name}.parquet", df)

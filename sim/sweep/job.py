@@ -109,6 +109,7 @@ def make_job(raw: dict, task_overrides: list[str]) -> tuple[Job, RunSettings, se
         meta=parameter_meta(model_raw),
         fixed=frozenset(lever_keys(model_raw) | override_keys(task_overrides)),
         trace=settings.trace,
+        weekly=settings.weekly,
     )
     return job, settings, design
 

@@ -71,7 +71,7 @@ def test_the_status_quo_answer_holds_week_zero_for_every_week():
 @pytest.mark.parametrize(
     "spec, says",
     [
-        ({"event": "nosuch", "by": 2}, "is not a weekly table's column"),
+        ({"event": "nosuch", "by": 2}, "is not a column of the weekly table"),
         ({"event": "authorized", "by": 9}, "beyond the horizon"),
         ({"event": "authorized", "series": "deaths", "by": 2}, "exactly one of event"),
         ({"event": "authorized"}, "exactly one of at"),

@@ -22,11 +22,12 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from sim.config import CONF_DIR, compose
+from sim.config import compose
+from sim.config.compose import case_dir
 from sim.model.params import ConfigError
 from sim.model.run import simulate as run_job_replicates
 from sim.report import compare as report_compare
-from sim.report.outcomes import MEANS, OUTCOMES, REPORTED, WEEKS, outcome_series, resolve_outcome
+from sim.report.outcomes import WEEKS, Registry, registry, use
 from sim.sweep.job import launcher_kind, make_job, workers_for
 from sim.sweep.plan import check_config
 
@@ -74,7 +75,7 @@ def _text(value: Any) -> str:
 
 
 def overrides_list(overrides: Mapping[str, Any] | Iterable[str] | None) -> list[str]:
-    """``{"actors.ISR.resolve": 0.4}`` or ``["actors.ISR.resolve=0.4"]`` -> the command line's
+    """``{"actors.<ID>.resolve": 0.4}`` or ``["actors.<ID>.resolve=0.4"]`` -> the command line's
     ``key=value`` words."""
     if overrides is None:
         return []
@@ -85,7 +86,7 @@ def overrides_list(overrides: Mapping[str, Any] | Iterable[str] | None) -> list[
     words = [str(o) for o in overrides]
     for w in words:
         if "=" not in w:
-            raise ConfigError(f"'{w}' is not an override; allowed: key=value (e.g. actors.ISR.resolve=0.4)")
+            raise ConfigError(f"'{w}' is not an override; allowed: key=value (e.g. actors.<ID>.resolve=0.4)")
     return words
 
 
@@ -122,23 +123,27 @@ def simulate(
     workers: int | str | None = None,
     trace: bool = False,
     config_dir: str | Path | None = None,
+    case: str | Path | None = None,
 ) -> pd.DataFrame | Traced:
     """Run a scenario ``runs`` times; return its runs table (with ``trace=True``, a :class:`Traced`).
 
     The same as ``isf-sim scenario=SCENARIO runs=RUNS seed=SEED KEY=VALUE ...`` without writing
-    anything: the same config (``conf/``, or ``config_dir`` like ``--config-path``), the same
+    anything: the same config (the default case's folder; ``case``: a shipped case's name or the
+    path of a case folder, like ``case=``; or ``config_dir`` like ``--config-path``), the same
     validation, the same seeds (run i uses ``seed + i``) and the same table as its runs.parquet.
 
     ``runs``, ``seed``, ``uncertainty`` ("sample" or "fixed"), ``horizon_weeks`` and ``workers``
     (a number or "auto") left at None take the config's defaults (300, 0, sample, 52, auto).
-    ``overrides``: ``{"actors.ISR.resolve": 0.4}`` or ``["actors.ISR.resolve=0.4"]``; each key is
+    ``overrides``: ``{"actors.<ID>.resolve": 0.4}`` or ``["actors.<ID>.resolve=0.4"]``; each key is
     held at its value (never sampled), as on the command line.
 
     Raises :class:`sim.model.params.ConfigError` (a ``ValueError``) with the one-line message
     ``isf-sim`` prints for the same bad key, value or scenario.
     """
     words = _command_line(scenario, runs, seed, overrides, uncertainty, horizon_weeks, workers, trace)
-    raw = compose(words, CONF_DIR if config_dir is None else Path(config_dir))
+    if case is not None and config_dir is not None:
+        raise ConfigError("simulate(): give case= or config_dir=, not both (both name the case's folder)")
+    raw = compose(words, case_dir(case) if config_dir is None else Path(config_dir))
     check_config(words, raw)  # what isf-sim checks before anything runs
     job, settings, design = make_job(raw, words)  # the job as isf-sim builds it
     if design is not None:
@@ -175,18 +180,20 @@ def _table(x: Any, name: str) -> pd.DataFrame:
     raise TypeError(f"compare: {name} is a {type(x).__name__}; allowed: a runs table, a Traced or a runs.parquet path")
 
 
-def _split_outcomes(outcomes: Iterable[str], a: pd.DataFrame, b: pd.DataFrame) -> tuple[list[str], list[str], dict]:
-    """Named outcomes -> (their keys in that order, binary outcomes compared as proportions,
-    columns compared by their means)."""
+def _split_outcomes(
+    outcomes: Iterable[str], a: pd.DataFrame, b: pd.DataFrame, reg: Registry
+) -> tuple[list[str], list[str], dict]:
+    """Named outcomes (of the case's registry ``reg``) -> (their keys in that order, binary
+    outcomes compared as proportions, columns compared by their means)."""
     order: list[str] = []
     props: list[str] = []
     means: dict[str, tuple[str, str]] = {}
     columns = [c for c in a.columns if c in b.columns]
     for name in [outcomes] if isinstance(outcomes, str) else outcomes:
         try:
-            key = resolve_outcome(name, columns)
+            key = reg.resolve(name, columns)
         except KeyError:
-            allowed = ", ".join([*OUTCOMES, *MEANS])
+            allowed = ", ".join([*reg.outcomes, *reg.means])
             raise ValueError(f"unknown outcome '{name}'; allowed: {allowed}, or a column of both tables") from None
         if key in WEEKS:
             raise ValueError(
@@ -196,11 +203,11 @@ def _split_outcomes(outcomes: Iterable[str], a: pd.DataFrame, b: pd.DataFrame) -
         if key in order:
             continue
         order.append(key)
-        if key in MEANS:
-            means[key] = MEANS[key]
+        if key in reg.means:
+            means[key] = reg.means[key]
             continue
         try:
-            outcome_series(a, key), outcome_series(b, key)
+            reg.series(a, key), reg.series(b, key)
             props.append(key)
         except KeyError:
             if key in columns and pd.api.types.is_numeric_dtype(a[key]) and pd.api.types.is_numeric_dtype(b[key]):
@@ -210,13 +217,33 @@ def _split_outcomes(outcomes: Iterable[str], a: pd.DataFrame, b: pd.DataFrame) -
     return order, props, means
 
 
-def compare(a: Any, b: Any, outcomes: Iterable[str] | str | None = None, paired: bool | None = None) -> pd.DataFrame:
+def _case_block(case: str | Path | None) -> dict | None:
+    """The case block of a case folder (None: the default case)."""
+    if case is None:
+        return None
+    from sim.config.files import read_yaml
+
+    _, raw = read_yaml(case_dir(case) / "case.yaml")
+    raw = raw if isinstance(raw, dict) else {}
+    return raw.get("case", raw)
+
+
+def compare(
+    a: Any,
+    b: Any,
+    outcomes: Iterable[str] | str | None = None,
+    paired: bool | None = None,
+    *,
+    case: str | Path | None = None,
+) -> pd.DataFrame:
     """The differences b − a of each outcome between two runs tables, with 95 % intervals.
 
     ``a``, ``b``: runs tables (from :func:`simulate`, or ``pd.read_parquet("…/runs.parquet")``;
     a path to a runs.parquet or its folder, or a :class:`Traced`, also do).
-    ``outcomes``: names (``"deployed"``, ``"P(UN authorized)"``, ``"disarmament"``, any boolean or
-    numeric column); None: every reported proportion and mean both tables hold.
+    ``outcomes``: names (``"deployed"``, ``"P(UN authorized)"``, ``"troops"``, the case's named
+    outcomes, any boolean or numeric column); None: every reported proportion and mean both tables
+    hold. ``case``: the case whose named outcomes these are (a name or a case folder's path; None:
+    the default case).
     ``paired``: None (default) pairs the runs by seed when every run of each table has exactly one
     match in the other (common random numbers) and falls back to independent intervals otherwise;
     True raises a ``ValueError`` if they cannot be paired; False always uses independent intervals.
@@ -228,6 +255,7 @@ def compare(a: Any, b: Any, outcomes: Iterable[str] | str | None = None, paired:
     saying how the runs were matched is in ``table.attrs["pairing"]``.
     """
     ta, tb = _table(a, "a"), _table(b, "b")
+    reg = registry(_case_block(case))
     pair = report_compare.pairing(ta, tb)
     if paired and not pair.paired:
         raise ValueError(f"the runs cannot be paired by seed ({pair.note.replace('folder', 'table')})")
@@ -236,10 +264,11 @@ def compare(a: Any, b: Any, outcomes: Iterable[str] | str | None = None, paired:
         ta, tb = ta.drop(columns="seed"), tb.drop(columns="seed")
         note = "independent (paired=False), although the runs share their seeds"
     if outcomes is None:
-        order, props, means = None, list(REPORTED), dict(MEANS)
+        order, props, means = None, list(reg.reported), dict(reg.means)
     else:
-        order, props, means = _split_outcomes(outcomes, ta, tb)
-    table, used = report_compare.compare(ta, tb, keys=props, means=means)
+        order, props, means = _split_outcomes(outcomes, ta, tb, reg)
+    with use(reg):
+        table, used = report_compare.compare(ta, tb, keys=props, means=means)
     if order is not None:  # in the order asked for
         table = table.set_index("outcome").loc[order].reset_index()
     table["n_a"], table["n_b"] = len(ta), len(tb)

@@ -191,7 +191,7 @@ def test_the_python_examples_in_docs_api_run(tmp_path, monkeypatch, capsys):
 @pytest.mark.slow
 def test_config_dir_is_checked_as_isf_sim_checks_it(tmp_path):
     conf = tmp_path / "conf"
-    shutil.copytree(ROOT / "conf", conf)
+    shutil.copytree(ROOT / "conf" / "cases" / "gaza", conf)
     isr = conf / "actors" / "ISR.yaml"
     isr.write_text(isr.read_text().replace("# @package actors.ISR", "# @package actors.XXX", 1))
     with pytest.raises(ConfigError) as exc:
@@ -199,6 +199,22 @@ def test_config_dir_is_checked_as_isf_sim_checks_it(tmp_path):
     assert "ISR.yaml must start with '# @package actors.ISR'" in str(exc.value)
     proc = isf_sim(tmp_path, f"--config-path={conf}", "runs=2", check=False)
     assert proc.returncode == 2 and proc.stderr.strip() == f"isf-sim: error: {exc.value}"
+
+
+def test_a_case_is_named_or_given_as_a_folder_and_gives_the_same_runs(tmp_path):
+    copy = tmp_path / "mycase"
+    shutil.copytree(ROOT / "conf" / "cases" / "gaza", copy)
+    kw = dict(runs=4, seed=5, uncertainty="fixed", horizon_weeks=12)
+    default = simulate(**kw)
+    pd.testing.assert_frame_equal(simulate(**kw, case=copy), default)
+    pd.testing.assert_frame_equal(simulate(**kw, case=str(copy)), default)
+    pd.testing.assert_frame_equal(simulate(**kw, case="gaza"), default)
+    with pytest.raises(ConfigError, match="no such case"):
+        simulate(**kw, case="nowhere")
+    with pytest.raises(ConfigError, match="not both"):
+        simulate(**kw, case=copy, config_dir=copy)
+    diff = compare(default, default, case=copy)
+    assert diff.equals(compare(default, default))
 
 
 @pytest.mark.slow

@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.report import outcomes as _outcomes
 from sim.report.outcomes import (  # noqa: F401 - the outcomes are part of this module's API
-    MEANS,
-    OUTCOMES,
-    REPORTED,
     WEEKS,
     _flag,
+    activate,
+    active,
     outcome_label,
     outcome_series,
     resolve_outcome,
@@ -70,7 +70,7 @@ def configuration_table(runs: pd.DataFrame, group: str = "group", top_k: int = 6
 def outcome_table(runs: pd.DataFrame, group: str = "group", keys=None) -> pd.DataFrame:
     """P(outcome) with Wilson intervals for each group and each computable outcome (by default
     those in REPORTED)."""
-    keys = REPORTED if keys is None else keys
+    keys = active().reported if keys is None else keys
     rows = []
     for g, sub in runs.groupby(group, sort=False):
         for key in keys:
@@ -315,6 +315,13 @@ def format_number(x: float) -> str:
 
 
 def format_difference(row) -> str:
-    """E.g. ``P(Turkish troops) 0.04 → 0.21, difference 0.17 ± 0.03``."""
+    """E.g. ``P(deployed) 0.04 → 0.21, difference 0.17 ± 0.03``."""
     f = format_number
     return f"{row['label']} {f(row['a'])} → {f(row['b'])}, difference {f(row['diff'])} ± {f(row['half'])}"
+
+
+def __getattr__(name: str):
+    """``OUTCOMES``, ``REPORTED``, ``MEANS``: the active case's (:mod:`sim.report.outcomes`)."""
+    if name in ("OUTCOMES", "REPORTED", "MEANS"):
+        return getattr(_outcomes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,6 +17,7 @@ from sim.report import sections as sec
 from sim.report.compare import Pairing, compare
 from sim.report.folders import ResultFolder
 from sim.report.labels import folder_labels, group_labels
+from sim.report.outcomes import use
 from sim.report.sections import Item
 
 DEFAULT_HORIZON = 52.0
@@ -101,7 +102,13 @@ def _numbered(items: list, name: str) -> list[tuple[str, object]]:
 
 
 def assemble(folders: list[ResultFolder], opts: Options) -> Report:
-    """The report's figures and tables that these folders allow (each skipped one with its reason)."""
+    """The report's figures and tables that these folders allow (each skipped one with its reason),
+    with the outcomes of the first folder's case."""
+    with use(folders[0].case if folders else None):
+        return _assemble(folders, opts)
+
+
+def _assemble(folders: list[ResultFolder], opts: Options) -> Report:
     labels = folder_labels(folders, opts.labels)
     label = dict(zip(map(id, folders), labels))
     kept, left_out = population(folders)

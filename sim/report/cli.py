@@ -9,10 +9,10 @@ from pathlib import Path
 
 from sim.report.markup import printable
 
-EPILOG = """outcomes for --outcome: deployed, un_authorized, ceasefire_collapsed, turkish_troops,
-deployed_without_turkey, funding_released, enforcement_mandate, turkish_liaison, veto_yielded,
-border_mandate, gulf_money, saudi_money, qatari_money, their labels such as
-"P(deployed without Türkiye)", or any boolean column of runs.parquet.
+EPILOG = """outcomes for --outcome: those every case has (deployed, deployed_at_horizon,
+un_authorized, ceasefire_collapsed, funding_released), the named outcomes of the folder's case
+(its case.yaml: report.outcomes), their labels such as "P(UN authorized)", or any boolean column
+of runs.parquet.
 
 With two or more folders the first is the reference: each other folder is compared
 with it. Folders run on the same seeds (isf-sim's default) are compared run by run
@@ -20,7 +20,7 @@ with it. Folders run on the same seeds (isf-sim's default) are compared run by r
 differences listed hold at a false discovery rate of 5 % (Benjamini-Hochberg).
 
 Folders are labelled by their scenario and the settings that differ between them
-(e.g. "us_presses_israel ISR.resolve=0.4"); --label NAME=PATH names one yourself."""
+(e.g. "SCENARIO <ID>.resolve=0.4"); --label NAME=PATH names one yourself."""
 
 
 MAX_COUNT = 10_000  # --top, --top-k: more rows than any figure can show
@@ -183,6 +183,10 @@ def _main(argv: list[str] | None) -> int:
     if stray:
         return _fail(f"--label names {', '.join(stray)}, which is not among the folders given")
     labels = {name: given[Path(path).resolve()] for name, path in labels.items()}
+    try:  # the outcomes and their words are those of the (first) folder's case
+        an.activate(folders[0].case)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return _fail(f"{folders[0].path}: its config.yaml's case block cannot be read ({exc})")
     columns = set().union(*(f.runs.columns for f in folders if f.runs is not None))
     outcome = None
     if args.outcome is not None:

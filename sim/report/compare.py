@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from sim.report.outcomes import MEANS, REPORTED, outcome_label, outcome_series
+from sim.report.outcomes import active, outcome_label, outcome_series
 from sim.stats import (
     LEVEL,
     Difference,
@@ -123,8 +123,8 @@ def compare(
     Columns: outcome, label, kind ("proportion"/"mean"), a, b, diff, half, lo, hi, clear (the 95 %
     interval excludes 0), p, q (Benjamini–Hochberg), matters (holds at a false discovery rate of 5 %).
     """
-    keys = REPORTED if keys is None else keys
-    means = MEANS if means is None else means
+    keys = active().reported if keys is None else keys
+    means = active().means if means is None else means
     pair = pairing(runs_a, runs_b, swept)
     if pair.paired:
         runs_a, runs_b = align(runs_a, runs_b, pair.keys)

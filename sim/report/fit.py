@@ -22,7 +22,7 @@ MIN_ROOM = 260  # pixels: a title or axis label wraps to its panel's side, but n
 
 
 class _Wrapper(textwrap.TextWrapper):
-    """A TextWrapper that may also break after a dot before a letter (``actors.ISR.`` /
+    """A TextWrapper that may also break after a dot before a letter (``actors.<ID>.`` /
     ``resolve``) or after an underscore, so dotted keys wrap at their parts, not mid-word."""
 
     def _split(self, text):
@@ -182,7 +182,7 @@ def fit(fig: Figure, rounds: int = 16) -> Figure:
 
 
 def wrap_name(name: str, width: int = 30) -> str:
-    """Wrap a dotted parameter name at its dots only (``actors.HAMAS.armed_group.`` /
+    """Wrap a dotted parameter name at its dots only (``actors.<ID>.armed_group.`` /
     ``disarm_rate``), a part longer than a line as :func:`wrap` does."""
     lines, line = [], ""
     for part in re.split(r"(?<=\.)", str(name)):

@@ -102,6 +102,12 @@ class ResultFolder:
         return None
 
     @property
+    def case(self) -> dict | None:
+        """The case block (``case:``) of the folder's config.yaml (or multirun.yaml, or its first
+        job's): the case whose outcomes and words the report uses. None if none says."""
+        return next((c["case"] for c in self.configs if isinstance(c.get("case"), dict)), None)
+
+    @property
     def scenarios(self) -> list[str]:
         if self.runs is not None and "scenario" in self.runs:
             return [str(s) for s in pd.unique(self.runs["scenario"].dropna())]
@@ -167,7 +173,7 @@ def _load(given: Path) -> ResultFolder:
     folder.runs = _runs(folder, folder.horizon)
     horizon = folder.horizon  # from the manifests and configs, or the runs' own (swept) column
     if folder.runs is not None:
-        folder.runs = check_table(folder.runs, "runs", _runs_file(folder), horizon)
+        folder.runs = check_table(folder.runs, "runs", _runs_file(folder), horizon, folder.case)
     if (path / "sensitivity.parquet").is_file():
         f = path / "sensitivity.parquet"
         folder.sensitivity = check_table(read_parquet(f), "sensitivity", f)
@@ -179,7 +185,7 @@ def _load(given: Path) -> ResultFolder:
         for name in TRACES:
             f = trace_dir / f"{name}.parquet"
             if f.is_file():
-                setattr(folder, name, check_table(read_parquet(f), name, f, horizon))
+                setattr(folder, name, check_table(read_parquet(f), name, f, horizon, folder.case))
     if not folder.usable:
         folder.notes.append(f"{path}: {_empty(folder)}")
     return folder
@@ -202,7 +208,8 @@ def _runs(folder: ResultFolder, horizon: float | None) -> pd.DataFrame | None:
         for job in folder.jobs:
             if (job / "runs.parquet").is_file():
                 f = job / "runs.parquet"
-                frames.append(check_table(read_parquet(f), "runs", f, horizon).assign(job=int(job.name)))
+                runs = check_table(read_parquet(f), "runs", f, horizon, folder.case)
+                frames.append(runs.assign(job=int(job.name)))
         if not frames:
             return None
         runs = pd.concat(frames, ignore_index=True)

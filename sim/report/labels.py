@@ -1,5 +1,5 @@
 """What each folder is called in the report: its scenario and the settings that set it apart from
-the other folders compared (``us_presses_israel ISR.resolve=0.4``), never a timestamp unless
+the other folders compared (``SCENARIO <ID>.resolve=0.4``), never a timestamp unless
 nothing else tells the folders apart. ``--label NAME=PATH`` overrides them."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 from sim.report.folders import ResultFolder
 from sim.report.markup import printable
 
-PREFIXES = ("actors.", "mechanisms.")  # dropped from keys in labels: ISR.resolve, ground.deaths_per_day
+PREFIXES = ("actors.", "mechanisms.")  # dropped from keys in labels: <ID>.resolve, ground.deaths_per_day
 
 
 def short_key(key: str) -> str:

@@ -18,8 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.outcomes import COLUMNS as RUN_TYPES
-from sim.model.outcomes import TURKEY_ROLES
-from sim.model.params import MANDATE_VALUE
+from sim.model.outcomes import ROLES_IN_FORCE
 from sim.report.reading import NotAResultFolder, shown
 
 HORIZON = "horizon"  # an upper bound that is the folder's horizon in weeks
@@ -54,10 +53,7 @@ RUNS |= {
     "week_authorized": Col("float", lo=0, hi=HORIZON),
     "week_collapsed": Col("float", lo=0, hi=HORIZON),
     "funding_usd": Col("float", lo=0),
-    "disarmament": Col("float", lo=0, hi=1),
-    "israeli_control": Col("float", lo=0, hi=1),
-    "mandate": Col("text", values=tuple(MANDATE_VALUE)),
-    "turkey_role": Col("text", values=TURKEY_ROLES),
+    "mandate": Col("text"),  # one of the case's drafts (case_columns)
     # added by a sweep's combined table and by sensitivity designs
     "job": Col("int", lo=0, missing=False),
     "point": Col("int", lo=0),
@@ -83,8 +79,6 @@ TIMELINE = {
     "deaths": Col("int", lo=0),
     "troops_committed": Col("int", lo=0),
     "troops_deployed": Col("int", lo=0),
-    "israeli_control": Col("float", lo=0, hi=1),
-    "disarmament": Col("float", lo=0, hi=1),
     "funding_usd": Col("float", lo=0),
     "un_authorized": Col("bool"),
     "collapsed": Col("bool"),
@@ -105,6 +99,44 @@ SENSITIVITY = {
     "method": Col("text", missing=False),
     **{c: Col("float") for c in ("S1", "S1_conf", "ST", "ST_conf", "mu_star", "mu_star_conf", "sigma")},
 }
+
+#: The per-role columns (``role.<ID>``, ``control.<ID>``, ``disarmament.<ID>``: sim.model.outcomes)
+#: and the rule of each; a case's named column (``case.outcomes``: ``role_of`` ...) follows its kind's.
+SHARE = Col("float", lo=0, hi=1)
+ROLE = Col("text", values=ROLES_IN_FORCE)
+PER_ROLE = {"role.": ROLE, "control.": SHARE, "disarmament.": SHARE}
+NAMED = {"role_of": ROLE, "control_of": SHARE, "disarmament_of": SHARE}
+ROLE_TABLES = ("runs", "timeline")  # the tables that hold per-role and named columns
+
+
+def case_columns(case: dict | None = None) -> dict[str, Col]:
+    """The rule of each of the case's named columns (``case.outcomes`` of the case block ``case``;
+    the default case's if None), and of ``mandate`` (one of the case's ``drafts``)."""
+    if case is None:
+        from sim.report.outcomes import default_case
+
+        case = default_case()
+    named = case.get("outcomes") if isinstance(case, dict) else None
+    drafts = case.get("drafts") if isinstance(case, dict) else None
+    out = {"mandate": Col("text", values=tuple(map(str, drafts)))} if isinstance(drafts, dict) and drafts else {}
+    for column, spec in (named if isinstance(named, dict) else {}).items():
+        kind = next((k for k in NAMED if isinstance(spec, dict) and k in spec), None)
+        if kind is not None:
+            out[str(column)] = NAMED[kind]
+    return out
+
+
+def _rule(name, kind: str, spec: dict[str, Col]) -> Col | None:
+    if name in spec:
+        return spec[name]
+    text = str(name)
+    if kind == "runs" and text.startswith("param."):
+        return PARAM
+    if kind in ROLE_TABLES:
+        return next((col for prefix, col in PER_ROLE.items() if text.startswith(prefix)), None)
+    return None
+
+
 TABLES: dict[str, tuple[dict[str, Col], tuple[str, ...]]] = {
     "runs": (RUNS, RUNS_REQUIRED),
     "events": (EVENTS, ("week", "kind", "actor")),
@@ -114,10 +146,15 @@ TABLES: dict[str, tuple[dict[str, Col], tuple[str, ...]]] = {
 }
 
 
-def check_table(df: pd.DataFrame, kind: str, path: Path, horizon: float | None = None) -> pd.DataFrame:
-    """``df`` (read from ``path``) if every known column holds what it should; 0/1 columns of a
-    boolean become bool. Raises NotAResultFolder naming the first column that does not."""
+def check_table(
+    df: pd.DataFrame, kind: str, path: Path, horizon: float | None = None, case: dict | None = None
+) -> pd.DataFrame:
+    """``df`` (read from ``path``) if every known column holds what it should (those of the case
+    block ``case`` too: the default case's if None); 0/1 columns of a boolean become bool. Raises
+    NotAResultFolder naming the first column that does not."""
     spec, required = TABLES[kind]
+    if kind in ROLE_TABLES:
+        spec = {**spec, **case_columns(case)}
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise NotAResultFolder(
@@ -127,7 +164,7 @@ def check_table(df: pd.DataFrame, kind: str, path: Path, horizon: float | None =
     if not df.columns.is_unique:
         raise NotAResultFolder(f"{path}: repeats column {shown(df.columns[df.columns.duplicated()][0])}")
     for name in df.columns:
-        col = spec.get(name, PARAM if kind == "runs" and str(name).startswith("param.") else None)
+        col = _rule(name, kind, spec)
         if col is not None:
             df[name] = check_column(df[name], col, f"{path}: column {shown(name)}", horizon)
     return df

@@ -28,17 +28,19 @@ def configurations(runs: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     return out
 
 
-def headline(runs: pd.DataFrame) -> list[tuple[str, float, float, float]]:
-    """(label, p, low, high) for the chances people ask about first."""
+def headline(runs: pd.DataFrame, case_block: dict | None = None) -> list[tuple[str, float, float, float]]:
+    """(label, p, low, high) for the chances people ask about first: the rows of the case's
+    ``headline`` list (case block ``case_block``, the default case's if None), each an outcome
+    of :mod:`sim.report.outcomes` (or a true/false column) under the row's label."""
+    from sim.report.outcomes import default_case, registry
+
+    case_block = default_case() if case_block is None else case_block
+    reg = registry(case_block)
     n = len(runs)
-    items = [
-        ("ISF deployed within the horizon", runs["deployed"]),
-        ("Council resolution passed", runs["un_authorized"]),
-        ("ceasefire collapsed", runs["ceasefire_collapsed"]),
-        ("Turkish troops in the force", runs["turkey_role"] == "troops"),
-        ("Türkiye in a CMCC liaison role only", runs["turkey_role"] == "liaison"),
-        ("any reconstruction money released", runs["funding_usd"] > 0),
-    ]
+    items = []
+    for row in case_block.get("headline") or ():
+        key = reg.resolve(str(row["outcome"]), runs.columns)
+        items.append((str(row.get("label", reg.label(key))), reg.series(runs, key)))
     out = []
     for label, s in items:
         k = int(s.sum())
@@ -54,21 +56,42 @@ def median_week(runs: pd.DataFrame, column: str) -> str:
     return "not reached in half the runs" if math.isnan(week) else f"week {week:.0f}"
 
 
-def story(events: pd.DataFrame, timeline: pd.DataFrame | None = None) -> str:
-    """A readable week-by-week account of the traced runs (one section per seed when several)."""
+def story(events: pd.DataFrame, timeline: pd.DataFrame | None = None, case_block: dict | None = None) -> str:
+    """A readable week-by-week account of the traced runs (one section per seed when several), in
+    the words of the case block ``case_block`` (the default case's if None)."""
+    from sim.report.outcomes import default_case
+
+    case_block = default_case() if case_block is None else case_block
     if "seed" in events.columns and events["seed"].nunique() > 1:
         parts = []
         for seed, ev in events.groupby("seed", sort=True):
             tl = timeline[timeline["seed"] == seed] if timeline is not None and "seed" in timeline else timeline
-            parts.append(f"Run with seed {seed}\n" + _story_of_one(ev, tl))
+            parts.append(f"Run with seed {seed}\n" + _story_of_one(ev, tl, case_block))
         return "\n\n".join(parts)
-    return _story_of_one(events, timeline)
+    return _story_of_one(events, timeline, case_block)
 
 
-def _story_of_one(events: pd.DataFrame, timeline: pd.DataFrame | None) -> str:
+def control_column(columns, case_block: dict) -> str | None:
+    """The timeline's first territory column: the case's first ``control_of`` column, else the
+    first ``control.<ID>``; None if the timeline has neither."""
+    named = [c for c, spec in (case_block.get("outcomes") or {}).items() if "control_of" in (spec or {})]
+    generic = [str(c) for c in columns if str(c).startswith("control.")]
+    return next((c for c in [*named, *generic] if c in columns), None)
+
+
+def _territory(r: pd.Series, column: str | None, case_block: dict) -> str:
+    """The week's line on the territory holder (the case's ``words.territory``), or nothing."""
+    if column is None:
+        return ""
+    template = (case_block.get("words") or {}).get("territory") or "{holder} holds {control:.0%}"
+    return "; " + template.format(control=r[column], holder=column.removeprefix("control."))
+
+
+def _story_of_one(events: pd.DataFrame, timeline: pd.DataFrame | None, case_block: dict) -> str:
     lines = []
     deaths = events[events["kind"] == "deaths"].set_index("week")["value"] if len(events) else pd.Series(dtype=float)
     tl = timeline.set_index("week") if timeline is not None else None
+    control = control_column(timeline.columns, case_block) if timeline is not None else None
     for week, ev in events[events["kind"] != "deaths"].groupby("week", sort=True):
         head = f"Week {week}"
         if week in deaths.index:
@@ -78,23 +101,38 @@ def _story_of_one(events: pd.DataFrame, timeline: pd.DataFrame | None) -> str:
             head += f" (strikes {r['strikes']:.0%} of week 0)" if "strikes" in r else ""
             head += (
                 f"; troops committed {int(r['troops_committed']):,}, deployed {int(r['troops_deployed']):,}"
-                f"; Israel holds {r['israeli_control']:.0%} of Gaza"
-            )
+            ) + _territory(r, control, case_block)
         lines.append(head)
         for text in ev["text"]:
             lines.append(f"  - {text}")
     return "\n".join(lines)
 
 
-def print_job(results, settings, out: Path, wall: float, workers: int) -> None:
-    """The table `isf-sim` prints after a job: configurations, headline, median weeks."""
+def job_case(out: Path) -> dict | None:
+    """The case block of the config.yaml a job wrote in ``out`` (None if none can be read)."""
+    import yaml
+
+    try:
+        raw = yaml.safe_load((Path(out) / "config.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    block = raw.get("case") if isinstance(raw, dict) else None
+    return block if isinstance(block, dict) else None
+
+
+def print_job(results, settings, out: Path, wall: float, workers: int, case_block: dict | None = None) -> None:
+    """The table `isf-sim` prints after a job: configurations, headline, median weeks; in the
+    words of the case block ``case_block`` (by default that of the job's config.yaml in ``out``)."""
     from rich.console import Console
     from rich.table import Table
 
+    from sim.report.outcomes import default_case
+
+    case_block = case_block or job_case(out) or default_case()
     console = Console(highlight=False)
     runs = results.runs
     if settings.trace:
-        console.print(story(results.events, results.timeline), markup=False, soft_wrap=True)
+        console.print(story(results.events, results.timeline, case_block), markup=False, soft_wrap=True)
         console.print()
     n = len(runs)
     table = Table(
@@ -108,7 +146,7 @@ def print_job(results, settings, out: Path, wall: float, workers: int) -> None:
     for r in configurations(runs).itertuples():
         table.add_row(r.configuration, f"{r.runs:,}", f"{r.p:.3f}", f"{r.low:.3f}–{r.high:.3f}")
     console.print(table)
-    for label, p, lo, hi in headline(runs):
+    for label, p, lo, hi in headline(runs, case_block):
         console.print(f"  P({label}) = {p:.3f}  [95%: {lo:.3f}–{hi:.3f}]")
     console.print(
         f"  median week of deployment: {median_week(runs, 'week_deployed')}; "

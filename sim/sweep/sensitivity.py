@@ -32,15 +32,8 @@ from sim.model.params import ConfigError, ModelParams
 from sim.model.paths import with_values
 
 METHODS = ("morris", "sobol")
-DEFAULT_OUTCOMES = (
-    "deployed",
-    "un_authorized",
-    "ceasefire_collapsed",
-    "troops",
-    "disarmament",
-    "israeli_control",
-    "funding_usd",
-)
+#: measured when the design names none (a case's experiment files list their own)
+DEFAULT_OUTCOMES = ("deployed", "un_authorized", "ceasefire_collapsed", "troops", "funding_usd")
 COLUMNS = ("outcome", "parameter", "method", "S1", "S1_conf", "ST", "ST_conf", "mu_star", "mu_star_conf", "sigma")
 
 
@@ -56,12 +49,28 @@ class Design:
     point: int | None = None  # this design point alone, whatever the block (a row's rerun_row)
 
 
-# outcomes a design can measure: the numeric and true/false columns of the runs table
+# outcomes a design can measure: the numeric and true/false columns every runs table has, the
+# per-role shares (``control.<ID>``, ``disarmament.<ID>``) and the case's named shares
 NUMERIC_OUTCOMES = (
-    "deployed", "week_deployed", "troops", "un_authorized", "week_authorized", "funding_usd", "disarmament",
-    "israeli_control", "ceasefire_collapsed", "deployed_at_horizon", "failed_votes", "week_collapsed", "deaths",
-    "veto_yielded",
+    "deployed", "week_deployed", "troops", "un_authorized", "week_authorized", "funding_usd",
+    "ceasefire_collapsed", "deployed_at_horizon", "failed_votes", "week_collapsed", "deaths", "veto_yielded",
 )  # fmt: skip
+NUMERIC_PREFIXES = ("control.", "disarmament.")
+_NUMERIC_KINDS = ("control_of", "disarmament_of")  # case.yaml's outcomes that are numbers (role_of is text)
+
+
+def numeric_outcomes(raw: dict | None = None) -> tuple[str, ...]:
+    """The outcomes a design of the composed config ``raw`` can name: :data:`NUMERIC_OUTCOMES`
+    and the case's named numeric columns (``case.outcomes`` of kind control_of/disarmament_of)."""
+    named = ((raw or {}).get("case") or {}).get("outcomes") or {}
+    extra = [c for c, spec in named.items() if isinstance(spec, dict) and any(k in spec for k in _NUMERIC_KINDS)]
+    return (*NUMERIC_OUTCOMES, *extra)
+
+
+def _measurable(name, allowed: tuple[str, ...]) -> bool:
+    return isinstance(name, str) and (name in allowed or name.startswith(NUMERIC_PREFIXES))
+
+
 _DESIGN_INTS = {
     "samples": (2, 10**6),
     "levels": (2, 100),
@@ -88,8 +97,12 @@ def split_design(raw: dict) -> tuple[Design | None, dict]:
     if d.get("point") is not None:
         kw["point"] = number("design.point", d["point"], int, (0, 10**9))
     outcomes = d.get("outcomes") or DEFAULT_OUTCOMES
-    if not isinstance(outcomes, (list, tuple)) or not all(o in NUMERIC_OUTCOMES for o in outcomes):
-        raise ConfigError(f"design.outcomes = {outcomes}; allowed: a list of {', '.join(NUMERIC_OUTCOMES)}")
+    allowed = numeric_outcomes(raw)
+    if not isinstance(outcomes, (list, tuple)) or not all(_measurable(o, allowed) for o in outcomes):
+        raise ConfigError(
+            f"design.outcomes = {outcomes}; allowed: a list of {', '.join(allowed)}, "
+            f"{', '.join(p + '<ID>' for p in NUMERIC_PREFIXES)}"
+        )
     design = Design(**kw, outcomes=tuple(outcomes))
     if not (0 <= design.block < design.blocks):
         raise ConfigError(f"design.block = {design.block}; allowed: 0 .. {design.blocks - 1}")

@@ -165,3 +165,38 @@ def test_missing_values_in_boolean_outcomes_count_as_false():
     r = pd.DataFrame({"deployed": [True, None, False], "turkey_role": ["none", "none", "troops"]})
     assert an.outcome_series(r, "deployed").tolist() == [True, False, False]
     assert an.outcome_series(r, "deployed_without_turkey").tolist() == [True, False, False]
+
+
+def test_a_case_block_names_its_own_outcomes_means_and_aliases():
+    from sim.report.outcomes import registry, use
+
+    case = {
+        "report": {
+            "outcomes": {
+                "a_troops": {"label": "P(A's troops)", "column": "a_role", "equals": "troops"},
+                "deployed_without_a": {
+                    "label": "P(without A)",
+                    "column": "a_role",
+                    "not_equals": "troops",
+                    "and": "deployed",
+                },
+                "b_money": {"label": "P(B money)", "funded_by": ["B"]},
+            },
+            "reported": ["deployed", "a_troops"],
+            "means": {"b_share": {"label": "mean B share", "unit": "share"}},
+            "aliases": {"a_in": "a_troops"},
+        }
+    }
+    reg = registry(case)
+    r = pd.DataFrame(
+        {"deployed": [True, True, False], "a_role": ["troops", "none", "none"], "funders": ["B", "", "A+B"]}
+    )
+    assert reg.series(r, "a_troops").tolist() == [True, False, False]
+    assert reg.series(r, "deployed_without_a").tolist() == [False, True, False]
+    assert reg.series(r, "b_money").tolist() == [True, False, True]
+    assert reg.resolve("a_in") == reg.resolve("P(A's troops)") == "a_troops"
+    assert reg.reported == ("deployed", "a_troops") and list(reg.means)[:3] == ["troops", "deaths", "b_share"]
+    assert "turkish_troops" not in reg.outcomes and "funding_released" in reg.outcomes
+    with use(case):
+        assert an.outcome_label("a_troops") == "P(A's troops)" and an.REPORTED == ("deployed", "a_troops")
+    assert "turkish_troops" in an.OUTCOMES  # the default case again

@@ -113,3 +113,12 @@ def test_the_table_does_not_depend_on_the_number_of_workers(tmp_path):
     audit.main(["--only", only, "--runs", "20", "--workers", "2", "--out", str(two)])
     assert one.read_text() == two.read_text()
     assert one.read_text().count("| actors.TUR.contributor.") >= 2
+
+
+def test_the_audit_takes_a_case(tmp_path, capsys):
+    from sim.config.compose import CONF_DIR
+
+    assert [c.label for c in audit.comparisons("resolve", "gaza")] == [c.label for c in audit.comparisons("resolve")]
+    assert [c.label for c in audit.comparisons("resolve", str(CONF_DIR))]
+    assert audit.parse(["case=gaza"]).case == "gaza"
+    assert audit.main(["case=nosuchcase"]) == 2 and "no such case" in capsys.readouterr().err

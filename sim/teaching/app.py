@@ -3,6 +3,7 @@
     isf-app                      # http://127.0.0.1:8765/ (this machine only)
     isf-app --port 8800
     isf-app --host 0.0.0.0       # reachable from other machines (a warning says so)
+    isf-app case=PATH            # another case (a name under conf/cases/ or a case folder; --case too)
     isf-app --version
 
 The page is served by ``solara run`` with its version check off, so it starts offline and sends
@@ -10,7 +11,8 @@ nothing anywhere. This module is the command only (it imports nothing heavy, so 
 bad input answer at once); :mod:`sim.teaching.app_model` holds the model wrapper and the data
 behind the views, :mod:`sim.teaching.app_views` the figures, :mod:`sim.teaching.app_page` the page.
 Bad input (a port outside 1-65535 or already in use, a host that cannot be listened on, an
-unknown argument) is one line ``isf-app: error: ...`` and exit code 2, before anything starts.
+unknown argument, a case that does not exist) is one line ``isf-app: error: ...`` and exit code
+2, before anything starts.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sim.teaching.tool import Parser, UsageError, error, version_line
 PROG = "isf-app"
 PAGE_FILE = Path(__file__).with_name("app_page.py")
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
+CASE_ENV = "ISF_APP_CASE"  # the case reaches the page (sim.teaching.app_model.CASE_ENV) through it
 # Solara sends nothing anywhere: no telemetry, and its asset proxy, which fetches what
 # solara-assets lacks from a CDN (KaTeX, for math in Markdown, which the page does not use), is
 # pointed at a closed port of this machine, so a missing asset is a 404 instead of a request out.
@@ -52,8 +55,26 @@ def parser() -> Parser:
         help="interface to listen on (default 127.0.0.1: this machine only; any other makes the page reachable "
         "from other machines)",
     )
+    ap.add_argument(
+        "--case", default="", help="the case: a shipped case's name or a case folder (default: the default case)"
+    )
     ap.add_argument("--version", action="store_true", help="print the version and exit")
     return ap
+
+
+def check_case(value: str) -> str:
+    """The case as the page gets it: "" for the default case, a name, or a folder's absolute path
+    (the server may run elsewhere); a UsageError naming the cases when there is none such."""
+    if not value:
+        return ""
+    from sim.config.compose import case_dir
+    from sim.model.params import ConfigError
+
+    try:
+        path = case_dir(value)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    return str(path) if "/" in value or value in (".", "..") else value
 
 
 def check_listen(host: str, port: int) -> bool:
@@ -80,15 +101,17 @@ def check_listen(host: str, port: int) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``isf-app [--port N] [--host H] [--version]``: check the address, then become the server."""
+    """``isf-app [--port N] [--host H] [case=NAME|PATH] [--version]``: check the address and the
+    case, then become the server."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    argv = [f"--{a}" if a.split("=")[0] in ("port", "host") else a for a in argv]  # port=N works too
+    argv = [f"--{a}" if a.split("=")[0] in ("port", "host", "case") else a for a in argv]  # port=N works too
     try:
         args = parser().parse_args(argv)
         if args.version:
             print(version_line(PROG))
             return 0
         port = port_number(args.port)
+        case = check_case(args.case)
         local = check_listen(args.host, port)
     except UsageError as exc:
         return error(PROG, exc)
@@ -115,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-open",
         "--no-check-version",  # offline: no request to the package index at start
     ]
-    env = {**os.environ, **OFFLINE_ENV}
+    env = {**os.environ, **OFFLINE_ENV, CASE_ENV: case}
     # become the server (no child left behind when this process is stopped)
     os.execve(sys.executable, cmd, env)
     return 0  # not reached

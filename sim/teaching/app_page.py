@@ -38,19 +38,21 @@ def CouncilView(model):
     a = model.agenda
     last = app_model.last_vote(model)
     cfg = model.params.mechanisms.council
+    sponsor = model.case.words.get("sponsor", "the sponsor")
     if not cfg.enabled:
         head = "**Council** — switched off: no vote, contributors do not wait for a resolution"
     elif last:
         head = f"**Council vote** — {last}"
     else:
-        head = f"**Council vote** — not yet voted (the US can table its draft from week {cfg.table_week})"
-    forecast = ", ".join(f"{m} {council.chance_of_passage(model, m):.0%}" for m in ("enforcement", "borders"))
+        head = f"**Council vote** — not yet voted ({sponsor} can table its draft from week {cfg.table_week})"
+    drafts = reversed(model.case.draft_names)  # the most demanding first
+    forecast = ", ".join(f"{m} {council.chance_of_passage(model, m):.0%}" for m in drafts)
     body = "\n".join(f"| {aid} | {vote} |" for aid, vote in rows)
+    confidence = f" (it tables a draft only above {model.sponsor.p.sponsor.confidence:.0%})" if model.sponsor else ""
     solara.Markdown(
-        f"{head}\n\nIf the US put its draft ({a.mandate} mandate) to the Council now:\n\n"
+        f"{head}\n\nIf {sponsor} put its draft ({a.mandate} mandate) to the Council now:\n\n"
         f"| member | vote |\n|---|---|\n{body}\n\n"
-        f"The US's forecast of passage: {forecast} (it tables a draft only above "
-        f"{model.sponsor.p.sponsor.confidence:.0%})."
+        f"{sponsor[0].upper() + sponsor[1:]}'s forecast of passage: {forecast}{confidence}."
     )
 
 
@@ -74,7 +76,7 @@ def Settings(settings: solara.Reactive[dict], kinds: tuple[str, ...]):
 
         return set_value
 
-    for name, w in app_model.widgets().items():
+    for name, w in app_model.widgets(str(values.get("case", app_model.default_case()))).items():
         kind, label = w["type"], w["label"]
         if kind not in kinds:
             continue
@@ -132,9 +134,9 @@ def Page():
             Deaths(m)
             solara.Markdown(
                 "**Reading the page.** Positions: 0 = opposed, 1 = in favour of the end each panel's "
-                "top tick names (Turkish troops, enforcement, full disarmament); the lines are settled "
+                "top tick names (the case file's dimensions); the lines are settled "
                 "positions — where pressure has moved each actor, what its decisions read (what others see "
-                "each week adds noise). Dotted lines: where Israel's veto on "
-                "Turkish troops yields, and the funders' disarmament thresholds. The network's arrows carry "
+                "each week adds noise). Dotted lines: where a veto on that dimension yields, and the "
+                "funders' disarmament thresholds. The network's arrows carry "
                 "capability x effort x leverage (x a funder's money); colours are the actors' roles."
             )

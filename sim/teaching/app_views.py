@@ -6,38 +6,36 @@ from __future__ import annotations
 
 from sim.model.mechanisms import vetoes
 from sim.model.model import ISFModel
-from sim.model.params import COMPOSITION, DIMENSIONS, DISARMAMENT
-from sim.teaching.app_model import TeachingModel, pressure_edges
+from sim.teaching.app_model import TeachingModel, case_of, dimension_ends, pressure_edges
 
-# what 0 and 1 mean on each dimension (sim/model/params.py)
-ENDS = {
-    "composition": ("no Turkish troops", "Turkish troops welcome"),
-    "mandate": ("border monitoring", "enforcement"),
-    "disarmament": ("Hamas keeps its arms", "full disarmament"),
-}
-# as the report labels positions (sim/report/plots.py); the ticks say what each end means
+# as the report labels positions (sim/report/plots.py); the ticks say what each end means (case.yaml)
 POSITION_LABEL = "settled position\n(0 = opposed, 1 = in favour)"
-# a fixed colour per actor, the same in every panel (Okabe–Ito, then greys)
-COLOURS = {
-    "USA": "#0072B2",
-    "ISR": "#D55E00",
-    "HAMAS": "#009E73",
-    "UNSC": "#CC79A7",
-    "RUS": "#E69F00",
-    "CHN": "#56B4E9",
-    "GBR": "#000000",
-    "FRA": "#999999",
-}
-STYLES = {"UNSC": "--", "RUS": "--", "CHN": "--", "GBR": ":", "FRA": ":"}
-# the network's node colours: an actor's first role in this order
+# a colour per actor, in the case's actor order, the same in every panel (Okabe–Ito, then more)
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999",
+           "#F0E442", "#882255", "#44AA99", "#117733")  # fmt: skip
+# the network's node colours: an actor's first role in this order (role, label, colour)
 ROLES = (
-    ("sponsor", "sponsor (US)", "#0072B2"),
-    ("veto", "veto holder (Israel)", "#D55E00"),
-    ("armed_group", "armed group (Hamas)", "#009E73"),
+    ("sponsor", "sponsor", "#0072B2"),
+    ("veto", "veto holder", "#D55E00"),
+    ("armed_group", "armed group", "#009E73"),
     ("contributor", "troop contributor / mediator", "#E69F00"),
     ("funder", "funder", "#F0E442"),
     ("council", "Council member", "#CC79A7"),
 )
+NAMED_ROLES = ("sponsor", "veto", "armed_group")  # their legend entries name the holders
+
+
+def colours(model: ISFModel) -> dict[str, str]:
+    """A fixed colour per actor: the palette in the case's actor order (grey past its end)."""
+    return {a.aid: PALETTE[i] if i < len(PALETTE) else "0.5" for i, a in enumerate(model.actor_list)}
+
+
+def style(actor) -> str:
+    """A line style by role: dashed for Council members with no other role, else solid."""
+    p = actor.p
+    if any(getattr(p, r) is not None for r in ("sponsor", "veto", "armed_group", "territory", "contributor", "funder")):
+        return "-"
+    return "--" if p.council is not None else ":"
 
 
 def _figure(w: float = 5.0, h: float = 3.2):
@@ -51,37 +49,42 @@ def positions_frame(model: TeachingModel, dimension: str = "composition"):
     decisions read) of the actors that can be moved and care about it (salience > 0)."""
     import pandas as pd
 
-    d = DIMENSIONS.index(dimension)
+    d = model.case.dimensions.index(dimension)
     shown = [a.aid for a in model.pressed if a.p.salience[d] > 0]
     rows = [{aid: week[aid][d] for aid in shown} for week in model.settled_history]
     return pd.DataFrame(rows, columns=shown).rename_axis("week")
 
 
 def _thresholds(model: ISFModel, d: int) -> list[tuple[float, str]]:
-    """Lines worth drawing on a dimension's panel: where the veto yields, the funders' thresholds."""
-    if d == COMPOSITION and model.params.mechanisms.vetoes.enabled:
-        return [(model.params.mechanisms.vetoes.yield_at, "Israel's veto yields")]
-    if d == DISARMAMENT:
+    """Lines worth drawing on a dimension's panel: where a veto on it yields, the funders'
+    thresholds on an armed group's compliance dimension."""
+    out = []
+    holders = [h.p.name for h in model.veto_holders if h.veto_dim == d]
+    if holders and model.params.mechanisms.vetoes.enabled:
+        out.append((model.params.mechanisms.vetoes.yield_at, " and ".join(holders) + "'s veto yields"))
+    if any(g.compliance_dim == d for g in model.armed_groups):
         levels: dict[float, list[str]] = {}
         for f in model.funders:
             levels.setdefault(round(f.p.funder.disarmament_threshold, 2), []).append(f.aid)
-        return [(v, "+".join(ids) + " pay") for v, ids in sorted(levels.items())]
-    return []
+        out += [(v, "+".join(ids) + " pay") for v, ids in sorted(levels.items())]
+    return out
 
 
 def draw_positions(model: ISFModel):
     """One panel per dimension: each movable actor's position over the weeks."""
-    fig = _figure(11.0, 3.4)
-    axes = fig.subplots(1, 3, sharex=True)
+    dims = model.case.dimensions
+    fig = _figure(11.0 * max(1, len(dims)) / 3, 3.4)
+    axes = fig.subplots(1, len(dims), sharex=True, squeeze=False)[0]
     handles: dict[str, object] = {}
-    for d, (ax, dim) in enumerate(zip(axes, DIMENSIONS)):
+    colour, ends = colours(model), dimension_ends(case_of(model))
+    for d, (ax, dim) in enumerate(zip(axes, dims)):
         df = positions_frame(model, dim)
         for aid in df.columns:
             (line,) = ax.plot(
                 df.index,
                 df[aid],
-                STYLES.get(aid, "-"),
-                color=COLOURS.get(aid, "0.5"),
+                style(model.actors[aid]),
+                color=colour[aid],
                 lw=1.6,
                 marker="o" if len(df) < 3 else None,
             )
@@ -89,7 +92,7 @@ def draw_positions(model: ISFModel):
         for y, text in _thresholds(model, d):
             ax.axhline(y, color="grey", lw=0.8, ls=":")
             ax.text(0.02, y, text, transform=ax.get_yaxis_transform(), fontsize=7, color="0.35", va="bottom")
-        low, high = ENDS[dim]
+        low, high = ends.get(dim, ("", ""))
         ax.set(ylim=(-0.03, 1.03), xlabel="week", title=dim.capitalize())
         ax.set_yticks([0, 0.5, 1], [f"0 {low}", "0.5", f"1 {high}"], fontsize=7)
         ax.xaxis.get_major_locator().set_params(integer=True)
@@ -101,6 +104,15 @@ def draw_positions(model: ISFModel):
 
 def role_of(actor) -> int:
     return next((i for i, (role, *_r) in enumerate(ROLES) if getattr(actor.p, role) is not None), len(ROLES) - 1)
+
+
+def role_label(model: ISFModel, i: int) -> str:
+    """The legend's words for role ``i``: the sponsor, veto holders and armed groups by name."""
+    role, label, _colour = ROLES[i]
+    if role not in NAMED_ROLES:
+        return label
+    names = [a.p.name for a in model.actor_list if getattr(a.p, role) is not None and role_of(a) == i]
+    return f"{label} ({', '.join(names)})" if names else label
 
 
 def draw_network(model: ISFModel):
@@ -127,7 +139,7 @@ def draw_network(model: ISFModel):
         Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor=ROLES[i][2], markeredgecolor="0.2")
         for i in used
     ]
-    ax.legend(legend, [ROLES[i][1] for i in used], fontsize=7, loc="lower left", bbox_to_anchor=(0.0, -0.02))
+    ax.legend(legend, [role_label(model, i) for i in used], fontsize=7, loc="lower left", bbox_to_anchor=(0.0, -0.02))
     ax.set_title(
         "Who presses whom\n(arrow width: pressure this week; inner ring: actors pressure can move)",
         fontsize=9,

@@ -9,35 +9,51 @@ when it arises and again only when something changed, not every week.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from sim.model.mechanisms import council
-from sim.model.mechanisms.pressure import effective_resolve
-from sim.model.params import COMPOSITION, DIMENSIONS, DISARMAMENT, MANDATE_VALUE
 from sim.model.policy import Policy
+from sim.model.roles import effective_resolve
 
-# what each end of a dimension means, for the prompts (sim/model/params.py)
-ENDS = {
-    "composition": "0 no Turkish troops ... 1 welcome",
-    "mandate": "0 border monitoring ... 1 enforcement",
-    "disarmament": "0 Hamas keeps its arms ... 1 full disarmament",
-}
 NO_DRAFT = ("none", "hold", "wait", "no", "n")
+
+
+def dimension_ends(conf_dir: Path | str | None) -> dict[str, str]:
+    """What each end of each dimension means, for the prompts: ``0 low ... 1 high``, as the
+    case file (``case.yaml`` in the case folder ``conf_dir``) says; {} if it cannot be read."""
+    from sim.config import files
+
+    try:
+        node = files.read_yaml(Path(conf_dir) / "case.yaml")[1]
+    except Exception:  # noqa: BLE001 - the prompts then name the dimensions only
+        return {}
+    dims = ((node or {}).get("case") or {}).get("dimensions") or {}
+    return {d: f"0 {e.get('low', '')} ... 1 {e.get('high', '')}" for d, e in dims.items() if isinstance(e, dict)}
+
+
+def _shipped_ends(case_name: str) -> dict[str, str]:
+    from sim.config.compose import CASES_DIR
+
+    return dimension_ends(CASES_DIR / case_name) if (CASES_DIR / case_name / "case.yaml").is_file() else {}
 
 
 def relevant_dimensions(actor, pressed_only: bool = True) -> list[int]:
     """The dimensions that matter to the actor (salience > 0), its main one first; with
     ``pressed_only``, only those it is pressed on this week."""
     sal = actor.p.salience
-    dims = [d for d in range(3) if sal[d] > 0 and (not pressed_only or actor.pressure_in[d] > 0)]
+    dims = [d for d in range(len(sal)) if sal[d] > 0 and (not pressed_only or actor.pressure_in[d] > 0)]
     return sorted(dims, key=lambda d: (d != actor.main_dimension, -sal[d], d))
 
 
 class Human(Policy):
     """A policy that asks a person (answers come from ``read``, prompts go to ``out``)."""
 
-    def __init__(self, read: Callable[[], str | None], out: TextIO, echo: bool = False) -> None:
+    def __init__(
+        self, read: Callable[[], str | None], out: TextIO, echo: bool = False, ends: dict[str, str] | None = None
+    ) -> None:
         self.read, self.out, self.echo = read, out, echo
+        self.ends = ends  # dimension -> what its ends mean (None: the shipped case's of that name)
         self.auto = False
         self.chosen: dict[str, float] | None = None  # efforts last chosen: Enter keeps them
         self.decided: dict[tuple, tuple[object, bool]] = {}  # question -> (what it depended on, answer)
@@ -94,11 +110,12 @@ class Human(Policy):
         f = model.actors[funder].p.funder
         g, scale = actor.p.armed_group, model.params.mechanisms.money.scale_usd
         worth = g.money_value * f.pledge_usd / scale
-        cost = effective_resolve(model, actor) * actor.p.salience[DISARMAMENT]
-        cost *= max(0.0, f.disarmament_threshold - actor.settled[DISARMAMENT])
+        d = actor.compliance_dim
+        cost = effective_resolve(model, actor) * actor.p.salience[d]
+        cost *= max(0.0, f.disarmament_threshold - actor.settled[d])
         prompt = (
             f"[money] {funder} pays ${f.pledge_usd / 1e9:.1f} bn for reconstruction once you reach disarmament "
-            f"{f.disarmament_threshold:.2f} (you are at {actor.settled[DISARMAMENT]:.2f}; prize {worth:.2f} vs cost "
+            f"{f.disarmament_threshold:.2f} (you are at {actor.settled[d]:.2f}; prize {worth:.2f} vs cost "
             f"{cost:.2f}). Aim for it? y/n (Enter: {'yes' if rule else 'no'})"
         )
         return self.ask_once(("take_offer", funder), rule, prompt, rule, "the prize and the cost change places")
@@ -131,12 +148,13 @@ class Human(Policy):
         dims = relevant_dimensions(actor)
         if not dims:  # nobody presses it where it cares: nothing to concede
             return proposed
-        names = [DIMENSIONS[d] for d in dims]
-        moves = ", ".join(f"{DIMENSIONS[d]} {before[d]:.2f} -> {proposed[d]:.2f}" for d in dims)
+        every = model.case.dimensions
+        names = [every[d] for d in dims]
+        moves = ", ".join(f"{every[d]} {before[d]:.2f} -> {proposed[d]:.2f}" for d in dims)
 
         def parse(line: str) -> list[float]:
             if line.lower() == "hold":
-                return [before[d] if d in dims else proposed[d] for d in range(3)]
+                return [before[d] if d in dims else proposed[d] for d in range(len(every))]
             out = list(proposed)
             for item in line.replace(",", " ").split():
                 name, _, value = item.rpartition("=") if "=" in item else (names[0], "=", item)
@@ -148,10 +166,10 @@ class Human(Policy):
                     raise ValueError(f"Enter, hold, a number 0..1 or {names[0]}=x") from None
                 if not 0 <= x <= 1:
                     raise ValueError("a position is between 0 and 1")
-                out[DIMENSIONS.index(name.lower())] = x
+                out[every.index(name.lower())] = x
             return out
 
-        pressure = ", ".join(f"{DIMENSIONS[d]} {actor.pressure_in[d]:.2f}" for d in dims)
+        pressure = ", ".join(f"{every[d]} {actor.pressure_in[d]:.2f}" for d in dims)
         return self.ask(
             f"[concede] pressure ({pressure}) moves you: {moves}. Enter accepts, 'hold' keeps all, "
             f"a number sets {names[0]}, or dimension=x:",
@@ -163,9 +181,11 @@ class Human(Policy):
         """Say once what the actor's positions mean."""
         dims = relevant_dimensions(actor, pressed_only=False)
         if actor.is_pressed and dims:
+            every = actor.model.case.dimensions
+            ends = self.ends if self.ends is not None else _shipped_ends(actor.model.case.name)
             self.say(
                 "Your positions, on the dimensions that matter to you (most important first): "
-                + "; ".join(f"{DIMENSIONS[d]} ({ENDS[DIMENSIONS[d]]})" for d in dims)
+                + "; ".join(every[d] + (f" ({ends[every[d]]})" if every[d] in ends else "") for d in dims)
                 + "."
             )
 
@@ -173,8 +193,9 @@ class Human(Policy):
         if model.actors[target].offer <= 0 and not rule:
             return rule
         return self.ask(
-            f"[veto] your veto on {target} troops (your settled composition position "
-            f"{actor.settled[COMPOSITION]:.2f}; the rule lifts it at {model.params.mechanisms.vetoes.yield_at:.2f}): "
+            f"[veto] your veto on {target} troops (your settled {model.case.dimensions[actor.veto_dim]} position "
+            f"{actor.settled[actor.veto_dim]:.2f}; the rule lifts it at "
+            f"{model.params.mechanisms.vetoes.yield_at:.2f}): "
             f"lift it now? y/n (Enter: {'lift' if rule else 'hold'}):",
             self._yes,
             rule,
@@ -189,24 +210,26 @@ class Human(Policy):
         return self.ask_once(("design_final",), (tuple(disputed), rule), prompt, rule, until)
 
     def mandate(self, model, actor, rule):
+        drafts = model.case.draft_names
         chances = ", ".join(
             f"{m} {council.chance_of_passage(model, m):.0%}"
             + ("" if council.force_possible(model, m) else " (too few contributors would serve under it)")
-            for m in MANDATE_VALUE
+            for m in drafts
         )
         default = rule or "none"
+        options = ", ".join(sorted(drafts, reverse=True))  # Gaza: enforcement, borders
 
         def parse(line: str) -> str | None:
             v = line.lower()
             if v in NO_DRAFT:
                 return None
-            for m in MANDATE_VALUE:
+            for m in drafts:
                 if m.startswith(v):
                     return m
-            raise ValueError("enforcement, borders or none (do not table it this week)")
+            raise ValueError(f"{options} or none (do not table it this week)")
 
         return self.ask(
-            f"[draft] table the draft this week? enforcement, borders or none (your forecast of passage: "
+            f"[draft] table the draft this week? {options} or none (your forecast of passage: "
             f"{chances}; Enter: {default}):",
             parse,
             rule,
@@ -220,7 +243,8 @@ class Human(Policy):
             raise ValueError("yes, abstain or no")
 
         return self.ask(
-            f"[vote] the US tables a draft with a {model.agenda.mandate} mandate: yes/abstain/no "
+            f"[vote] {model.case.words.get('sponsor', 'the sponsor')} tables a draft with a "
+            f"{model.agenda.mandate} mandate: yes/abstain/no "
             f"(Enter: {', '.join(council.VOTE[v] for v in rule)}):",
             parse,
             rule,

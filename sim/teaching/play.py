@@ -15,6 +15,7 @@ without a player: the same seed, and ``runs`` runs of the scenario.
     isf-play actor=USA                      # interactive
     isf-play actor=ISR scenario=us_presses_israel seed=4 runs=200
     isf-play actor=TUR answers=moves.txt    # one answer per line (or pipe them to stdin)
+    isf-play actor=USA case=path/to/case     # another case (a name under conf/cases/ or a folder)
     isf-play --version
 
 Any other ``key=value`` is a config override as for ``isf-sim`` (``actors.ISR.resolve=0.8``).
@@ -29,8 +30,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from sim.model.narrative import describe
-from sim.model.params import DIMENSIONS, ConfigError
+from sim.model.narrative import GENERIC, describe
+from sim.model.params import ConfigError
 from sim.teaching import play_args
 from sim.teaching.human import Human, relevant_dimensions
 from sim.teaching.tool import UsageError, error, version_line
@@ -51,7 +52,7 @@ def status(model: ISFModel, aid: str) -> str:
         dims = relevant_dimensions(a, pressed_only=False)
         parts.append(
             "your positions "
-            + ", ".join(f"{DIMENSIONS[d]} {a.settled[d]:.2f} (ideal {a.ideal[d]:.2f})" for d in dims)
+            + ", ".join(f"{model.case.dimensions[d]} {a.settled[d]:.2f} (ideal {a.ideal[d]:.2f})" for d in dims)
             + ";"
         )
     if a.vetoes:
@@ -63,13 +64,13 @@ def status(model: ISFModel, aid: str) -> str:
     if a.p.funder:
         parts.append(f"released ${a.released / 1e9:.1f} bn;")
     if a.p.armed_group:
-        taken = [f for f, t in model.purse.taken.items() if t]
+        taken = [f for (g, f), t in model.purse.taken.items() if t and g == aid]
         parts.append(f"aiming for the money of {'+'.join(taken) or 'nobody'};")
     agenda, situation = model.agenda, model.situation
     un = f"passed ({agenda.mandate})" if agenda.authorized else f"not passed ({agenda.failed_votes} failed vote(s))"
     parts.append(
         f"| design {'final' if agenda.design_final else 'open'}, UN resolution {un}, force deployed "
-        f"{model.troops_deployed:,}, disarmament {model.progress.disarmament:.0%}, deaths last week "
+        f"{model.troops_deployed:,}, disarmament {model.progress.mean_disarmament:.0%}, deaths last week "
         f"{situation.deaths_week}" + (", CEASEFIRE COLLAPSED" if situation.collapsed else "")
     )
     return " ".join(parts)
@@ -111,18 +112,19 @@ KEY_EVENTS = (  # the end-of-game recap
 )
 
 
-def news(events: list[tuple], aid: str) -> list[str]:
+def news(events: list[tuple], aid: str, case=None) -> list[str]:
     """This week's events that concern the player, as sentences: what everyone hears (votes'
     results with each member's vote, vetoes, commitments, money, the ceasefire) and what is
-    about the player's own actor."""
+    about the player's own actor. ``case``: the case whose words tell them (params.case)."""
+    case = GENERIC if case is None else case
     out, votes = [], []
     for _w, kind, actor, target, value, data in events:
         if kind == "vote":
-            votes.append(describe(kind, actor, target, value, data))
+            votes.append(describe(kind, actor, target, value, data, case))
         elif kind in NEWS or (kind in OWN and actor == aid):
             if kind == "pressure":
                 continue  # the [concede] question showed it
-            out.append(describe(kind, actor, target, value, data))
+            out.append(describe(kind, actor, target, value, data, case))
     if votes:  # after the tabling, before the result
         at = next((i for i, e in enumerate(out) if e.startswith("the Council passes") or e.startswith("the draft")), 0)
         out.insert(at, "the votes: " + "; ".join(votes))
@@ -142,12 +144,14 @@ def play(params, aid: str, seed: int, human: Human, out: TextIO) -> ISFModel:
         seen = len(model.trace.events)
         model.step()
         if not human.auto:
-            for line in news(model.trace.events[seen:], aid):
+            for line in news(model.trace.events[seen:], aid, params.case):
                 print(f"  > {line}", file=out)
     return model
 
 
-def debrief(row: dict, same_seed: dict, runs) -> str:
+def debrief(row: dict, same_seed: dict, runs, params=None) -> str:
+    """The player's run against the model's (same seed) and the model's ``runs``; ``params``
+    names the armed groups whose disarmament is compared (None: the columns in ``row``)."""
     n = len(runs)
     lines = [f"Debrief — you against the model's own {n} runs of this scenario (no player)", ""]
 
@@ -182,11 +186,15 @@ def debrief(row: dict, same_seed: dict, runs) -> str:
             f"${same_seed['funding_usd'] / 1e9:.1f} bn",
             f"mean ${runs['funding_usd'].mean() / 1e9:.1f} bn",
         ),
-        (
-            "Hamas disarmament",
-            f"{row['disarmament']:.0%}",
-            f"{same_seed['disarmament']:.0%}",
-            f"mean {runs['disarmament'].mean():.0%}",
+        *(
+            (
+                f"{name} disarmament",
+                f"{row[col]:.0%}",
+                f"{same_seed[col]:.0%}",
+                f"mean {runs[col].mean():.0%}",
+            )
+            for name, col in _disarmament_columns(row, params)
+            if col in runs
         ),
         yes_no("ceasefire collapsed", "ceasefire_collapsed"),
         (
@@ -208,6 +216,13 @@ def debrief(row: dict, same_seed: dict, runs) -> str:
     return "\n".join(lines)
 
 
+def _disarmament_columns(row: dict, params) -> list[tuple[str, str]]:
+    """(armed group's name, its disarmament column) for each armed group."""
+    cols = [c for c in row if c.startswith("disarmament.")]
+    names = {aid: a.name for aid, a in params.actors.items()} if params is not None else {}
+    return [(names.get(c.split(".", 1)[1], c.split(".", 1)[1]), c) for c in cols]
+
+
 def parse_args(argv: list[str]) -> tuple[str, int, int, str | None, list[str]]:
     """(actor, seed, runs, answers file, config overrides) of a command line; UsageError if bad."""
     a = play_args.parse(argv)
@@ -224,17 +239,22 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, out: TextIO
         print(version_line(PROG), file=out)
         return 0
     try:
-        aid, seed, runs, answers, overrides = parse_args(argv)
+        args = play_args.parse(argv)
+        aid, seed, runs, answers, overrides = args.actor, args.seed, args.runs, args.answers, args.overrides
         from sim.config import load
+        from sim.config.compose import case_dir
+        from sim.teaching.human import dimension_ends
 
-        params, _settings, _meta = load(overrides)
+        conf_dir = case_dir(args.case or None)
+        params, _settings, _meta = load(overrides, conf_dir)
         aid = play_args.actor_of(aid, list(params.actors))
+        ends = dimension_ends(conf_dir)
         if answers:
             given = iter(play_args.answers_from_file(answers))
-            human = Human(lambda: next(given, None), out, echo=True)
+            human = Human(lambda: next(given, None), out, echo=True, ends=ends)
         else:
             read, echo = play_args.stdin_reader(stdin if stdin is not None else sys.stdin)
-            human = Human(read, out, echo=echo)
+            human = Human(read, out, echo=echo, ends=ends)
     except (UsageError, ConfigError) as exc:
         return error(PROG, exc)
     try:
@@ -264,10 +284,10 @@ def _game(params, aid: str, seed: int, runs: int, human: Human, out: TextIO) -> 
     print(f"\nThe {params.horizon_weeks} weeks are over. Key events:", file=out)
     for w, kind, actor, target, value, data in model.trace.events:
         if kind in KEY_EVENTS:
-            print(f"  week {w:>2}: {describe(kind, actor, target, value, data)}", file=out)
+            print(f"  week {w:>2}: {describe(kind, actor, target, value, data, params.case)}", file=out)
     print("", file=out)
     results = simulate(Job(params=params, seed=seed, runs=runs, uncertainty="fixed"), workers=1)
-    print(debrief(row, same, results.runs), file=out)
+    print(debrief(row, same, results.runs, params), file=out)
     return 0
 
 

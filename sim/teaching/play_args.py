@@ -1,7 +1,8 @@
 """``isf-play``'s command line and answers, checked before anything is played: every bad input is
 a :class:`~sim.teaching.tool.UsageError` with one line saying what is wrong and what is allowed.
 
-    actor=ID          required: an actor of the config (USA, ISR, TUR, HAMAS, ...)
+    actor=ID          required: an actor of the case (Gaza: USA, ISR, TUR, HAMAS, ...)
+    case=NAME|PATH    the case: a shipped case's name or the path of a case folder (default: the default case)
     seed=S            the game's seed, 0 to 2**32-1 (default 0)
     runs=N            the model's runs the debrief compares with, 1 to 100000 (default 200)
     answers=FILE      one answer per line (UTF-8 text, '#' lines skipped); else stdin
@@ -20,13 +21,13 @@ from typing import TextIO
 
 from sim.teaching.tool import UsageError
 
-USAGE = "isf-play actor=ID [scenario=NAME] [seed=S] [runs=N] [answers=FILE] [key=value ...]"
+USAGE = "isf-play actor=ID [case=NAME|PATH] [scenario=NAME] [seed=S] [runs=N] [answers=FILE] [key=value ...]"
 RUNS_DEFAULT, RUNS_MAX = 200, 100_000
 ANSWERS_MAX_BYTES = 1_000_000  # an answers file is a few hundred short lines
 LINE_MAX = 500  # characters in one answer
 NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 CONFIG_KEYS = ("horizon_weeks", "actors", "mechanisms")  # config overrides isf-play passes on, besides seed/scenario
-ALLOWED = ("actor", "scenario", "seed", "runs", "answers", "horizon_weeks", "actors.ID.…", "mechanisms.…")
+ALLOWED = ("actor", "case", "scenario", "seed", "runs", "answers", "horizon_weeks", "actors.ID.…", "mechanisms.…")
 # run settings of isf-sim that a game does not take (it plays one run at the point values)
 NOT_FOR_PLAY = {
     "trace": "a game always tells its story",
@@ -44,6 +45,7 @@ class PlayArgs:
     seed: int = 0
     runs: int = RUNS_DEFAULT
     answers: str | None = None
+    case: str = ""  # case=... as given ("" for the default case)
     overrides: list[str] = field(default_factory=list)
 
 
@@ -75,6 +77,10 @@ def parse(argv: list[str]) -> PlayArgs:
             if not NAME.fullmatch(value):
                 raise UsageError(f"actor={value!r}: give an actor id such as actor=USA")
             out.actor = value
+        elif key == "case":
+            if not value.strip():
+                raise UsageError("case=: give a case's name (e.g. case=gaza) or the path of a case folder")
+            out.case = value
         elif key == "answers":
             if not value.strip():
                 raise UsageError("answers=: give a file with one answer per line (or pipe the answers to stdin)")
@@ -103,7 +109,7 @@ def actor_of(given: str, actors) -> str:
     for aid in actors:
         if aid.upper() == given.upper():
             return aid
-    raise UsageError(f"actor={given!r} is not an actor of the config; allowed: {', '.join(actors)}")
+    raise UsageError(f"actor={given!r} is not an actor of the case; allowed: {', '.join(actors)}")
 
 
 # --------------------------------------------------------------------------- answers

@@ -14,7 +14,8 @@ if its ``meta`` entry says why (``inert: why``); a scenario that moves none pass
 file says why (``scenario.inert: why``). The table is
 printed and written as Markdown (``--out``, default docs/audit.md); the exit status is 1 when
 anything fails. Parameters, levers and outcome columns are discovered from the composed config
-and the runs table, never named here.
+and the runs table, never named here. ``case=NAME|PATH`` (or ``--case``) audits another case
+(default: the default case; its table is then not written to docs/audit.md unless ``--out``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 from sim.config import build, compose, lever_keys, parameter_meta, scenarios
-from sim.model.params import ModelParams
+from sim.config.compose import case_dir
+from sim.model.params import ConfigError, ModelParams
 from sim.model.paths import with_values
 from sim.model.run import Job, simulate
 from sim.stats import Difference, paired_difference_of_means, paired_difference_of_proportions
@@ -203,9 +205,11 @@ def _end(meta: dict, i: int) -> float | int:
     return int(round(v)) if isinstance(value, int) and not isinstance(value, bool) else v
 
 
-def comparisons(only: str | None = None) -> list[Comparison]:
-    """Every ranged parameter of the baseline (low vs high) and every scenario (vs the baseline)."""
-    raw = compose([])
+def comparisons(only: str | None = None, case: str | None = None) -> list[Comparison]:
+    """Every ranged parameter of the baseline (low vs high) and every scenario (vs the baseline),
+    of the case (``case=NAME|PATH``; None: the default case)."""
+    conf_dir = case_dir(case)
+    raw = compose([], conf_dir)
     params, _ = build(raw)
     meta = parameter_meta(raw)
     base_fixed = lever_keys(raw)
@@ -220,11 +224,11 @@ def comparisons(only: str | None = None) -> list[Comparison]:
         b = Arm(with_values(params, {path: hi}), meta, fixed)
         out.append(Comparison(path, a, b, (f"{lo:g}", f"{hi:g}"), m, False))
     base_name = (raw.get("scenario") or {}).get("name", "baseline")
-    for name in scenarios():
+    for name in scenarios(conf_dir):
         label = f"scenario={name}"
         if name == base_name or (only and only not in label):
             continue
-        sraw = compose([label])
+        sraw = compose([label], conf_dir)
         fixed = base_fixed | lever_keys(sraw)
         smeta = parameter_meta(sraw)
         if set(smeta) != set(meta):  # the draws would not line up: say so rather than compare noise
@@ -305,13 +309,14 @@ def text_table(rows: list[Row]) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1] for r in table)
 
 
-def command(runs: int, seed: int, only: str | None) -> str:
+def command(runs: int, seed: int, only: str | None, case: str | None = None) -> str:
     """The command that writes this table (only the options that change it)."""
-    opts = [f"--runs {runs}"] * (runs != RUNS) + [f"--seed {seed}"] * (seed != SEED) + [f"--only '{only}'"] * bool(only)
+    opts = [f"case={case}"] * bool(case) + [f"--runs {runs}"] * (runs != RUNS) + [f"--seed {seed}"] * (seed != SEED)
+    opts += [f"--only '{only}'"] * bool(only)
     return " ".join(["python -m sim.audit", *opts])
 
 
-def markdown(rows: list[Row], runs: int, seed: int, only: str | None) -> str:
+def markdown(rows: list[Row], runs: int, seed: int, only: str | None, case: str | None = None) -> str:
     """The audit as Markdown: no date, no timing, no worker count, so the same command writes the
     same file."""
     params = [r for r in rows if not r.lever]
@@ -362,6 +367,7 @@ def markdown(rows: list[Row], runs: int, seed: int, only: str | None) -> str:
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m sim.audit", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--case", help="the case: a shipped case's name or a case folder (case=NAME|PATH too)")
     ap.add_argument("--runs", type=int, default=RUNS, help=f"runs per arm (default {RUNS})")
     ap.add_argument("--seed", type=int, default=SEED, help=f"first seed (default {SEED})")
     ap.add_argument("--only", help="audit only the parameters (and scenario=NAME levers) whose path contains this")
@@ -372,7 +378,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument(
         "--workers", type=int, default=cores, help=f"worker processes (default {cores}: the cores available)"
     )
-    args = ap.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = ap.parse_args([f"--case={a.split('=', 1)[1]}" if a.startswith("case=") else a for a in argv])
     if args.runs < 2 or args.workers < 1:
         ap.error("--runs must be at least 2 and --workers at least 1")
     return args
@@ -380,16 +387,20 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    comps = comparisons(args.only)
+    try:
+        comps = comparisons(args.only, args.case)
+    except ConfigError as exc:
+        print(f"python -m sim.audit: error: {exc}", file=sys.stderr)
+        return 2
     if not comps:
         print(f"nothing to audit: no ranged parameter or scenario matches '{args.only}'", file=sys.stderr)
         return 2
     rows = run_all(comps, args.runs, args.seed, args.workers, progress=sys.stderr.isatty())
     print(text_table(rows))
-    out = args.out if args.out is not None else (None if args.only else OUT)
+    out = args.out if args.out is not None else (None if args.only or args.case else OUT)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(markdown(rows, args.runs, args.seed, args.only), encoding="utf-8")
+        out.write_text(markdown(rows, args.runs, args.seed, args.only, args.case), encoding="utf-8")
         print(f"\nwritten: {out}")
     failing = [r for r in rows if r.fails]
     if failing:

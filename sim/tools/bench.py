@@ -41,10 +41,13 @@ from pathlib import Path
 import mesa
 
 from sim.config import load
+from sim.config.compose import case_dir
 from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
 from sim.model.params import ModelParams
 from sim.model.run import cores
+
+CASE: list[str] = []  # ["case=NAME|PATH"] for --case: the isf-sim commands the bench times run it
 
 
 def bare_loop(params: ModelParams, runs: int, seed: int = 0) -> float:
@@ -66,6 +69,7 @@ def sweep(runs: int, jobs: int, uncertainty: str = "fixed") -> tuple[float, int]
             sys.executable,
             "-m",
             "sim",
+            *CASE,
             "-m",
             f"seed=range(0,{per_job * jobs},{per_job})",
             f"runs={per_job}",
@@ -84,9 +88,23 @@ def sweep(runs: int, jobs: int, uncertainty: str = "fixed") -> tuple[float, int]
 GRID = ("actors.USA.pressure.ISR=0.1,0.25,0.4,0.55,0.7,0.9", "actors.ISR.resolve=0.5,0.8,1.1,1.4,1.7,2.0")
 
 
+def grid_keys() -> tuple[str, ...]:
+    """The grid's two swept keys: Gaza's (GRID), or another case's first two sliders, 6 values each."""
+    if not CASE:
+        return GRID
+    from sim.config import compose
+    from sim.config.case import tool_part
+
+    sliders = list((tool_part(compose([], CASE[0].split("=", 1)[1]), "sliders") or {}).values())[:2]
+    return tuple(
+        f"{sl['paths'][0]}=" + ",".join(f"{sl['min'] + i * (sl['max'] - sl['min']) / 5:g}" for i in range(6))
+        for sl in sliders
+    )
+
+
 def _timed(args: list[str], cwd: Path) -> float:
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "sim", *args], check=True, cwd=cwd, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "sim", *CASE, *args], check=True, cwd=cwd, stdout=subprocess.DEVNULL)
     return time.perf_counter() - t
 
 
@@ -95,7 +113,7 @@ def grid(runs_per_job: int = 40) -> tuple[float, float, int]:
     total = runs_per_job * 36
     out = Path(tempfile.mkdtemp(prefix="isf-bench-"))
     try:
-        sweep_s = _timed(["-m", *GRID, f"runs={runs_per_job}", "uncertainty=fixed", "hydra.sweep.dir=grid"], out)
+        sweep_s = _timed(["-m", *grid_keys(), f"runs={runs_per_job}", "uncertainty=fixed", "hydra.sweep.dir=grid"], out)
         one_s = _timed([f"runs={total}", "uncertainty=fixed", "workers=1", "hydra.run.dir=one"], out)
     finally:
         shutil.rmtree(out, ignore_errors=True)
@@ -130,6 +148,7 @@ def peak_memory(runs: int, per_job: int = 1000) -> tuple[float, float, float]:
             sys.executable,
             "-c",
             _PEAK,
+            *CASE,
             "-m",
             f"seed=range(0,{runs},{per_job})",
             f"runs={per_job}",
@@ -228,12 +247,16 @@ def main(argv: list[str] | None = None) -> None:
         default=10000,
         help="runs timing the bare loop and batch_run (default 10000, at most --runs)",
     )
+    ap.add_argument("--case", help="the case: a shipped case's name or a case folder (default: the default case)")
     ap.add_argument("--grid", action="store_true", help="only the grid of small jobs (about 15 s)")
     ap.add_argument("--startup", action="store_true", help="only the commands' --help and --version (a few s)")
     ap.add_argument(
         "--memory", action="store_true", help="peak memory of sweeps of 1,000 and 100,000 runs (takes a few minutes)"
     )
-    args = ap.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = ap.parse_args([f"--case={a.split('=', 1)[1]}" if a.startswith("case=") else a for a in argv])
+    conf_dir = case_dir(args.case)  # a ConfigError names the cases if there is none such
+    CASE[:] = [f"case={conf_dir}"] if args.case else []
     if args.jobs < 1 or args.runs < args.jobs:
         ap.error("--runs must be at least --jobs, and --jobs at least 1")
     if args.grid:
@@ -243,7 +266,7 @@ def main(argv: list[str] | None = None) -> None:
         print_startup()
         return
     m = max(1, min(args.rate_runs, args.runs))
-    params, _, _ = load(["uncertainty=fixed"])
+    params, _, _ = load(["uncertainty=fixed"], conf_dir)
     n = cores()
     print(
         f"isf-sim bench: baseline runs of {params.horizon_weeks} weeks, {n} cores; "

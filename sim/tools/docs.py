@@ -2,7 +2,9 @@
 value, range, evidence and reasoning, each evidence id linked to docs/evidence.md) and the
 "Cited by" line of every entry of docs/evidence.md (which parameters, scenario levers,
 experiments, model modules and conf/ comments cite it). `python -m sim.tools.docs` rewrites both; `--check` (and a
-test) fails if either is out of date."""
+test) fails if either is out of date. ``case=NAME|PATH`` (or ``--case``) reads another case's
+folder (``conf/cases/<case>/``: its parameters, scenarios, experiments and comments) and writes
+its ``parameters.md`` into that folder (docs/ stays the default case's)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ import re
 import sys
 from pathlib import Path
 
-from sim.config import EXPERIMENT_DIR, compose, parameter_meta, scenarios
-from sim.config.compose import CONF_DIR, ROOT
+from sim.config import compose, parameter_meta, scenarios
+from sim.config.compose import CONF_DIR, ROOT, case_dir, experiments_dir
 from sim.model.paths import declaration
 
 TARGET = ROOT / "docs" / "parameters.md"
@@ -56,8 +58,9 @@ def _groups(paths) -> dict[str, list[str]]:
     return groups
 
 
-def render() -> str:
-    meta = parameter_meta(compose([]))
+def render(case: str | None = None) -> str:
+    conf_dir = case_dir(case)
+    meta = parameter_meta(compose([], conf_dir))
     lines = [HEADER]
     for group, paths in _groups(meta).items():
         lines += [
@@ -77,7 +80,7 @@ def render() -> str:
                 f"| `{path[len(group) + 1 :]}` | {m['value']:g} | {unit} | [{lo:g}, {hi:g}] | {ev} | {_cell(why)} |"
             )
     lines += ["\n## Scenarios\n", "| scenario | what it changes |", "| --- | --- |"]
-    lines += [f"| `{name}` | {_cell(summary)} |" for name, summary in scenarios().items()]
+    lines += [f"| `{name}` | {_cell(summary)} |" for name, summary in scenarios(conf_dir).items()]
     return link_ids("\n".join(lines) + "\n")
 
 
@@ -90,11 +93,12 @@ def _comment_ids(text: str) -> set[str]:
     return _ids_in("\n".join(line.split("#", 1)[1] for line in text.splitlines() if "#" in line))
 
 
-def citations() -> dict[str, list[str]]:
+def citations(case: str | None = None) -> dict[str, list[str]]:
     """Evidence id -> what cites it, as Markdown fragments, in the order of the docs."""
     import yaml
 
-    meta = parameter_meta(compose([]))
+    conf_dir = case_dir(case)
+    meta = parameter_meta(compose([], conf_dir))
     by_id: dict[str, dict[str, list[str]]] = {}
 
     def add(eid: str, kind: str, item: str) -> None:
@@ -105,15 +109,15 @@ def citations() -> dict[str, list[str]]:
     for path, m in meta.items():
         for eid in m.get("sources") or []:
             add(eid, "parameters", path)
-    for f in sorted((CONF_DIR / "scenario").glob("*.yaml")):
+    for f in sorted((conf_dir / "scenario").glob("*.yaml")):
         scenario = (yaml.safe_load(f.read_text()) or {}).get("scenario") or {}
         for lever in scenario.get("levers") or []:
             for eid in lever.get("sources") or []:
                 add(eid, "scenarios", f"`{f.stem}` (`{lever['key']}`)")
-    for f in sorted(CONF_DIR.rglob("*.yaml")):
+    for f in sorted(conf_dir.rglob("*.yaml")):
         for eid in sorted(_comment_ids(f.read_text())):
-            add(eid, "comments", f"`{f.relative_to(CONF_DIR.parent)}`")
-    for f in sorted(EXPERIMENT_DIR.glob("*.yaml")):
+            add(eid, "comments", f"`{f.relative_to(conf_dir.parent)}`")
+    for f in sorted(experiments_dir(conf_dir).glob("*.yaml")):
         for eid in sorted(_ids_in(f.read_text())):
             add(eid, "experiments", f"`{f.stem}`")
     model = Path(__file__).resolve().parents[1] / "model"
@@ -162,17 +166,35 @@ def render_evidence(text: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def case_arg(argv: list[str]) -> str | None:
+    """The ``case=NAME|PATH`` (or ``--case NAME|PATH``) of a command line (None: the default case)."""
+    for i, a in enumerate(argv):
+        if a.startswith(("case=", "--case=")):
+            return a.split("=", 1)[1]
+        if a == "--case" and i + 1 < len(argv):
+            return argv[i + 1]
+    return None
+
+
 def main() -> None:
-    targets = {TARGET: render(), EVIDENCE: render_evidence(EVIDENCE.read_text())}
+    case = case_arg(sys.argv[1:])
+    if case and case_dir(case) != CONF_DIR:  # another case: its own parameters.md, in its folder
+        targets = {case_dir(case) / "parameters.md": render(case)}
+    else:
+        targets = {TARGET: render(), EVIDENCE: render_evidence(EVIDENCE.read_text())}
     if "--check" in sys.argv:
         stale = [p for p, text in targets.items() if (p.read_text() if p.exists() else "") != text]
         for p in stale:
-            print(f"{p.relative_to(ROOT)} is out of date: run python -m sim.tools.docs", file=sys.stderr)
+            print(f"{_shown(p)} is out of date: run python -m sim.tools.docs", file=sys.stderr)
         sys.exit(1 if stale else 0)
     for path, text in targets.items():
         path.parent.mkdir(exist_ok=True)
         path.write_text(text)
-        print(f"wrote {path.relative_to(ROOT)}")
+        print(f"wrote {_shown(path)}")
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 if __name__ == "__main__":

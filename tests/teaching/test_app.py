@@ -16,7 +16,6 @@ import pytest
 
 from sim.config import load
 from sim.model.outcomes import outcome
-from sim.model.params import DIMENSIONS
 from sim.teaching import app_model as app
 from sim.teaching import app_views
 from sim.tools.figures import reset_until
@@ -77,7 +76,7 @@ def test_levers_and_switches_reach_the_parameters():
 
 def test_views_draw_after_some_weeks():
     m = app.TeachingModel(seed=3).run(8)
-    frames = {d: app_views.positions_frame(m, d) for d in DIMENSIONS}
+    frames = {d: app_views.positions_frame(m, d) for d in m.case.dimensions}
     assert all(len(f) == 9 for f in frames.values())
     assert {"ISR", "HAMAS", "USA"} <= set(frames["composition"].columns)
     assert {"RUS", "CHN", "UNSC"} <= set(frames["mandate"].columns) - set(frames["composition"].columns)
@@ -89,7 +88,7 @@ def test_views_draw_after_some_weeks():
     for draw in app_views.FIGURES:
         assert draw(m).axes
     labels = [t.get_text() for t in app_views.draw_positions(m).axes[0].get_yticklabels()]
-    assert labels[0] == "0 no Turkish troops" and labels[-1] == "1 Turkish troops welcome"
+    assert labels[0] == "0 no Turkish troops in the force" and labels[-1] == "1 Turkish troops welcome"  # case.yaml
     assert "0 = opposed, 1 = in favour" in app_views.draw_positions(m).axes[0].get_ylabel()  # as in the report
     legend = app_views.draw_network(m).axes[0].get_legend()
     assert "veto holder (Israel)" in [t.get_text() for t in legend.get_texts()]
@@ -194,3 +193,21 @@ def test_page_in_a_headless_browser(server, tmp_path):
                 shutil.copy(shot, ROOT / "docs" / "img" / "app.png")
         finally:
             browser.close()
+
+
+def test_the_sliders_come_from_the_case_file(tmp_path):
+    import yaml
+
+    from sim.config.compose import CONF_DIR
+
+    assert app.sliders() == list(yaml.safe_load((CONF_DIR / "case.yaml").read_text())["case"]["sliders"])
+    case = tmp_path / "gaza_copy"
+    shutil.copytree(CONF_DIR, case)
+    text = (case / "case.yaml").read_text()
+    lines = [ln for ln in text.splitlines() if not ln.strip().startswith("china_support:")]
+    (case / "case.yaml").write_text("\n".join(lines) + "\n")
+    shown = app.sliders(str(case))
+    assert len(shown) == len(app.sliders()) - 1 and "china_support" not in shown
+    m = app.TeachingModel(**app.default_settings(case=str(case)))
+    assert f"isf-sim case={case} scenario=baseline" in app.config_markdown(m)
+    assert "isf-sim scenario=baseline" in app.config_markdown(app.TeachingModel())

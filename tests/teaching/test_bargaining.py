@@ -8,7 +8,7 @@ from sim.config import load
 from sim.model.mechanisms import bargaining
 from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
-from sim.model.params import COMPOSITION, DISARMAMENT, ConfigError
+from sim.model.params import ConfigError
 from sim.model.paths import with_values
 
 
@@ -62,11 +62,13 @@ def test_rule_key_reaches_the_model_and_changes_positions():
     a = ISFModel(with_values(base, no_money), rng=1).run(20)
     b = ISFModel(with_values(params, no_money), rng=1).run(20)
     nash = ISFModel(with_values(base, {**no_money, "mechanisms.pressure.rule": "nash"}), rng=1).run(20)
+    composition, disarmament = base.case.dim("composition"), base.case.dim("disarmament")
     # under sustained pressure the compromise rule ratchets Israel further toward the US's demand
-    assert b.israel.settled[COMPOSITION] > a.israel.settled[COMPOSITION]
+    assert b.actors["ISR"].settled[composition] > a.actors["ISR"].settled[composition]
     # Hamas's resolve on disarmament far exceeds the pressure on it: Nash concedes nothing
-    assert nash.hamas.settled[DISARMAMENT] < a.hamas.settled[DISARMAMENT]
-    assert nash.hamas.settled[DISARMAMENT] == pytest.approx(nash.hamas.ideal[DISARMAMENT])
+    hamas, nash_hamas = a.actors["HAMAS"], nash.actors["HAMAS"]
+    assert nash_hamas.settled[disarmament] < hamas.settled[disarmament]
+    assert nash_hamas.settled[disarmament] == pytest.approx(nash_hamas.ideal[disarmament])
 
 
 def test_default_rule_is_bit_identical_to_no_rule_key():

@@ -102,7 +102,7 @@ def test_hamas_decides_on_the_money_once_per_offer_and_on_its_positions():
         params, "HAMAS", 3, play.Human(_by_prompt(out, {"[money]": "n", "[concede]": "hold"}), out, echo=True), out
     )
     text = out.getvalue()
-    assert "disarmament (0 Hamas keeps its arms ... 1 full disarmament)" in text
+    assert "disarmament (0 Hamas keeps its arms ... 1 full verified disarmament)" in text  # case.yaml's words
     assert 1 <= text.count("[money] QAT") <= 2 and not any(model.purse.taken.values())
     assert model.actors["HAMAS"].settled == list(params.actors["HAMAS"].position)  # held every week
 
@@ -143,3 +143,16 @@ def test_the_app_warns_when_it_listens_beyond_this_machine(monkeypatch, capsys):
     )
     assert app.main(["port=18766"]) == 0
     assert "warning" not in capsys.readouterr().err and started[-1][0][cmd.index("--host") + 1] == "127.0.0.1"
+
+
+def test_a_case_folder_given_by_its_path_is_played(tmp_path):
+    import shutil
+
+    from sim.config.compose import CONF_DIR
+
+    case = tmp_path / "gaza_copy"
+    shutil.copytree(CONF_DIR, case)
+    code, text = _game([f"case={case}", "actor=TUR", "runs=3", "horizon_weeks=3"], "auto\n")
+    assert code == 0 and "You play Türkiye (TUR)" in text and "Debrief" in text
+    assert play.main([f"case={case}", "actor=XYZ"], stdin=io.StringIO(), out=io.StringIO()) == 2
+    assert play.main(["case=nosuchcase", "actor=USA"], stdin=io.StringIO(), out=io.StringIO()) == 2

@@ -7,6 +7,7 @@ instructor keys, check the claims their prose makes, and write classroom handout
     python -m sim.exercises --runs 100             # a quick draft (the blocks then say 100 runs)
     python -m sim.exercises --handouts DIR         # students' handouts + the key, numbers fresh
     python -m sim.exercises --handouts DIR --keep-numbers   # ... with the keys' stored numbers
+    python -m sim.exercises --case PATH            # the sheets' commands on another case (case=NAME|PATH too)
 
 A sheet is a students' sheet ``NN_name.md`` (its commands in ```` ```bash ```` blocks) and an
 instructor key ``NN_name.key.md`` (answers, notes, and the generated numbers). Exit 1 as well
@@ -43,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if a sheet's numbers are stale")
     ap.add_argument("--jobs", type=int, default=2, help="processes for the runs (default 2)")
     ap.add_argument("--handouts", metavar="DIR", type=Path, help="write students' handouts and the instructor key")
+    ap.add_argument("--case", metavar="NAME|PATH", help="the case the sheets' commands run (default: the default case)")
     ap.add_argument("--keep-numbers", action="store_true", help="with --handouts: the keys' numbers as stored")
     return ap
 
@@ -62,7 +64,17 @@ def _fail(message: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = [f"--case={a.split('=', 1)[1]}" if a.startswith("case=") else a for a in argv]  # case=NAME as isf-sim
     args = parser().parse_args(argv)
+    if args.case is not None:
+        from sim.config.compose import case_dir
+        from sim.model.params import ConfigError
+
+        try:
+            case_dir(args.case)
+        except ConfigError as exc:
+            return _fail(str(exc))
     paths = sheet_paths(args.sheets)
     if not paths:
         names = ", ".join(p.name for p in sheet_paths())
@@ -79,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     if args.handouts is not None and args.keep_numbers:
         return _handouts(args.handouts, paths, None)
-    sheets = [sheet_runs(p, args.runs) for p in paths]
+    sheets = [sheet_runs(p, args.runs, args.case) for p in paths]
     results = run_all([k for s in sheets for k in s.keys], args.jobs)
     stale, broken, blocks = [], [], {}
     for sheet, spec in zip(sheets, specs):

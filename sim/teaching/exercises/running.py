@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.teaching.exercises.sheets import Command, answers_of, commands, experiment_overrides, key_of, with_runs
+from sim.teaching.exercises.sheets import (
+    Command,
+    answers_of,
+    case_of,
+    commands,
+    experiment_overrides,
+    key_of,
+    with_case,
+    with_runs,
+)
 
 
 @dataclass(frozen=True)
@@ -82,10 +91,11 @@ def sweep_jobs(cmd: Command) -> tuple[list[str], list[list[str]]]:
     return swept_keys(args), expand(args)
 
 
-def sheet_runs(path: Path, runs: int | None = None) -> SheetRuns:
+def sheet_runs(path: Path, runs: int | None = None, case: str | None = None) -> SheetRuns:
     """The isf-sim jobs (traced runs left out) and isf-play games of a sheet; with ``runs``, every
-    ``runs=`` of its commands replaced."""
-    cmds = [with_runs(c, runs) if runs else c for c in commands(path.read_text())]
+    ``runs=`` of its commands replaced; with ``case``, its commands run that case (unless they
+    name one)."""
+    cmds = [with_case(with_runs(c, runs) if runs else c, case) for c in commands(path.read_text())]
     singles, sweeps = [], []
     for c in cmds:
         if c.program != "isf-sim" or any(key_of(a) == "trace" and a.endswith("true") for a in c.args):
@@ -103,11 +113,13 @@ def run_overrides(overrides: Iterable[str], workers: int = 1) -> tuple[pd.DataFr
     """The runs table ``isf-sim <overrides>`` writes, and its run settings: the job built as
     isf-sim builds it (:func:`sim.sweep.job.make_job`; traced commands are left out here)."""
     from sim.config import compose
+    from sim.config.compose import case_dir
     from sim.model.run import simulate
     from sim.sweep.job import make_job
 
-    overrides = list(overrides)
-    job, settings, _design = make_job(compose(overrides), overrides)
+    case = case_of(overrides)  # case=NAME|PATH: the case folder, not an override
+    overrides = [o for o in overrides if key_of(o) != "case"]
+    job, settings, _design = make_job(compose(overrides, case_dir(case)), overrides)
     return simulate(job, workers=workers).runs, settings
 
 
@@ -146,13 +158,14 @@ NOTED_EVENTS = ("veto_yielded", "funding", "collapse")
 def play_game(cmd: Command) -> Game:
     """Play the command's game with the answers piped into it, and the model's own run."""
     from sim.config import load
+    from sim.config.compose import case_dir
     from sim.model.narrative import describe
     from sim.model.outcomes import outcome
     from sim.model.run import run_model
     from sim.teaching import play
 
     aid, seed, _runs, _answers, overrides = play.parse_args(list(cmd.args))
-    params = load(overrides)[0]
+    params = load(overrides, case_dir(case_of(cmd.args)))[0]
     answers = answers_of(cmd.segments[0]) if len(cmd.segments) > 1 else iter(())
     human = play.Human(lambda: next(answers, None), io.StringIO(), echo=True)
     played = play.play(params, aid, seed, human, io.StringIO())
@@ -162,6 +175,6 @@ def play_game(cmd: Command) -> Game:
         row = outcome(model, seed)
         row.update({f"week_{kind}_{actor}": w for w, kind, actor, *_ in model.trace.events if kind == "funding"})
         rows.append(row)
-        events.append([(w, kind, describe(kind, a, t, v, d)) for w, kind, a, t, v, d in model.trace.events
+        events.append([(w, kind, describe(kind, a, t, v, d, params.case)) for w, kind, a, t, v, d in model.trace.events
                        if kind in NOTED_EVENTS])  # fmt: skip
     return Game(cmd, rows[0], rows[1], events[0], events[1])

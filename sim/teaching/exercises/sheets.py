@@ -2,7 +2,10 @@
 ``NN_name.md`` with its commands in ```` ```bash ```` blocks, and an instructor key
 ``NN_name.key.md`` with the answers and the generated block between the markers), the command
 lines, and the two substitutions the tests make to run every command cheaply (fewer runs,
-trimmed sweeps)."""
+trimmed sweeps), and the case a command runs (``case=`` on its line, or ``--case`` for all).
+
+The sheets are shared by every case (``experiments/exercises/``); the experiments they name
+(``+experiment=NAME``) are the case's (``conf/cases/<case>/experiments/``)."""
 
 from __future__ import annotations
 
@@ -12,10 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.config import EXPERIMENT_DIR
+from sim.config.compose import CONF_DIR, SHARED_EXPERIMENTS, case_dir, experiments_dir
 
-ROOT = EXPERIMENT_DIR.parent
-SHEET_DIR = EXPERIMENT_DIR / "exercises"
+ROOT = SHARED_EXPERIMENTS.parent
+SHEET_DIR = SHARED_EXPERIMENTS / "exercises"  # the sheets, shared by every case
+EXPERIMENT_DIR = experiments_dir(CONF_DIR)  # the default (Gaza) case's named sweeps
 BEGIN, END = "<!-- numbers:begin -->", "<!-- numbers:end -->"
 KEY_SUFFIX = ".key.md"
 PROGRAMS = ("isf-sim", "isf-report", "isf-play", "python")
@@ -133,11 +137,23 @@ def with_runs(cmd: Command, runs: int, only_fewer: bool = False) -> Command:
     return cmd.replace_args(new(a) for a in cmd.args)
 
 
-def experiment_sweep(name: str) -> dict[str, str]:
-    """The sweep an experiment file declares: key -> comma-separated values."""
+def case_of(args: Iterable[str]) -> str | None:
+    """The ``case=`` of a command line (None: the default case)."""
+    return next((a.split("=", 1)[1] for a in args if key_of(a) == "case" and "=" in a), None)
+
+
+def with_case(cmd: Command, case: str | None) -> Command:
+    """The command with ``case=<case>`` added (isf-sim and isf-play commands that name no case)."""
+    if not case or cmd.program not in ("isf-sim", "isf-play") or case_of(cmd.args) is not None:
+        return cmd
+    return cmd.replace_args((f"case={case}", *cmd.args))
+
+
+def experiment_sweep(name: str, case: str | None = None) -> dict[str, str]:
+    """The sweep an experiment file of the case declares: key -> comma-separated values."""
     import yaml
 
-    data = yaml.safe_load((EXPERIMENT_DIR / f"{name}.yaml").read_text()) or {}
+    data = yaml.safe_load((experiments_dir(case_dir(case)) / f"{name}.yaml").read_text()) or {}
     params = ((data.get("hydra") or {}).get("sweeper") or {}).get("params") or {}
     return {str(k): str(v) for k, v in params.items()}
 
@@ -150,7 +166,7 @@ def experiment_overrides(cmd: Command) -> list[str]:
         f"{k}={v}"
         for a in cmd.args
         if a.startswith("+experiment=")
-        for k, v in experiment_sweep(a.split("=", 1)[1]).items()
+        for k, v in experiment_sweep(a.split("=", 1)[1], case_of(cmd.args)).items()
         if k not in given
     ]
 

@@ -152,11 +152,10 @@ class Registry:
 @functools.cache
 def default_case() -> dict:
     """The default case's block (its case.yaml's ``case:``), read once."""
-    from sim.config.compose import CONF_DIR
-    from sim.config.files import read_yaml
+    from sim.config.places import CONF_DIR  # where the cases are: paths only, no config logic
+    from sim.report.reading import read_yaml
 
-    _, raw = read_yaml(CONF_DIR / "case.yaml")
-    raw = raw or {}
+    raw = read_yaml(CONF_DIR / "case.yaml") or {}
     return raw.get("case", raw)
 
 

@@ -58,6 +58,22 @@ def bare_loop(params: ModelParams, runs: int, seed: int = 0) -> float:
     return runs / (time.perf_counter() - t)
 
 
+def weekly_cost(params: ModelParams, runs: int, rounds: int = 3) -> float:
+    """Time of a job's runs with the weekly table over the same runs without it (the job's own
+    path, sim.model.run.simulate, one core), the median of interleaved rounds."""
+    from sim.model.run import Job, simulate
+
+    ratios = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        simulate(Job(params, runs=runs), workers=1)
+        plain = time.perf_counter() - t
+        t = time.perf_counter()
+        simulate(Job(params, runs=runs, weekly=True), workers=1)
+        ratios.append((time.perf_counter() - t) / plain)
+    return sorted(ratios)[len(ratios) // 2]
+
+
 def sweep(runs: int, jobs: int, uncertainty: str = "fixed") -> tuple[float, int]:
     """Runs per second of a whole `isf-sim -m` sweep (wall time of the command); rows written."""
     import pyarrow.parquet as pq
@@ -237,6 +253,11 @@ def print_startup() -> None:
         print(f"  {tool + ' ' + flag:<30}: {secs:6.3f} s (median of 7, whole process)")
 
 
+def print_weekly(params: ModelParams, runs: int = 1000) -> None:
+    ratio = weekly_cost(params, runs)
+    print(f"  weekly=true / without, {runs:,} runs, 1 core  : {ratio:6.2f}x the time (the bound is 1.25x)")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m sim.bench", description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=40000, help="runs of the sweep (default 40000)")
@@ -249,6 +270,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--case", help="the case: a shipped case's name or a case folder (default: the default case)")
     ap.add_argument("--grid", action="store_true", help="only the grid of small jobs (about 15 s)")
+    ap.add_argument("--weekly", action="store_true", help="only the weekly table's cost (about 20 s)")
     ap.add_argument("--startup", action="store_true", help="only the commands' --help and --version (a few s)")
     ap.add_argument(
         "--memory", action="store_true", help="peak memory of sweeps of 1,000 and 100,000 runs (takes a few minutes)"
@@ -267,6 +289,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     m = max(1, min(args.rate_runs, args.runs))
     params, _, _ = load(["uncertainty=fixed"], conf_dir)
+    if args.weekly:
+        print_weekly(params)
+        return
     n = cores()
     print(
         f"isf-sim bench: baseline runs of {params.horizon_weeks} weeks, {n} cores; "
@@ -297,6 +322,7 @@ def main(argv: list[str] | None = None) -> None:
         f"  100,000 runs at the sweep's rate           : {100_000 / rate / 60:6.1f} min fixed, "
         f"{100_000 / srate / 60:.1f} min sampled"
     )
+    print_weekly(params)
     print_grid()
     print_startup()
     if args.memory:

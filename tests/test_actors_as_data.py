@@ -1,5 +1,5 @@
-"""Actors are data: adding a country is adding a file to conf/actors/ and its id to the
-defaults list of conf/config.yaml, with no change to the code (docs/actors.md)."""
+"""Actors are data: adding a country is adding a file to the case's actors/ and its id to the
+defaults list of its config.yaml, with no change to the code (docs/actors.md)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import ROOT, isf_sim
+from helpers import isf_sim
 from sim.config import actor_ids, build, compose
+from sim.config.compose import CONF_DIR
 
 
 def copied_conf(tmp: Path, source: str, new: str, name: str) -> Path:
-    """conf/ copied to ``tmp``, with ``new`` added as a copy of actor ``source``."""
-    conf = tmp / "conf"
-    shutil.copytree(ROOT / "conf", conf)
+    """The default case's folder copied to ``tmp``, with ``new`` added as a copy of actor ``source``."""
+    conf = tmp / "case"
+    shutil.copytree(CONF_DIR, conf)
     text = (conf / "actors" / f"{source}.yaml").read_text()
     lines = text.splitlines()
     assert lines[0] == f"# @package actors.{source}"
@@ -37,7 +38,7 @@ def test_a_new_trainer_appears_in_runs_without_code(tmp_path):
     """The acceptance of issue 12: NOR, a copy of JOR, runs and appears in the results."""
     conf = copied_conf(tmp_path, "JOR", "NOR", "Norway")
     assert actor_ids(conf)[-1] == "NOR"
-    proc = isf_sim(tmp_path, f"--config-path={conf}", "runs=6", "trace=true", "seed=2")
+    proc = isf_sim(tmp_path, f"case={conf}", "runs=6", "trace=true", "seed=2")
     assert "error" not in proc.stderr
     [folder] = [p for p in (tmp_path / "results" / "baseline").iterdir() if p.name != "latest"]
     runs = pd.read_parquet(folder / "runs.parquet")

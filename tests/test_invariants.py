@@ -49,7 +49,7 @@ def test_invariants_hold_every_week(base_params, base_meta, seed, draw, off, pre
                 if params.mechanisms.commitments.enabled:
                     assert all(money.conditions(m, f).values()) or m.week == 0
                 paid_before[f.aid] = True
-        for share in (m.progress.israeli_control, m.progress.disarmament):
+        for share in (*m.progress.control, *m.progress.disarmament):
             assert 0.0 <= share <= 1.0
         for a in m.actor_list:
             assert all(0.0 <= x <= 1.0 for x in (*a.settled, *a.shown))
@@ -75,6 +75,7 @@ def test_outcome_row_is_consistent(base_params, base_meta, seed, draw):
     assert (row["troops"] > 0) == bool(row["contributors"])
     if row["turkey_role"] == "troops":
         assert "TUR" in row["committed"]
+    assert row["turkey_role"] == row["role.TUR"] and row["disarmament"] == row["disarmament.HAMAS"]
     assert 0 <= row["disarmament"] <= 1 and 0 <= row["israeli_control"] <= 1
     assert row["configuration"].startswith(row["contributors"] or "no force")
     assert row["deployed_at_horizon"] == (row["troops"] > 0)

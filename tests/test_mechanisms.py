@@ -6,14 +6,33 @@ import statistics
 
 import pytest
 
-from sim.model.mechanisms import bargaining, commitments, council, ground, money, pressure, sequencing, vetoes
+from sim.model import roles
+from sim.model.mechanisms import bargaining, commitments, council, ground, money, sequencing, vetoes
 from sim.model.model import ISFModel
-from sim.model.params import COMPOSITION, DISARMAMENT, MANDATE
 from sim.model.paths import with_values
 
 
 def model(params, seed=0, **values):
     return ISFModel(with_values(params, values) if values else params, rng=seed)
+
+
+def dim(params, name):
+    return params.case.dim(name)
+
+
+def isr(m):
+    return m.actors["ISR"]
+
+
+def hamas(m):
+    return m.actors["HAMAS"]
+
+
+COMPOSITION, MANDATE, DISARMAMENT = 0, 1, 2  # the Gaza case's dimensions, in case.yaml's order (checked below)
+
+
+def test_the_gaza_dimensions_are_in_this_order(base_params):
+    assert base_params.case.dimensions == ("composition", "mandate", "disarmament")
 
 
 # ---------------------------------------------------------------- 1. pressure
@@ -28,7 +47,7 @@ def test_more_pressure_moves_israel_further_on_composition_only(base_params):
     def pos(p):
         m = model(base_params, **{"actors.USA.pressure.ISR": p, "mechanisms.pressure.noise": 0.0})
         m.run(20)
-        return m.israel.settled
+        return isr(m).settled
 
     lo, mid, hi = pos(0.1), pos(0.5), pos(1.0)
     assert lo[COMPOSITION] < mid[COMPOSITION] < hi[COMPOSITION]
@@ -39,13 +58,13 @@ def test_an_actor_gives_way_where_it_does_not_care(base_params):
     """Resolve on a dimension scales with the target's salience there."""
     hi = model(base_params, **{"actors.ISR.salience.composition": 1.0, "mechanisms.pressure.noise": 0.0}).run(20)
     lo = model(base_params, **{"actors.ISR.salience.composition": 0.2, "mechanisms.pressure.noise": 0.0}).run(20)
-    assert lo.israel.settled[COMPOSITION] > hi.israel.settled[COMPOSITION]
+    assert isr(lo).settled[COMPOSITION] > isr(hi).settled[COMPOSITION]
 
 
 def test_credible_amnesty_lowers_hamas_resolve(base_params):
     lo = model(base_params, **{"actors.HAMAS.armed_group.amnesty_credibility": 0.1})
     hi = model(base_params, **{"actors.HAMAS.armed_group.amnesty_credibility": 0.9})
-    assert pressure.effective_resolve(hi, hi.hamas) < pressure.effective_resolve(lo, lo.hamas)
+    assert roles.effective_resolve(hi, hamas(hi)) < roles.effective_resolve(lo, hamas(lo))
 
 
 def test_pressure_off_freezes_positions(base_params):
@@ -57,14 +76,14 @@ def test_pressure_off_freezes_positions(base_params):
 def test_noise_moves_what_is_shown_not_where_actors_settle(base_params):
     quiet = model(base_params, **{"mechanisms.pressure.noise": 0.0}).run(10)
     noisy = model(base_params, **{"mechanisms.pressure.noise": 0.3}).run(10)
-    assert noisy.israel.settled == pytest.approx(quiet.israel.settled)
-    assert noisy.israel.shown != pytest.approx(noisy.israel.settled)
+    assert isr(noisy).settled == pytest.approx(isr(quiet).settled)
+    assert isr(noisy).shown != pytest.approx(isr(noisy).settled)
 
 
 # ---------------------------------------------------------------- 2. vetoes
 def test_veto_yields_when_the_settled_position_passes_threshold(base_params):
     m = model(base_params)
-    m.israel.settled[COMPOSITION] = 0.9
+    isr(m).settled[COMPOSITION] = 0.9
     vetoes.update(m)
     assert not vetoes.blocked(m, m.actors["TUR"])
 
@@ -73,7 +92,7 @@ def test_a_shown_shock_does_not_lift_a_veto(base_params):
     m = model(base_params, **{"mechanisms.pressure.noise": 0.5})  # shocks far past yield_at, often
     for _ in range(30):
         m.step()
-        assert m.israel.settled[COMPOSITION] < 0.5
+        assert isr(m).settled[COMPOSITION] < 0.5
     assert vetoes.blocked(m, m.actors["TUR"])
 
 
@@ -120,7 +139,7 @@ def test_the_us_prefers_its_own_mandate_among_drafts_that_pass(base_params):
 def test_council_passes_with_broad_support(base_params):
     m = model(base_params)
     for a in m.council_members:
-        a.shown[MANDATE] = a.settled[MANDATE] = council.MANDATE_VALUE["borders"]
+        a.shown[MANDATE] = a.settled[MANDATE] = dict(m.drafts["borders"])[MANDATE]
     m.week = m.agenda.next_vote_week
     council.vote(m)
     assert m.agenda.authorized and m.agenda.week_authorized == m.week and m.agenda.mandate == "borders"
@@ -147,8 +166,8 @@ def test_the_us_waits_for_a_veto_it_expects_to_yield(base_params):
     soft = {"actors.ISR.resolve": 0.05, "actors.USA.pressure.ISR": 1.0}
     m = model(base_params, **soft)
     m.step()
-    assert council.veto_expected_to_yield(m, m.israel)
-    assert not m.agenda.design_final or not m.israel.vetoes["TUR"]  # it waits, or the veto has already gone
+    assert council.veto_expected_to_yield(m, isr(m))
+    assert not m.agenda.design_final or not isr(m).vetoes["TUR"]  # it waits, or the veto has already gone
     hard = model(base_params, **{"actors.ISR.resolve": 10.0}).run(1)
     assert hard.agenda.design_final  # no yield in sight: the US goes ahead without Türkiye
 
@@ -164,12 +183,12 @@ def test_contributor_waits_for_its_requirements(base_params):
 def test_the_mandate_reaches_the_contributors(base_params):
     m = model(base_params)
     idn = m.actors["IDN"]  # would stabilize, not fight (E33)
-    assert council.accepts(idn, "borders") and not council.accepts(idn, "enforcement")
+    assert roles.accepts(idn, m.drafts["borders"]) and not roles.accepts(idn, m.drafts["enforcement"])
 
 
 def test_hamas_consents_more_to_a_limited_force(base_params):  # E30
     m = model(base_params)
-    assert commitments.hamas_consent(m, "borders") > commitments.hamas_consent(m, "enforcement")
+    assert roles.consent(m, "borders") > roles.consent(m, "enforcement")
 
 
 def test_a_vetoed_contributor_settles_for_liaison(base_params):
@@ -181,17 +200,17 @@ def test_a_vetoed_contributor_settles_for_liaison(base_params):
 def test_funder_pays_only_past_its_threshold(base_params):
     m = model(base_params)
     sau = m.actors["SAU"]
-    m.progress.disarmament = 0.9
+    m.progress.disarmament[0] = 0.9
     money.release(m)
     assert sau.released == 0
-    m.progress.disarmament = 0.96
+    m.progress.disarmament[0] = 0.96
     money.release(m)
     assert sau.released == sau.p.funder.pledge_usd
 
 
 def test_funder_withholds_while_an_excluded_actor_has_troops(base_params):
     m = model(base_params)
-    m.progress.disarmament = 1.0
+    m.progress.disarmament[0] = 1.0
     m.actors["TUR"].deployed = 1000
     money.release(m)
     assert m.actors["SAU"].released == 0 and m.actors["ARE"].released == 0
@@ -206,17 +225,16 @@ def test_commitments_off_funders_pay_at_once(base_params):
 def test_hamas_takes_a_prize_worth_its_cost(base_params):
     rich = model(base_params, **{"actors.HAMAS.armed_group.money_value": 10.0})
     money.weigh(rich)
-    assert rich.purse.disarmament_target >= 0.95  # even full disarmament is worth it
+    assert hamas(rich).floors[DISARMAMENT] >= 0.95  # even full disarmament is worth it
     poor = model(base_params, **{"actors.HAMAS.armed_group.money_value": 0.0})
     money.weigh(poor)
-    assert poor.purse.disarmament_target == 0.0
+    assert hamas(poor).floors[DISARMAMENT] == 0.0
 
 
 def test_a_bigger_pledge_buys_more_disarmament(base_params):
     def disarmament(pledge):
-        return statistics.mean(
-            model(base_params, s, **{"actors.SAU.funder.pledge_usd": pledge, "actors.ARE.funder.pledge_usd": pledge})
-            .run(52).hamas.settled[DISARMAMENT] for s in range(5))  # fmt: skip
+        values = {"actors.SAU.funder.pledge_usd": pledge, "actors.ARE.funder.pledge_usd": pledge}
+        return statistics.mean(hamas(model(base_params, s, **values).run(52)).settled[DISARMAMENT] for s in range(5))
 
     assert disarmament(4e10) > disarmament(1e9)
 
@@ -228,7 +246,7 @@ def test_money_backs_a_funders_pressure(base_params):
     assert money.backing(big, big.actors["SAU"]) == money.MAX_BACKING
     off = model(base_params, **{"mechanisms.money.enabled": False, "actors.HAMAS.armed_group.money_value": 10.0})
     money.weigh(off)
-    assert off.purse.disarmament_target == 0.0 and money.backing(off, off.actors["SAU"]) == 1.0
+    assert hamas(off).floors[DISARMAMENT] == 0.0 and money.backing(off, off.actors["SAU"]) == 1.0
 
 
 # ---------------------------------------------------------------- 5. ground
@@ -258,7 +276,7 @@ def test_collapse_ends_the_force(base_params):
     m.actors["EGY"].committed = m.actors["EGY"].deployed = 1500
     ground.collapse(m)
     assert m.situation.collapsed and m.troops_deployed == 0
-    assert m.progress.israeli_control >= base_params.mechanisms.ground.collapse_control
+    assert m.progress.control[0] >= base_params.mechanisms.ground.collapse_control
 
 
 def test_a_collapse_can_end(base_params):
@@ -275,25 +293,25 @@ def test_a_collapse_can_end(base_params):
 # ---------------------------------------------------------------- 6. sequencing
 def test_phase_two_waits_for_hostage_remains(base_params):
     m = model(base_params)
-    assert not sequencing.phase_two_open(m)
-    m.progress.remains_outstanding = 0
-    assert sequencing.phase_two_open(m)
+    assert not roles.gates_open(m)
+    m.progress.outstanding[0] = 0
+    assert roles.gates_open(m)
 
 
 def test_israel_withdraws_only_as_the_isf_deploys(base_params):
     m = model(base_params)
     for _ in range(20):
         sequencing.advance(m)
-    assert m.progress.israeli_control == pytest.approx(0.5)
+    assert m.progress.control[0] == pytest.approx(0.5)
     m.actors["IDN"].deployed = 20000
     for _ in range(60):
         sequencing.advance(m)
-    assert m.progress.israeli_control == pytest.approx(m.israel.p.territory.floor, abs=0.01)
+    assert m.progress.control[0] == pytest.approx(isr(m).p.territory.floor, abs=0.01)
 
 
 def test_sequencing_off_runs_steps_in_parallel(base_params):
     m = model(base_params, **{"mechanisms.sequencing.enabled": False})
-    assert sequencing.phase_two_open(m)
+    assert roles.gates_open(m)
     for _ in range(60):
         sequencing.advance(m)
-    assert m.progress.israeli_control < 0.2
+    assert m.progress.control[0] < 0.2

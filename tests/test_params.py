@@ -9,6 +9,7 @@ import yaml
 
 from helpers import ROOT, raw_config
 from sim.config import actor_ids, build, parameter_meta, scenarios
+from sim.config.compose import CONF_DIR
 from sim.model.params import ConfigError
 
 EVIDENCE = ROOT.parent / "shared" / "evidence.md"
@@ -21,10 +22,10 @@ DESIGN_ACTORS = "USA ISR TUR QAT EGY SAU ARE JOR IDN AZE PAK HAMAS UNSC RUS CHN 
 
 
 def test_every_design_actor_has_one_file_with_its_id():
-    files = {p.stem for p in (ROOT / "conf" / "actors").glob("*.yaml")}
+    files = {p.stem for p in (CONF_DIR / "actors").glob("*.yaml")}
     assert files == set(actor_ids()) == set(DESIGN_ACTORS)
     for aid in actor_ids():
-        first = (ROOT / "conf" / "actors" / f"{aid}.yaml").read_text().splitlines()[0]
+        first = (CONF_DIR / "actors" / f"{aid}.yaml").read_text().splitlines()[0]
         assert first == f"# @package actors.{aid}"
 
 

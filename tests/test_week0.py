@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from sim.model.mechanisms import commitments, council, ground, money, vetoes
+from sim.model import roles
+from sim.model.mechanisms import council, ground, money, vetoes
 from sim.model.model import ISFModel
-from sim.model.params import COMPOSITION, DISARMAMENT, MANDATE
+
+COMPOSITION, MANDATE, DISARMAMENT = 0, 1, 2  # the Gaza case's dimensions, in case.yaml's order
 
 
 @pytest.fixture(scope="module")
 def week0(base_params):
     return ISFModel(base_params, rng=1)
+
+
+def test_the_dimensions_are_in_this_order(week0):
+    assert week0.case.dimensions == ("composition", "mandate", "disarmament")
+    assert [a.aid for a in week0.territory_holders] == ["ISR"] and [a.aid for a in week0.armed_groups] == ["HAMAS"]
 
 
 def test_no_force_deployed_or_committed(week0):
@@ -20,7 +27,7 @@ def test_no_force_deployed_or_committed(week0):
 
 
 def test_israel_holds_about_half_of_gaza(week0):  # E15
-    assert week0.progress.israeli_control == pytest.approx(0.5, abs=0.05)
+    assert week0.progress.control[0] == pytest.approx(0.5, abs=0.05)
 
 
 def test_about_ten_to_eleven_deaths_a_day(week0):  # E44, E45
@@ -47,17 +54,17 @@ def test_no_resolution_and_design_not_final(week0):  # E10, E35, E42
 
 
 def test_hamas_has_not_disarmed_and_remains_are_outstanding(week0):  # E36, E39
-    assert week0.progress.disarmament == 0.0
-    assert week0.progress.remains_outstanding == 9
-    assert week0.hamas.settled[DISARMAMENT] < 0.5
+    assert week0.progress.disarmament == [0.0]
+    assert week0.progress.outstanding == [9]
+    assert week0.actors["HAMAS"].settled[DISARMAMENT] < 0.5
 
 
 def test_the_issue_space_holds_the_articles_stances(week0):
-    isr, hamas, usa = week0.israel, week0.hamas, week0.sponsor
+    isr, hamas, usa = week0.actors["ISR"], week0.actors["HAMAS"], week0.sponsor
     assert isr.settled[COMPOSITION] < 0.3 < usa.settled[COMPOSITION]  # E12 red line vs E01
     assert hamas.settled[MANDATE] < 0.3 < usa.settled[MANDATE]  # E30 border monitoring vs E41
     # E30 and E36 both hold: Hamas would consent to a border-monitoring force, not to disarm
-    assert commitments.hamas_consent(week0, "borders") > 0.5 > commitments.hamas_consent(week0, "enforcement")
+    assert roles.consent(week0, "borders") > 0.5 > roles.consent(week0, "enforcement")
     assert hamas.settled[DISARMAMENT] < 0.5
 
 

@@ -21,10 +21,11 @@ import datetime as dt
 import re
 from typing import Any
 
+from sim.model.case import PROTOCOL
 from sim.model.params import Case, ConfigError, GateWords, NamedOutcome
 
 CASE_KEYS = ("name", "title", "week0", "cutoff", "evidence", "dimensions", "drafts", "outcomes", "report",
-             "headline", "sliders", "gates", "words")  # fmt: skip
+             "headline", "sliders", "gates", "words", "protocol")  # fmt: skip
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
 OUTCOME_KINDS = ("role_of", "control_of", "disarmament_of")
 WORD_KEYS = ("sponsor", "consent", "situation", "territory", "sentences")
@@ -110,7 +111,22 @@ def build_case(raw: Any, ids: tuple[str, ...]) -> Case:
         words=_words(raw.get("words") or {}),
         sentences=dict(_mapping("case.words.sentences", (raw.get("words") or {}).get("sentences") or {})),
         gates=_gates(raw.get("gates") or {}, ids),
+        protocol=_protocol(raw.get("protocol")),
     )
+
+
+def _protocol(raw: Any) -> tuple[str, ...]:
+    """The case's own order of the weekly steps (none: the engine's, sim.model.case.PROTOCOL)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f"case.protocol = {raw!r}; allowed: a list of steps from {', '.join(PROTOCOL)}")
+    for step in raw:
+        if step not in PROTOCOL:
+            raise ConfigError(f"case.protocol: unknown step {step!r}; allowed: {', '.join(PROTOCOL)}")
+    if len(set(raw)) != len(raw):
+        raise ConfigError("case.protocol lists a step twice; allowed: each step at most once")
+    return tuple(raw)
 
 
 def _outcomes(raw: Any, ids: tuple[str, ...]) -> tuple[NamedOutcome, ...]:

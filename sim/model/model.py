@@ -11,16 +11,32 @@ from __future__ import annotations
 
 import logging
 import random
-from collections import deque
 
 import mesa
 
 from sim.model import roles
 from sim.model import weekly as weekly_table
 from sim.model.agents import Actor
+from sim.model.case import PROTOCOL
 from sim.model.mechanisms import commitments, council, ground, money, pressure, sequencing, vetoes
 from sim.model.params import ConfigError, ModelParams
-from sim.model.state import Agenda, Progress, Purse, Situation, Trace
+from sim.model.state import Trace
+
+# the weekly protocol: step name -> the mechanism's function, in the order the negotiation runs
+STEPS = {
+    "ground.violence": ground.violence,  # 1. strikes and deaths; the situation may collapse or recover
+    "money.weigh": money.weigh,  # 2. armed groups weigh the conditional money against disarming
+    "pressure.apply": pressure.apply,  # 3. who presses whom, on which dimension; positions move
+    "vetoes.update": vetoes.update,  # 4. vetoes hold or yield
+    "council.settle_design": council.settle_design,  # 5. the sponsor settles the force's design,
+    "council.vote": council.vote,  #    chooses the draft, tables it when it can pass
+    "sequencing.release": sequencing.release,  # 6. gate holders release; the next phase opens or not
+    "commitments.contributors": commitments.contributors,  # 7. contributors commit, pull out, deploy
+    "sequencing.advance": sequencing.advance,  # 8. police, withdrawal, disarmament
+    "money.release": money.release,  # 9. funders pay when their conditions hold
+}
+assert tuple(STEPS) == PROTOCOL  # the names a case may list (sim.model.case.PROTOCOL)
+INIT = (vetoes, money, pressure, council, ground, sequencing, commitments)  # who builds state first
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 logging.getLogger("mesa").setLevel(logging.WARNING)
@@ -44,28 +60,9 @@ class ISFModel(mesa.Model):
         self.actor_list: list[Actor] = self.agents.to_list()
         self.actors: dict[str, Actor] = {a.aid: a for a in self.actor_list}
         self._index_roles()
-        self.barred = vetoes.barred(self)  # contributors a standing veto bars (vetoes.update keeps it)
-        money.publish(self)  # each presser's money backing
-        self.links = pressure.links(self)
-
-        m = params.mechanisms
-        self.agenda = Agenda(mandate=council.preferred_mandate(self), next_vote_week=m.council.table_week)
-        self.agenda.seat_offsets = {
-            a.aid: [self.random.gauss(0.0, a.p.council.spread) if a.p.council.spread > 0 else 0.0
-                    for _ in range(a.p.council.seats)]
-            for a in self.council_members
-        }  # fmt: skip
-        base = ground.baseline_weekly(self)
-        self.situation = Situation(baseline_weekly=base, recent=deque([base] * 4, maxlen=4), violence_4w=base)
-        self.progress = Progress(
-            outstanding=[g.p.gate.outstanding for g in self.gate_holders],
-            control=[t.p.territory.control for t in self.territory_holders],
-            disarmament=[0.0 for _ in self.armed_groups],
-        )
-        self.purse = Purse(taken={(g.aid, f.aid): False for g in self.armed_groups for f in self.funders})
-        for c in self.contributors:  # liaison_after 0: settled for liaison before week 1
-            if c.p.contributor.liaison_after == 0 and c.aid in self.barred:
-                c.liaison, c.offer = True, 0
+        for mechanism in INIT:  # each mechanism builds its own state, in this order
+            mechanism.init(self)
+        self.protocol = [STEPS[name] for name in (self.case.protocol or PROTOCOL)]
 
         self.datacollector = self._collector() if trace else None  # what a traced run records each week
         if trace:
@@ -135,18 +132,10 @@ class ISFModel(mesa.Model):
 
     # ------------------------------------------------------------------ the weekly protocol
     def step(self) -> None:
-        """One week, in the order the negotiation runs."""
+        """One week: the protocol's steps in order (:data:`PROTOCOL`, or the case's own)."""
         self.week += 1
-        ground.violence(self)  # 1. strikes and deaths; the situation may collapse or recover
-        money.weigh(self)  # 2. armed groups weigh the conditional money against disarming
-        pressure.apply(self)  # 3. who presses whom, on which dimension; positions move
-        vetoes.update(self)  # 4. vetoes hold or yield
-        council.settle_design(self)  # 5. the sponsor settles the force's design,
-        council.vote(self)  #    chooses the draft, tables it when it can pass
-        sequencing.release(self)  # 6. gate holders release what they hold; the next phase opens or not
-        commitments.contributors(self)  # 7. contributors commit, pull out, deploy
-        sequencing.advance(self)  # 8. police, withdrawal, disarmament
-        money.release(self, checked=self.params.mechanisms.commitments.enabled)  # 9. funders pay
+        for step in self.protocol:
+            step(self)
         if self.tracing:
             self.datacollector.collect(self)
         if self.weekly is not None:

@@ -24,30 +24,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, NewType
 
-Rule = Literal["default", "compromise", "nash"]  # bargaining rules: sim/model/mechanisms/bargaining.py
+from sim.model.case import Case, GateWords, NamedOutcome  # noqa: F401 - re-exported: the case's part
+from sim.model.declare import UNIT, ConfigError, flag, num, share  # noqa: F401 - re-exported
+from sim.model.mechanisms.bargaining import Rule  # noqa: F401 - re-exported
+from sim.model.mechanisms.commitments import Params as CommitmentParams
+from sim.model.mechanisms.council import Params as CouncilParams
+from sim.model.mechanisms.ground import Params as GroundParams
+from sim.model.mechanisms.money import Params as MoneyParams
+from sim.model.mechanisms.pressure import Params as PressureParams
+from sim.model.mechanisms.sequencing import Params as SequencingParams
+from sim.model.mechanisms.vetoes import Params as VetoParams
+
 Uncertainty = Literal["fixed", "sample"]
 ActorIds = tuple[str, ...]  # a list of actor ids (checked against the actors of the config)
 DimensionName = NewType("DimensionName", str)  # a dimension of the case's issue space
 Point = tuple[float, ...]  # one value per dimension, in the case's order
-
-UNIT = (0.0, 1.0)
-
-
-class ConfigError(ValueError):
-    """A configuration problem, stated in one line for the user."""
-
-
-def num(domain: tuple[float, float], unit: str = "", doc: str = ""):
-    """A required number: its hard domain, its unit and what it means (the value is in conf/)."""
-    return field(metadata={"domain": domain, "unit": unit, "doc": doc})
-
-
-def flag(doc: str = ""):
-    return field(metadata={"doc": doc})
-
-
-def share(doc: str = ""):
-    return num(UNIT, "share 0..1", doc)
 
 
 # --------------------------------------------------------------------------- roles
@@ -170,72 +161,7 @@ class ActorParams:
 
 
 # --------------------------------------------------------------------------- mechanisms
-@dataclass(frozen=True, slots=True)
-class PressureParams:
-    enabled: bool = flag()
-    speed: float = num(UNIT, "share/week", "share of the gap to equilibrium closed per week")
-    noise: float = num((0.0, 0.5), "sd/week", "weekly shock to the positions others see (not to decisions)")
-    excluded_effort: float = share("share of its effort a vetoed, excluded mediator keeps")
-    rule: Rule = flag("bargaining rule: default | compromise | nash")
-
-
-@dataclass(frozen=True, slots=True)
-class VetoParams:
-    enabled: bool = flag()
-    yield_at: float = share("a veto yields when the holder's settled position on its dimension passes this")
-
-
-@dataclass(frozen=True, slots=True)
-class CommitmentParams:
-    enabled: bool = flag()
-    withdraw_margin: float = num((1.0, 10.0), "x tolerance", "violence multiple of tolerance that makes one pull out")
-    min_force: int = num((0, 200000), "troops", "troops committed in all before any contingent goes in")
-
-
-@dataclass(frozen=True, slots=True)
-class MoneyParams:
-    enabled: bool = flag()
-    scale_usd: float = num(
-        (1e8, 1e12), "USD", "a pledge of this size is worth money_value to an armed group, full weight to a presser"
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class CouncilParams:
-    enabled: bool = flag()
-    p5_veto: bool = flag("a permanent member's 'no' blocks the draft")
-    table_week: int = num((0, 520), "week", "first week the sponsor can table the draft")
-    retable_weeks: int = num((1, 52), "weeks", "weeks to revise and re-table after a failed vote")
-    yes_at: float = share("support at which a member votes yes")
-    no_below: float = share("support below which a member votes no")
-
-
-@dataclass(frozen=True, slots=True)
-class GroundParams:
-    enabled: bool = flag()
-    deaths_per_day: float = num((0.0, 1000.0), "deaths/day", "people killed per day at week 0")
-    dispersion: float = num((0.01, 1000.0), "shape", "negative-binomial shape of weekly deaths")
-    collapse_hazard: float = num(UNIT, "chance/week", "weekly chance the situation collapses (full-scale fighting)")
-    recovery_rate: float = num(UNIT, "chance/week", "weekly chance a collapse is reversed")
-    isf_damping: float = share("share of violence a full-strength force removes")
-    disarm_damping: float = share("share of violence full disarmament removes")
-    strike_hardening: float = num(
-        (0.0, 10.0), "x excess violence", "how much above-baseline violence stiffens the armed groups"
-    )
-    collapse_violence: float = num((1.0, 100.0), "x baseline", "violence multiple after a collapse")
-    collapse_control: float = share("share of the territory each territory holder holds after a collapse")
-    surge_start: int = num((0, 520), "week", "first week of a strike surge")
-    surge_weeks: int = num((0, 520), "weeks", "length of the surge")
-    surge_multiplier: float = num((0.0, 100.0), "x baseline", "violence multiple during the surge")
-
-
-@dataclass(frozen=True, slots=True)
-class SequencingParams:
-    enabled: bool = flag()
-    target_troops: int = num((1, 200000), "troops", "force size the draft authorizes")
-    police_weight: float = share("troops of the force one trained police officer counts as")
-
-
+# each mechanism declares its own parameters (``Params`` in sim/model/mechanisms/<name>.py)
 MECHANISM_TYPES: dict[str, type] = {
     "pressure": PressureParams,
     "vetoes": VetoParams,
@@ -256,52 +182,6 @@ class Mechanisms:
     council: CouncilParams
     ground: GroundParams
     sequencing: SequencingParams
-
-
-@dataclass(frozen=True, slots=True)
-class NamedOutcome:
-    """One of the case's named columns: ``kind`` (``role_of``, ``control_of``, ``disarmament_of``)
-    of one actor, placed after the column ``after``."""
-
-    column: str
-    kind: str
-    actor: str
-    after: str
-
-
-@dataclass(frozen=True, slots=True)
-class GateWords:
-    """How the trace names one gate: its condition's label, its two sentences, its event kinds."""
-
-    label: str = "gate"
-    released: str = "{actor} releases {value:.0f} ({still_held} still held)"
-    opened: str = "the gate held by {holder} is open"
-    released_kind: str = "gate_released"
-    opened_kind: str = "gate_opened"
-
-
-@dataclass(frozen=True, slots=True)
-class Case:
-    """What the model needs of the case file (``case.yaml``): the issue space, the drafts, the
-    named outcome columns and the words of the trace."""
-
-    name: str
-    dimensions: tuple[str, ...]
-    drafts: tuple[tuple[str, tuple[tuple[int, float], ...]], ...]  # name -> ((dimension index, value), ...)
-    outcomes: tuple[NamedOutcome, ...] = ()
-    words: dict[str, str] = field(default_factory=dict)  # sponsor, consent, ...
-    sentences: dict[str, str] = field(default_factory=dict)  # event kind -> template
-    gates: dict[str, GateWords] = field(default_factory=dict)  # holder id -> its words
-
-    def dim(self, name: str) -> int:
-        return self.dimensions.index(name)
-
-    def draft(self, name: str) -> tuple[tuple[int, float], ...]:
-        return next(point for n, point in self.drafts if n == name)
-
-    @property
-    def draft_names(self) -> tuple[str, ...]:
-        return tuple(n for n, _ in self.drafts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model.params import ConfigError, GateWords
+from sim.model.case import GateWords
+from sim.model.declare import ConfigError
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor

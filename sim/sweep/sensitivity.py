@@ -220,10 +220,11 @@ def runs_of(values: dict[str, str], cfg: Any) -> int:
     from sim.config import parameter_meta
     from sim.config.compose import lever_keys
 
-    design, _ = split_design({"design": {**d, "block": int(values.get("design.block", d.get("block", 0)))}})
     raw = _RAW_CACHE.get(id(cfg))
     if raw is None:
         raw = _RAW_CACHE[id(cfg)] = _base_raw(cfg)
+    block = int(values.get("design.block", d.get("block", 0)))
+    design, _ = split_design({"design": {**d, "block": block}, "case": raw.get("case")})
     prob = problem(parameter_meta(raw), lever_keys(raw))
     return len(block_range(design, _n_points(design, prob["num_vars"]))) * runs
 
@@ -263,7 +264,7 @@ def analyse(cfg: Any, sweep_dir: Path, swept: list[str] | tuple[str, ...] = ()) 
     from sim.config import parameter_meta
     from sim.config.compose import lever_keys
 
-    design, _ = split_design({"design": d})
+    design, _ = split_design({"design": d, "case": _base_raw(cfg).get("case")})
     others = [k for k in swept if k != "design.block"]
     runs = pd.read_parquet(
         sweep_dir / "runs.parquet", columns=list(dict.fromkeys(["job", "point", *others, *design.outcomes]))

@@ -40,9 +40,9 @@ structural uncertainty: ``experiments/bargaining_rules.yaml`` sweeps it.
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import Literal, get_args
 
-from sim.model.params import Rule
+Rule = Literal["default", "compromise", "nash"]  # the rules below, by name (mechanisms.pressure.rule)
 
 RULES: tuple[str, ...] = get_args(Rule)
 

@@ -30,19 +30,45 @@ Switched off, requirements are not checked: contributors decide at ``commit_rate
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.model import roles
+from sim.model.declare import flag, num
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
     from sim.model.model import ISFModel
 
 
+@dataclass(frozen=True, slots=True)
+class Params:
+    """This mechanism's parameters (``mechanisms.commitments.*``; values and provenance in the case's config.yaml)."""
+
+    enabled: bool = flag()
+    withdraw_margin: float = num((1.0, 10.0), "x tolerance", "violence multiple of tolerance that makes one pull out")
+    min_force: int = num((0, 200000), "troops", "troops committed in all before any contingent goes in")
+
+
+def pars(model: ISFModel) -> Params:
+    """This mechanism's parameters."""
+    return model.params.mechanisms.commitments
+
+
+def init(model: ISFModel) -> None:
+    """A vetoed contributor with ``liaison_after`` 0 has settled for liaison before week 1; and
+    whether conditions are checked at all (published: funders' conditions follow the same switch)."""
+    model.conditions_checked = pars(model).enabled
+    model.min_force = pars(model).min_force if model.conditions_checked else 0  # the sponsor's forecasts read it
+    for c in model.contributors:
+        if c.p.contributor.liaison_after == 0 and c.aid in model.barred:
+            c.liaison, c.offer = True, 0
+
+
 def conditions(model: ISFModel, c: Actor, consent: float | None = None) -> dict[str, bool]:
     """Each requirement of contributor ``c`` and whether it holds this week."""
     p = c.p.contributor
-    needs_un = p.needs_resolution and model.params.mechanisms.council.enabled
+    needs_un = p.needs_resolution and model.council_votes
     return {
         "design final": model.agenda.design_final,
         "mandate": roles.accepts(c, model.drafts[model.agenda.mandate]),
@@ -55,8 +81,8 @@ def conditions(model: ISFModel, c: Actor, consent: float | None = None) -> dict[
 
 
 def contributors(model: ISFModel) -> None:
-    on = model.params.mechanisms.commitments.enabled
-    cfg = model.params.mechanisms.commitments
+    on = pars(model).enabled
+    cfg = pars(model)
     situation = model.situation
     consent = None  # computed once a week, when a contributor first needs it
     for c in model.contributors:
@@ -95,3 +121,14 @@ def contributors(model: ISFModel) -> None:
                 if model.progress.week_deployed is None:
                     model.progress.week_deployed = model.week
                 model.log("deploy", c.aid, "", float(c.deployed))
+
+
+# --------------------------------------------------------------------------- the trace's words
+SENTENCES = {
+    "liaison": lambda a, t, v, d, c: f"{a} drops its troop offer and takes a liaison role",
+    "commit": lambda a, t, v, d, c: f"{a} commits {int(v):,} troops (arriving in {d['lead_weeks']} weeks)",
+    "withdraw": lambda a, t, v, d, c: (
+        f"{a} pulls its {int(v):,} troops out of the force before deploying (violence {d['violence']:.0f}/week)"
+    ),
+    "deploy": lambda a, t, v, d, c: f"{int(v):,} {a} troops deploy",
+}

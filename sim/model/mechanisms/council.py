@@ -33,14 +33,62 @@ choice among those contributors would serve under, and no contributor waits for 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim.model import roles
+from sim.model.declare import flag, num, share
 from sim.model.mechanisms import bargaining
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
     from sim.model.model import ISFModel
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """This mechanism's parameters (``mechanisms.council.*``; values and provenance in the case's config.yaml)."""
+
+    enabled: bool = flag()
+    p5_veto: bool = flag("a permanent member's 'no' blocks the draft")
+    table_week: int = num((0, 520), "week", "first week the sponsor can table the draft")
+    retable_weeks: int = num((1, 52), "weeks", "weeks to revise and re-table after a failed vote")
+    yes_at: float = share("support at which a member votes yes")
+    no_below: float = share("support below which a member votes no")
+
+
+@dataclass
+class Agenda:
+    """The sponsor's design and the Council (this mechanism)."""
+
+    mandate: str  # the draft's mandate, and the adopted one once the Council passes it
+    design_final: bool = False
+    authorized: bool = False
+    week_authorized: int | None = None
+    votes_held: int = 0
+    failed_votes: int = 0
+    next_vote_week: int = 0
+    seat_offsets: dict[str, list[float]] = field(default_factory=dict)  # member -> each seat's offset
+    offsets_known: bool = False  # a failed vote has shown the sponsor how each seat votes
+
+
+def pars(model: ISFModel) -> Params:
+    """This mechanism's parameters."""
+    return model.params.mechanisms.council
+
+
+def init(model: ISFModel) -> None:
+    """The agenda at week 0: the sponsor's preferred draft, the first week it may table it, and how
+    each elected seat differs from its bloc (drawn now, from the model's generator). Published:
+    whether the Council votes at all (contributors that need a resolution read it)."""
+    model.council_votes = pars(model).enabled
+    model.agenda = Agenda(mandate=preferred_mandate(model), next_vote_week=pars(model).table_week)
+    model.agenda.seat_offsets = {
+        a.aid: [model.random.gauss(0.0, a.p.council.spread) if a.p.council.spread > 0 else 0.0
+                for _ in range(a.p.council.seats)]
+        for a in model.council_members
+    }  # fmt: skip
+
 
 VOTE = {1: "yes", 0: "abstain", -1: "no"}  # a seat's vote, in words
 PASS_VOTES = 9
@@ -85,7 +133,7 @@ def _phi(x: float) -> float:
 def chance_of_passage(model: ISFModel, mandate: str) -> float:
     """The sponsor's forecast that a draft passes: on settled positions, with each elected seat's
     own offset unknown (normal, the bloc's spread) until a vote has shown it."""
-    cfg = model.params.mechanisms.council
+    cfg = pars(model)
     known = model.agenda.offsets_known
     sure_yes, no_veto = 0, 1.0
     yes_dist = [1.0]  # probability of k yes votes among the uncertain seats
@@ -117,14 +165,14 @@ def passes(model: ISFModel, mandate: str) -> bool:
 def force_possible(model: ISFModel, mandate: str) -> bool:
     """Would enough contributors serve under this mandate — it suits them, and the armed groups
     would consent to it — to reach ``min_force``?"""
-    if not model.params.mechanisms.commitments.enabled:
+    if not model.conditions_checked:  # contributors do not weigh the draft (commitments off)
         return True
     consent = roles.consent(model, mandate)
     point = model.drafts[mandate]
     willing = sum(c.offer for c in model.contributors
                   if c.offer > 0 and not c.liaison and c.aid not in model.barred and roles.accepts(c, point)
                   and consent >= c.p.contributor.min_consent)  # fmt: skip
-    return willing >= model.params.mechanisms.commitments.min_force
+    return willing >= model.min_force
 
 
 def choose_mandate(model: ISFModel) -> str | None:
@@ -133,7 +181,7 @@ def choose_mandate(model: ISFModel) -> str | None:
         return model.agenda.mandate
     own = model.sponsor.settled
     options = sorted(model.drafts, key=lambda m: roles.distance(model.drafts[m], own))
-    if model.params.mechanisms.council.enabled:
+    if pars(model).enabled:
         options = [m for m in options if passes(model, m)]
     with_force = [m for m in options if force_possible(model, m)]
     chosen = (with_force or options or [None])[0]
@@ -143,16 +191,15 @@ def choose_mandate(model: ISFModel) -> str | None:
 # --------------------------------------------------------------------------- design and vote
 def veto_expected_to_yield(model: ISFModel, holder: Actor) -> bool:
     """Where the holder's position on its veto's dimension settles under the pressure it faces now."""
-    cfg = model.params.mechanisms.pressure
     d = holder.veto_dim
     p = holder.pressure_in[d]
-    if not cfg.enabled or p <= 0:
+    if not model.pressure_on or p <= 0:
         end = holder.settled[d]
     else:
         goal = holder.goal[d]
         r = roles.effective_resolve(model, holder) * holder.p.salience[d]
-        end = bargaining.end_point(cfg.rule, holder.ideal[d], holder.settled[d], p, r, goal)
-    return end >= model.params.mechanisms.vetoes.yield_at
+        end = bargaining.end_point(model.bargaining_rule, holder.ideal[d], holder.settled[d], p, r, goal)
+    return end >= model.yield_at
 
 
 def settle_design(model: ISFModel) -> None:
@@ -164,18 +211,18 @@ def settle_design(model: ISFModel) -> None:
     disputed = [c.aid for c in model.contributors if c.offer > 0 and not c.liaison and c.aid in model.barred]
     waiting = any(veto_expected_to_yield(model, h) for h in model.veto_holders
                   if any(h.vetoes.get(t) for t in disputed))  # fmt: skip
-    rule = not model.params.mechanisms.council.enabled or not disputed or not waiting
+    rule = not pars(model).enabled or not disputed or not waiting
     if model.sponsor is not None and disputed:
         rule = model.sponsor.policy.design_final(model, model.sponsor, disputed, rule)
     if rule:
         a.design_final = True
-        if not model.params.mechanisms.council.enabled:
+        if not pars(model).enabled:
             a.mandate = choose_mandate(model) or a.mandate
         model.log("design_final", model.sponsor.aid if model.sponsor else "", "", float(model.week), without=disputed)
 
 
 def member_votes(model: ISFModel) -> dict[str, list[int]]:
-    cfg = model.params.mechanisms.council
+    cfg = pars(model)
     votes: dict[str, list[int]] = {}
     for m in model.council_members:
         base = support(model, m, model.agenda.mandate)
@@ -187,14 +234,14 @@ def member_votes(model: ISFModel) -> dict[str, list[int]]:
 
 def blockers(model: ISFModel, votes: dict[str, list[int]]) -> list[str]:
     """Permanent members whose 'no' (-1) blocks the draft (when ``p5_veto``)."""
-    if not model.params.mechanisms.council.p5_veto:
+    if not pars(model).p5_veto:
         return []
     return [aid for aid, v in votes.items() if model.actors[aid].p.council.permanent and -1 in v]
 
 
 def vote(model: ISFModel) -> None:
     """Choose the draft's terms; table it when the sponsor expects it to pass; hold the vote."""
-    cfg = model.params.mechanisms.council
+    cfg = pars(model)
     a = model.agenda
     if not cfg.enabled or a.authorized or model.week < a.next_vote_week:
         return
@@ -228,3 +275,43 @@ def vote(model: ISFModel) -> None:
     a.offsets_known = True
     a.next_vote_week = model.week + cfg.retable_weeks
     model.log("resolution_failed", model.council_id, "+".join(blocked_by), float(yes), blockers=blocked_by)
+
+
+# --------------------------------------------------------------------------- the trace's words
+VOTE_WORD = {1: "votes yes", 0: "abstains", -1: "votes no"}
+
+
+def _vote(actor: str, votes: list[int]) -> str:
+    if len(votes) == 1:
+        return f"{actor} {VOTE_WORD[votes[0]]}"
+    return f"{actor}: {tally(votes)}"
+
+
+def _sponsor(case) -> str:
+    return case.words.get("sponsor", "the sponsor")
+
+
+def _design_final(d: dict, case) -> str:
+    if d["without"]:
+        why = "without " + "+".join(d["without"]) + f": {_sponsor(case)} expects no change of mind"
+    else:
+        why = "no vetoed contributor left in the design"
+    return f"the force's design is final ({why})"
+
+
+SENTENCES = {
+    "design_final": lambda a, t, v, d, c: _design_final(d, c),
+    "not_tabled": lambda a, t, v, d, c: (
+        f"{_sponsor(c)} holds its draft back: it expects no draft to pass yet, and keeps lobbying"
+    ),
+    "mandate_changed": lambda a, t, v, d, c: f"{_sponsor(c)} puts a {d['mandate']} mandate in its draft",
+    "council_tabled": lambda a, t, v, d, c: f"{_sponsor(c)} tables its draft resolution ({d['mandate']} mandate)",
+    "vote": lambda a, t, v, d, c: _vote(a, d["votes"]),
+    "resolution_passed": lambda a, t, v, d, c: (
+        f"the Council passes the resolution, {int(v)} votes in favour ({d['mandate']} mandate)"
+    ),
+    "resolution_failed": lambda a, t, v, d, c: (
+        "the draft fails: "
+        + (f"vetoed by {'+'.join(d['blockers'])}" if d["blockers"] else f"only {int(v)} votes in favour")
+    ),
+}

@@ -24,16 +24,67 @@ Switched off, deaths stay at the baseline mean, there is no collapse and no hard
 
 from __future__ import annotations
 
+from collections import deque
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.model.declare import UNIT, flag, num, share
 from sim.model.roles import coverage
 
 if TYPE_CHECKING:
     from sim.model.model import ISFModel
 
 
+@dataclass(frozen=True, slots=True)
+class Params:
+    """This mechanism's parameters (``mechanisms.ground.*``; values and provenance in the case's config.yaml)."""
+
+    enabled: bool = flag()
+    deaths_per_day: float = num((0.0, 1000.0), "deaths/day", "people killed per day at week 0")
+    dispersion: float = num((0.01, 1000.0), "shape", "negative-binomial shape of weekly deaths")
+    collapse_hazard: float = num(UNIT, "chance/week", "weekly chance the situation collapses (full-scale fighting)")
+    recovery_rate: float = num(UNIT, "chance/week", "weekly chance a collapse is reversed")
+    isf_damping: float = share("share of violence a full-strength force removes")
+    disarm_damping: float = share("share of violence full disarmament removes")
+    strike_hardening: float = num(
+        (0.0, 10.0), "x excess violence", "how much above-baseline violence stiffens the armed groups"
+    )
+    collapse_violence: float = num((1.0, 100.0), "x baseline", "violence multiple after a collapse")
+    collapse_control: float = share("share of the territory each territory holder holds after a collapse")
+    surge_start: int = num((0, 520), "week", "first week of a strike surge")
+    surge_weeks: int = num((0, 520), "weeks", "length of the surge")
+    surge_multiplier: float = num((0.0, 100.0), "x baseline", "violence multiple during the surge")
+
+
+@dataclass
+class Situation:
+    """Violence and the ceasefire (this mechanism)."""
+
+    baseline_weekly: float
+    recent: deque  # the last four weeks' deaths
+    violence_4w: float
+    violence_ratio: float = 1.0
+    deaths_week: int = 0
+    deaths_total: int = 0
+    collapsed: bool = False  # the ceasefire is down now
+    ever_collapsed: bool = False
+    week_collapsed: int | None = None  # first collapse
+    collapses: int = 0
+
+
+def pars(model: ISFModel) -> Params:
+    """This mechanism's parameters."""
+    return model.params.mechanisms.ground
+
+
+def init(model: ISFModel) -> None:
+    """The situation at week 0: violence at its baseline for the last four weeks."""
+    base = baseline_weekly(model)
+    model.situation = Situation(baseline_weekly=base, recent=deque([base] * 4, maxlen=4), violence_4w=base)
+
+
 def baseline_weekly(model: ISFModel) -> float:
-    return 7.0 * model.params.mechanisms.ground.deaths_per_day
+    return 7.0 * pars(model).deaths_per_day
 
 
 def record_deaths(model: ISFModel, deaths: int) -> None:
@@ -64,7 +115,7 @@ def strike_factor(model: ISFModel) -> float:
 
 
 def mean_deaths(model: ISFModel) -> float:
-    g = model.params.mechanisms.ground
+    g = pars(model)
     m = baseline_weekly(model) * strike_factor(model)
     m *= 1.0 - g.isf_damping * coverage(model)
     m *= 1.0 - g.disarm_damping * model.progress.mean_disarmament
@@ -77,7 +128,7 @@ def mean_deaths(model: ISFModel) -> float:
 
 def violence(model: ISFModel) -> None:
     """This week's deaths; the ceasefire may collapse, or recover."""
-    g = model.params.mechanisms.ground
+    g = pars(model)
     if not g.enabled:
         record_deaths(model, int(round(baseline_weekly(model))))
         return
@@ -104,16 +155,24 @@ def violence(model: ISFModel) -> None:
 
 
 def collapse(model: ISFModel) -> None:
-    g = model.params.mechanisms.ground
+    g = pars(model)
     s = model.situation
     s.collapsed = s.ever_collapsed = True
     s.collapses += 1
     if s.week_collapsed is None:
         s.week_collapsed = model.week
     control = model.progress.control
-    for i, share in enumerate(control):
-        control[i] = max(share, g.collapse_control)
+    for i, held in enumerate(control):
+        control[i] = max(held, g.collapse_control)
     for c in model.contributors:
         c.committed = c.deployed = 0
         c.commit_week = None
     model.log("collapse", model.territory_id, model.armed_id, s.violence_4w)
+
+
+# --------------------------------------------------------------------------- the trace's words
+SENTENCES = {
+    "deaths": lambda a, t, v, d, c: f"{int(v)} killed this week (strikes at {d['strikes']:.0%} of week 0)",
+    "collapse": lambda a, t, v, d, c: "the situation collapses: full-scale fighting resumes; contributors pull out",
+    "recovery": lambda a, t, v, d, c: "the collapse is reversed; the negotiation resumes where it stood",
+}

@@ -25,13 +25,46 @@ when their conditions hold (with ``checked`` false — the commitments mechanism
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim.model import roles
+from sim.model.declare import flag, num
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
     from sim.model.model import ISFModel
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """This mechanism's parameters (``mechanisms.money.*``; values and provenance in the case's config.yaml)."""
+
+    enabled: bool = flag()
+    scale_usd: float = num(
+        (1e8, 1e12), "USD", "a pledge of this size is worth money_value to an armed group, full weight to a presser"
+    )
+
+
+@dataclass
+class Purse:
+    """Conditional money (this mechanism)."""
+
+    taken: dict[tuple[str, str], bool] = field(
+        default_factory=dict
+    )  # (armed group, funder) -> it aims at the threshold
+
+
+def pars(model: ISFModel) -> Params:
+    """This mechanism's parameters."""
+    return model.params.mechanisms.money
+
+
+def init(model: ISFModel) -> None:
+    """No prize taken at week 0; each presser's money backing published (pressure reads it)."""
+    model.purse = Purse(taken={(g.aid, f.aid): False for g in model.armed_groups for f in model.funders})
+    publish(model)
+
 
 MAX_BACKING = 2.0
 VERIFIED = 0.01  # disarmament closes on its target gradually: within a hundredth counts as reached
@@ -40,9 +73,9 @@ VERIFIED = 0.01  # disarmament closes on its target gradually: within a hundredt
 def backing(model: ISFModel, presser: Actor) -> float:
     """How much a presser's money multiplies its pressure (1 for actors that pledge nothing)."""
     f = presser.p.funder
-    if f is None or not model.params.mechanisms.money.enabled:
+    if f is None or not pars(model).enabled:
         return 1.0
-    return min(MAX_BACKING, f.pledge_usd / model.params.mechanisms.money.scale_usd)
+    return min(MAX_BACKING, f.pledge_usd / pars(model).scale_usd)
 
 
 def publish(model: ISFModel) -> None:
@@ -61,13 +94,13 @@ def weigh(model: ISFModel) -> None:
     """Each armed group takes each prize worth its cost; the highest threshold it takes becomes a
     floor on its compliance dimension."""
     purse = model.purse
-    on = model.params.mechanisms.money.enabled
+    on = pars(model).enabled
     for h in model.armed_groups:
         d = h.compliance_dim
         if not on:
             h.floors[d] = 0.0
             continue
-        g, scale = h.p.armed_group, model.params.mechanisms.money.scale_usd
+        g, scale = h.p.armed_group, pars(model).scale_usd
         resolve = roles.effective_resolve(model, h) * h.p.salience[d]
         target = 0.0
         for f in model.funders:
@@ -97,9 +130,10 @@ def conditions(model: ISFModel, f: Actor) -> dict[str, bool]:
     }
 
 
-def release(model: ISFModel, checked: bool = True) -> None:
-    """Funders pay when their conditions hold (``checked`` false: whatever they are)."""
-    on = checked
+def release(model: ISFModel) -> None:
+    """Funders pay when their conditions hold (when conditions are not checked — the
+    commitments mechanism off, ``model.conditions_checked`` — at once)."""
+    on = model.conditions_checked
     for f in model.funders:
         if f.released > 0:
             f.readiness = 1.0
@@ -112,3 +146,16 @@ def release(model: ISFModel, checked: bool = True) -> None:
         if allowed and f.policy.fund(model, f, allowed):
             f.released = f.p.funder.pledge_usd
             model.log("funding", f.aid, "", f.released)
+
+
+# --------------------------------------------------------------------------- the trace's words
+SENTENCES = {
+    "offer_taken": lambda a, t, v, d, c: (
+        f"{a} takes {t}'s offer: it now aims to disarm to {t}'s threshold {v:.2f}, which the money is worth "
+        f"(prize {d['worth']:.2f} vs cost {d['cost']:.2f}); actual disarmament follows the force and the police"
+    ),
+    "offer_dropped": lambda a, t, v, d, c: (
+        f"{a} no longer aims for {t}'s money (prize {d['worth']:.2f} vs cost {d['cost']:.2f})"
+    ),
+    "funding": lambda a, t, v, d, c: f"{a} releases ${v / 1e9:.1f} bn",
+}

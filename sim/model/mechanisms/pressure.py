@@ -38,15 +38,41 @@ policy (:mod:`sim.model.policy`) makes them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.model import roles
+from sim.model.declare import UNIT, flag, num, share
 from sim.model.mechanisms import bargaining
+from sim.model.mechanisms.bargaining import Rule
 from sim.model.policy import DEFAULT_POLICY
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
     from sim.model.model import ISFModel
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """This mechanism's parameters (``mechanisms.pressure.*``; values and provenance in the case's config.yaml)."""
+
+    enabled: bool = flag()
+    speed: float = num(UNIT, "share/week", "share of the gap to equilibrium closed per week")
+    noise: float = num((0.0, 0.5), "sd/week", "weekly shock to the positions others see (not to decisions)")
+    excluded_effort: float = share("share of its effort a vetoed, excluded mediator keeps")
+    rule: Rule = flag("bargaining rule: default | compromise | nash")
+
+
+def pars(model: ISFModel) -> Params:
+    """This mechanism's parameters."""
+    return model.params.mechanisms.pressure
+
+
+def init(model: ISFModel) -> None:
+    """The configured pressure links (presser, target, weight per dimension), in a fixed order.
+    Published: whether positions move, and by which rule (the sponsor forecasts with them)."""
+    model.links = links(model)
+    model.pressure_on, model.bargaining_rule = pars(model).enabled, pars(model).rule
 
 
 def _spread(model: ISFModel, presser: Actor, w: float) -> tuple[float, ...]:
@@ -98,7 +124,7 @@ def _lobbied(model: ISFModel, t: Actor) -> bool:
 
 def apply(model: ISFModel) -> None:
     """Pressers push their targets; settled positions move toward their equilibria."""
-    cfg = model.params.mechanisms.pressure
+    cfg = pars(model)
     n = len(model.case.dimensions)
     dims = range(n)
     demand: dict[str, list[float]] = {}
@@ -154,3 +180,15 @@ def apply(model: ISFModel) -> None:
                 after=list(proposed),
                 salience=sal,
             )
+
+
+# --------------------------------------------------------------------------- the trace's words
+def _pressure(actor: str, target: str, value: float, d: dict, case) -> str:
+    """Only the dimensions the target cares about (it takes the pressers' view on the others)."""
+    moves = zip(case.dimensions, d["before"], d["after"], d["salience"])
+    moved = [f"{dim} {b:.2f} -> {a:.2f}" for dim, b, a, s in moves if s > 0 and abs(a - b) >= 0.005]
+    head = f"{', '.join(d['pressers'])} press {actor} (pressure {value:.2f} vs resolve {d['resolve']:.2f}): "
+    return head + (", ".join(moved) if moved else "it holds its ground")
+
+
+SENTENCES = {"pressure": _pressure}

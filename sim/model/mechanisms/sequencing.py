@@ -23,12 +23,56 @@ pace without a force.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.model.declare import flag, num, share
 from sim.model.roles import coverage, gates_open
 
 if TYPE_CHECKING:
     from sim.model.model import ISFModel
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """This mechanism's parameters (``mechanisms.sequencing.*``; values and provenance in the case's config.yaml)."""
+
+    enabled: bool = flag()
+    target_troops: int = num((1, 200000), "troops", "force size the draft authorizes")
+    police_weight: float = share("troops of the force one trained police officer counts as")
+
+
+@dataclass
+class Progress:
+    """The plan's sequence (this mechanism): one entry per holder of a
+    role, in the order of ``model.gate_holders``, ``model.territory_holders``, ``model.armed_groups``."""
+
+    outstanding: list[int]  # items each gate holder still holds
+    control: list[float]  # share of the territory each territory holder holds
+    disarmament: list[float]  # each armed group's disarmament, 0..1
+    phase_two_logged: bool = False
+    police: float = 0.0
+    week_deployed: int | None = None
+
+    @property
+    def mean_disarmament(self) -> float:
+        """The armed groups' mean disarmament (0 without an armed group)."""
+        d = self.disarmament
+        return d[0] if len(d) == 1 else (sum(d) / len(d) if d else 0.0)
+
+
+def pars(model: ISFModel) -> Params:
+    """This mechanism's parameters."""
+    return model.params.mechanisms.sequencing
+
+
+def init(model: ISFModel) -> None:
+    """The plan at week 0: what each gate holder holds, what each territory holder holds, no disarmament."""
+    model.progress = Progress(
+        outstanding=[g.p.gate.outstanding for g in model.gate_holders],
+        control=[t.p.territory.control for t in model.territory_holders],
+        disarmament=[0.0 for _ in model.armed_groups],
+    )
 
 
 def release(model: ISFModel) -> None:
@@ -52,7 +96,7 @@ def release(model: ISFModel) -> None:
 
 def advance(model: ISFModel) -> None:
     """Police training, withdrawal and disarmament for this week."""
-    on = model.params.mechanisms.sequencing.enabled
+    on = pars(model).enabled
     prog = model.progress
     if model.situation.collapsed:
         return
@@ -69,3 +113,11 @@ def advance(model: ISFModel) -> None:
             g = h.p.armed_group
             pace = pace_with if pace_with is not None else g.disarm_without_isf
             prog.disarmament[i] += g.disarm_rate * pace * max(0.0, h.settled[h.compliance_dim] - prog.disarmament[i])
+
+
+# --------------------------------------------------------------------------- the trace's words
+# the gates' events are named and worded by the case (case.yaml: gates); these are the defaults
+SENTENCES = {
+    "gate_released": lambda a, t, v, d, c: f"{a} releases {v:.0f} ({d['still_held']} still held)",
+    "gate_opened": lambda a, t, v, d, c: f"the gate held by {d.get('holder', a)} is open",
+}

@@ -14,16 +14,39 @@ a separate switch, ``mechanisms.council.p5_veto`` (:mod:`sim.model.mechanisms.co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from sim.model.declare import flag, share
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
     from sim.model.model import ISFModel
 
 
+@dataclass(frozen=True, slots=True)
+class Params:
+    """This mechanism's parameters (``mechanisms.vetoes.*``; values and provenance in the case's config.yaml)."""
+
+    enabled: bool = flag()
+    yield_at: float = share("a veto yields when the holder's settled position on its dimension passes this")
+
+
+def pars(model: ISFModel) -> Params:
+    """This mechanism's parameters."""
+    return model.params.mechanisms.vetoes
+
+
+def init(model: ISFModel) -> None:
+    """The contributors a standing veto bars at week 0 (``update`` keeps the set). Published: the
+    position at which a veto yields (the sponsor forecasts with it)."""
+    model.barred = barred(model)
+    model.yield_at = pars(model).yield_at
+
+
 def update(model: ISFModel) -> None:
     """Standing vetoes yield when their holder's settled position on the veto's dimension passes the threshold."""
-    cfg = model.params.mechanisms.vetoes
+    cfg = pars(model)
     for holder in model.veto_holders:
         for target, standing in holder.vetoes.items():
             if not standing:
@@ -42,7 +65,7 @@ def update(model: ISFModel) -> None:
 
 def barred(model: ISFModel) -> frozenset[str]:
     """The contributors a standing veto bars (none with the mechanism off); the model keeps it."""
-    if not model.params.mechanisms.vetoes.enabled:
+    if not pars(model).enabled:
         return frozenset()
     return frozenset(t for h in model.veto_holders for t, st in h.vetoes.items() if st)
 
@@ -54,4 +77,18 @@ def blocked(model: ISFModel, contributor: Actor) -> bool:
 
 def standing(model: ISFModel, holder_id: str, target_id: str) -> bool:
     """Whether holder's veto on target stands (used by outcomes and invariants)."""
-    return model.actors[holder_id].vetoes.get(target_id, False) and model.params.mechanisms.vetoes.enabled
+    return model.actors[holder_id].vetoes.get(target_id, False) and pars(model).enabled
+
+
+# --------------------------------------------------------------------------- the trace's words
+def _yielded(a: str, t: str, v: float, d: dict) -> str:
+    head = f"{a} lifts its veto on {t} troops (settled {d.get('dimension', '')} position {v:.2f}"
+    return head + (f" >= {d['yield_at']:.2f})" if d["by_rule"] else f" < {d['yield_at']:.2f}: its own choice)")
+
+
+SENTENCES = {
+    "veto_yielded": lambda a, t, v, d, c: _yielded(a, t, v, d),
+    "veto_held": lambda a, t, v, d, c: (
+        f"{a}'s veto on {t} troops holds (settled {d.get('dimension', '')} position {v:.2f} < {d['yield_at']:.2f})"
+    ),
+}

@@ -7,8 +7,12 @@
     isf-app --version
 
 The page is served by ``solara run`` with its version check off, so it starts offline and sends
-nothing anywhere. This module is the command only (it imports nothing heavy, so ``--version`` and
-bad input answer at once); :mod:`sim.teaching.app_model` holds the model wrapper and the data
+nothing anywhere, behind :mod:`sim.teaching.app_guard`: only requests addressed to the address
+served (127.0.0.1:PORT or localhost:PORT by default) from pages of the app itself are answered
+(no other web page can drive it, no DNS rebinding), at most ``ISF_APP_MAX_SESSIONS`` (20)
+sessions live at once, and a closed tab's session is freed after ``SOLARA_KERNEL_CULL_TIMEOUT``
+(60s). This module is the command only (it imports nothing heavy, so ``--version`` and bad
+input answer at once); :mod:`sim.teaching.app_model` holds the model wrapper and the data
 behind the views, :mod:`sim.teaching.app_views` the figures, :mod:`sim.teaching.app_page` the page.
 Bad input (a port outside 1-65535 or already in use, a host that cannot be listened on, an
 unknown argument, a case that does not exist) is one line ``isf-app: error: ...`` and exit code
@@ -33,6 +37,10 @@ CASE_ENV = "ISF_APP_CASE"  # the case reaches the page (sim.teaching.app_model.C
 # solara-assets lacks from a CDN (KaTeX, for math in Markdown, which the page does not use), is
 # pointed at a closed port of this machine, so a missing asset is a 404 instead of a request out.
 OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_ASSETS_CDN": "http://127.0.0.1:1/offline/"}
+
+# a session (Solara's virtual kernel) whose tab is closed is freed after this, not after Solara's
+# 24 h; sessions beyond the cap are refused (see sim.teaching.app_guard)
+SESSION_ENV = {"SOLARA_KERNEL_CULL_TIMEOUT": "60s", "ISF_APP_MAX_SESSIONS": "20"}
 
 
 def port_number(text: str) -> int:
@@ -127,8 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     cmd = [
         sys.executable,
         "-m",
-        "solara",
-        "run",
+        "sim.teaching.app_guard",  # solara run, behind the guard (Host, Origin, session cap)
         str(PAGE_FILE),
         "--host",
         args.host,
@@ -138,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-open",
         "--no-check-version",  # offline: no request to the package index at start
     ]
-    env = {**os.environ, **OFFLINE_ENV, CASE_ENV: case}
+    env = {**SESSION_ENV, **os.environ, **OFFLINE_ENV, CASE_ENV: case}  # the environment may change SESSION_ENV
     # become the server (no child left behind when this process is stopped)
     os.execve(sys.executable, cmd, env)
     return 0  # not reached

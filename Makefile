@@ -6,6 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?= -n 2
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+CASE   ?=
+# `make run CASE=mycase` (a shipped case's name or a case folder): every target below that runs
+# the model takes it; without it, the default case (conf/cases/DEFAULT)
+CASE_ARG := $(if $(CASE),case=$(CASE),)
 
 .PHONY: setup setup-test setup-app run test lint app bench audit exercises handouts figures clean
 
@@ -33,8 +37,8 @@ $(VENV)/.installed-app: pyproject.toml | $(BIN)/python
 
 ## the baseline: a few hundred runs, the table, and figures (report/ inside the result folder)
 run: setup
-	$(BIN)/isf-sim
-	$(BIN)/isf-report results/baseline/latest
+	$(BIN)/isf-sim $(CASE_ARG)
+	$(BIN)/isf-report $$($(BIN)/python -c 'import sys; from sim.config.compose import latest_results; print(latest_results(sys.argv[1] or None))' '$(CASE)')
 
 ## the tests (slow ones included), after the lint and format check
 test: lint
@@ -47,15 +51,15 @@ lint: setup-test
 
 ## the teaching page on http://127.0.0.1:8765 (isf-app --help for its options)
 app: setup-app
-	$(BIN)/isf-app
+	$(BIN)/isf-app $(CASE_ARG)
 
 ## speed: runs per second of the bare model loop and of isf-sim
 bench: setup
-	$(BIN)/python -m sim.bench
+	$(BIN)/python -m sim.bench $(CASE_ARG)
 
 ## does every parameter and scenario lever move an outcome? (docs/audit.md, a few minutes)
 audit: setup
-	$(BIN)/python -m sim.audit
+	$(BIN)/python -m sim.audit $(CASE_ARG)
 
 ## the numbers in the exercises' instructor keys, from real runs (a few minutes)
 exercises: setup

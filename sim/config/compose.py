@@ -60,6 +60,13 @@ def case_dir(case: str | Path | None = None) -> Path:
     return CASES_DIR / text
 
 
+def latest_results(case: str | Path | None = None, scenario: str = "baseline") -> str:
+    """Where isf-sim's newest single job of a case's scenario is linked: ``results/[<case>/]<scenario>/latest``
+    (the default case has no ``<case>/`` level; conf/settings.yaml's hydra.run.dir)."""
+    name = files.read_yaml(case_dir(case) / "case.yaml")[1]["case"]["name"]
+    return f"results/{'' if name == DEFAULT_CASE else name + '/'}{scenario}/latest"
+
+
 def experiments_dir(conf_dir: Path | str = CONF_DIR) -> Path:
     """A case's named sweeps: ``experiments/`` in its folder."""
     return Path(conf_dir) / "experiments"

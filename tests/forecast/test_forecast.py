@@ -80,3 +80,12 @@ def test_weekly_leaves_the_runs_table_alone_and_a_sweep_joins_the_jobs(tmp_path)
     isf_sim(tmp_path, "-m", "runs=10", "weekly=true", "scenario=baseline,strike_surge", f"hydra.sweep.dir={sweep}")
     joined = concat([pd.read_parquet(sweep / str(i) / "weekly.parquet") for i in range(2)])
     assert pd.read_parquet(sweep / "weekly.parquet").drop(columns="job").equals(joined)
+
+
+def test_a_second_case_forecasts_its_own_questions(tmp_path):
+    mini = ROOT / "tests" / "cases" / "mini"
+    p = forecast(tmp_path, f"case={mini}", "runs=20", f"out={tmp_path / 'f'}")
+    assert p.returncode == 0, p.stderr
+    table = pd.read_csv(tmp_path / "f" / "forecast.csv")
+    assert "ctb_committed_by_week_20" in set(table.question) and len(table) == 6
+    assert "Gaza" not in p.stdout and "gaza" not in (tmp_path / "f" / "registration.json").read_text()

@@ -1,11 +1,15 @@
-"""The Python API: ``from sim import simulate, compare`` (docs/api.md).
+"""The Python API: ``from sim import simulate, compare, forecast, score`` (docs/api.md).
 
 - :func:`simulate` runs one scenario ``runs`` times and returns the runs table — the same
   columns and values ``isf-sim scenario=... runs=... seed=...`` writes to ``runs.parquet`` —
   with the command line's validation, but without Hydra's run: no working directory, no
-  ``outputs/`` or ``results/``, no ``.hydra``, no logging set up, no file written.
+  ``outputs/`` or ``results/``, no ``.hydra``, no logging set up, no file written
+  (``weekly=True``: with the weekly table too, :class:`Weekly`).
 - :func:`compare` takes two runs tables and returns the differences b − a of their outcomes,
   paired on common seeds (common random numbers) when every run has its match.
+- :func:`forecast` answers a case's questions as ``isf-forecast`` does (:mod:`sim.forecast.run`)
+  and writes the forecast folder only when given ``out=``; :func:`score` is
+  :func:`sim.forecast.score.score` (``isf-score`` without its files).
 
 This module sits at the top of the layers, beside :mod:`sim.cli`. It computes nothing itself:
 composing and validating come from :mod:`sim.config` and :mod:`sim.sweep.plan` (what the command
@@ -15,7 +19,9 @@ uses, and every interval from :mod:`sim.report.compare` and :mod:`sim.stats`.
 
 from __future__ import annotations
 
+import json
 import math
+import shlex
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -23,7 +29,9 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from sim.config import compose
-from sim.config.compose import case_dir
+from sim.config.compose import case_dir, check_writable
+from sim.forecast import run as forecast_run
+from sim.forecast.score import ScoreError, score
 from sim.model.params import ConfigError
 from sim.model.run import simulate as run_job_replicates
 from sim.report import compare as report_compare
@@ -31,7 +39,19 @@ from sim.report.outcomes import WEEKS, Registry, registry, use
 from sim.sweep.job import launcher_kind, make_job, workers_for
 from sim.sweep.plan import check_config
 
-__all__ = ["ConfigError", "Traced", "compare", "overrides_list", "simulate"]
+__all__ = [
+    "ConfigError",
+    "Forecast",
+    "ScoreError",
+    "Traced",
+    "TracedWeekly",
+    "Weekly",
+    "compare",
+    "forecast",
+    "overrides_list",
+    "score",
+    "simulate",
+]
 
 
 class Traced(NamedTuple):
@@ -51,6 +71,32 @@ class Traced(NamedTuple):
     events: pd.DataFrame
     timeline: pd.DataFrame
     positions: pd.DataFrame
+
+
+class Weekly(NamedTuple):
+    """What ``simulate(..., weekly=True)`` returns: the runs table and the weekly table, the tables
+    ``isf-sim weekly=true`` writes (runs.parquet, weekly.parquet).
+
+    - ``runs``: one row per run (the same table as without weekly);
+    - ``weekly``: one row per run and week 0 ... horizon (:mod:`sim.model.weekly`: seed, week,
+      authorized, failed_votes, committed, deployed, troops, funds, control, disarmament, ...).
+
+    A named tuple: ``res.weekly`` or ``runs, weekly = res``.
+    """
+
+    runs: pd.DataFrame
+    weekly: pd.DataFrame
+
+
+class TracedWeekly(NamedTuple):
+    """What ``simulate(..., trace=True, weekly=True)`` returns: :class:`Traced`'s four tables and
+    the weekly table last (``runs, events, timeline, positions, weekly = res``)."""
+
+    runs: pd.DataFrame
+    events: pd.DataFrame
+    timeline: pd.DataFrame
+    positions: pd.DataFrame
+    weekly: pd.DataFrame
 
 
 # --------------------------------------------------------------------------- simulate
@@ -90,7 +136,9 @@ def overrides_list(overrides: Mapping[str, Any] | Iterable[str] | None) -> list[
     return words
 
 
-def _command_line(scenario, runs, seed, overrides, uncertainty, horizon_weeks, workers, trace) -> list[str]:
+def _command_line(
+    scenario, runs, seed, overrides, uncertainty, horizon_weeks, workers, trace, weekly=False, caller="simulate()"
+) -> list[str]:
     """The overrides ``isf-sim`` would be given for these arguments (None: the config's default)."""
     settings = {
         "scenario": scenario,
@@ -100,14 +148,15 @@ def _command_line(scenario, runs, seed, overrides, uncertainty, horizon_weeks, w
         "horizon_weeks": horizon_weeks,
         "workers": workers,
         "trace": True if trace else None,
+        "weekly": True if weekly else None,
     }
     words = [f"{k}={_text(v)}" for k, v in settings.items() if v is not None]
     for w in overrides_list(overrides):
         key = w.split("=", 1)[0].lstrip("+~")
         if key.startswith("hydra"):
-            raise ConfigError(f"'{w}': simulate() runs no Hydra job; allowed: run settings, actors.*, mechanisms.*")
+            raise ConfigError(f"'{w}': {caller} runs no Hydra job; allowed: run settings, actors.*, mechanisms.*")
         if key.split(".")[0] in ("csv", "design"):
-            raise ConfigError(f"'{w}': simulate() writes no files and runs no sensitivity design; use isf-sim")
+            raise ConfigError(f"'{w}': {caller} writes no files and runs no sensitivity design; use isf-sim")
         words.append(w)
     return words
 
@@ -122,10 +171,12 @@ def simulate(
     horizon_weeks: int | None = None,
     workers: int | str | None = None,
     trace: bool = False,
+    weekly: bool = False,
     config_dir: str | Path | None = None,
     case: str | Path | None = None,
-) -> pd.DataFrame | Traced:
-    """Run a scenario ``runs`` times; return its runs table (with ``trace=True``, a :class:`Traced`).
+) -> pd.DataFrame | Traced | Weekly | TracedWeekly:
+    """Run a scenario ``runs`` times; return its runs table (with ``trace=True``, a :class:`Traced`;
+    with ``weekly=True``, a :class:`Weekly`; with both, a :class:`TracedWeekly`).
 
     The same as ``isf-sim scenario=SCENARIO runs=RUNS seed=SEED KEY=VALUE ...`` without writing
     anything: the same config (the default case's folder; ``case``: a shipped case's name or the
@@ -135,12 +186,14 @@ def simulate(
     ``runs``, ``seed``, ``uncertainty`` ("sample" or "fixed"), ``horizon_weeks`` and ``workers``
     (a number or "auto") left at None take the config's defaults (300, 0, sample, 52, auto).
     ``overrides``: ``{"actors.<ID>.resolve": 0.4}`` or ``["actors.<ID>.resolve=0.4"]``; each key is
-    held at its value (never sampled), as on the command line.
+    held at its value (never sampled), as on the command line. ``weekly=True`` adds the weekly
+    table (one row per run and week, what forecast questions read), as ``isf-sim weekly=true``;
+    the runs table is the same with or without it.
 
     Raises :class:`sim.model.params.ConfigError` (a ``ValueError``) with the one-line message
     ``isf-sim`` prints for the same bad key, value or scenario.
     """
-    words = _command_line(scenario, runs, seed, overrides, uncertainty, horizon_weeks, workers, trace)
+    words = _command_line(scenario, runs, seed, overrides, uncertainty, horizon_weeks, workers, trace, weekly)
     if case is not None and config_dir is not None:
         raise ConfigError("simulate(): give case= or config_dir=, not both (both name the case's folder)")
     raw = compose(words, case_dir(case) if config_dir is None else Path(config_dir))
@@ -150,9 +203,13 @@ def simulate(
         raise ConfigError("a sensitivity design (design:) runs as a sweep; use isf-sim -m +experiment=...")
     n_workers = settings.workers or workers_for(settings.runs, launcher_kind(None))
     results = run_job_replicates(job, workers=n_workers)
-    if not trace:
-        return results.runs
-    return Traced(results.runs, results.events, results.timeline, results.positions)
+    if trace and weekly:
+        return TracedWeekly(results.runs, results.events, results.timeline, results.positions, results.weekly)
+    if trace:
+        return Traced(results.runs, results.events, results.timeline, results.positions)
+    if weekly:
+        return Weekly(results.runs, results.weekly)
+    return results.runs
 
 
 # --------------------------------------------------------------------------- compare
@@ -170,14 +227,17 @@ _METHODS = {
 
 
 def _table(x: Any, name: str) -> pd.DataFrame:
-    if isinstance(x, Traced):
+    if isinstance(x, (Traced, Weekly, TracedWeekly)):
         return x.runs
     if isinstance(x, pd.DataFrame):
         return x
     if isinstance(x, (str, Path)):
         path = Path(x)
         return pd.read_parquet(path / "runs.parquet" if path.is_dir() else path)
-    raise TypeError(f"compare: {name} is a {type(x).__name__}; allowed: a runs table, a Traced or a runs.parquet path")
+    raise TypeError(
+        f"compare: {name} is a {type(x).__name__}; allowed: a runs table, what simulate() returns "
+        "or a runs.parquet path"
+    )
 
 
 def _split_outcomes(
@@ -278,3 +338,61 @@ def compare(
     out = table[list(COMPARE_COLUMNS)].reset_index(drop=True)
     out.attrs["pairing"] = note.replace("folder", "table")
     return out
+
+
+# --------------------------------------------------------------------------- forecast and score
+
+
+class Forecast(NamedTuple):
+    """What :func:`forecast` returns: the content of an ``isf-forecast`` folder.
+
+    - ``table``: forecast.csv's frame, one row per question (question, text, p, low, high,
+      rule_low, rule_high, runs, status_quo);
+    - ``answers``: answers.parquet's frame, one row per run (seed) and a yes/no column per question;
+    - ``registration``: registration.json's content (as written when ``out`` was given; without
+      ``out``, everything but the commit, versions, command and time, which only writing adds);
+    - ``out``: the folder written, or None.
+    """
+
+    table: pd.DataFrame
+    answers: pd.DataFrame
+    registration: dict
+    out: Path | None
+
+
+def forecast(
+    case: str | Path | None = None,
+    scenario: str = "baseline",
+    runs: int = 300,
+    seed: int = 0,
+    overrides: Mapping[str, Any] | Iterable[str] | None = None,
+    out: str | Path | None = None,
+) -> Forecast:
+    """Answer the case's questions (its ``questions.yaml``) as ``isf-forecast`` does; a :class:`Forecast`.
+
+    The same as ``isf-forecast case=CASE scenario=SCENARIO runs=RUNS seed=SEED KEY=VALUE ... out=OUT``:
+    the same composition and checks, the scenario run ``runs`` times under each admitted bargaining
+    rule on the same seeds, the same table (forecast.csv) and answers (answers.parquet) for the same
+    seed. ``case``: a shipped case's name or a case folder's path (None: the default case).
+    ``overrides``: as for :func:`simulate`. Nothing is written unless ``out`` names a folder; then
+    the forecast folder is written there (:func:`sim.forecast.run.write`), with the equivalent
+    ``isf-forecast`` command in its registration.
+
+    Raises :class:`sim.model.params.ConfigError` with the one line ``isf-forecast`` prints.
+    """
+    words = _command_line(scenario, runs, seed, overrides, None, None, None, False, caller="forecast()")
+    for w in words:
+        key = w.split("=", 1)[0].lstrip("+~")
+        if key in ("case", "out", "trace", "weekly"):
+            raise ConfigError(
+                f"'{w}': not an override of forecast(); allowed: case= and out= as arguments, model settings"
+            )
+    table, answers, registration = forecast_run.forecast(case, words, workers=None)
+    if out is None:
+        return Forecast(table, answers, registration, None)
+    out = Path(out)
+    check_writable("out", str(out))
+    argv = ([f"case={case}"] if case is not None else []) + words + [f"out={out}"]
+    forecast_run.write(out, table, answers, registration, " ".join([forecast_run.PROG, *map(shlex.quote, argv)]))
+    written = json.loads((out / "registration.json").read_text(encoding="utf-8"))
+    return Forecast(table, answers, written, out)

@@ -1,4 +1,5 @@
-"""`isf-report DIR [DIR ...]`: figures, summary.md and report.html from result folders."""
+"""`isf-report DIR [DIR ...]`: figures, summary.md and report.html from result folders (or, for
+one forecast folder written by isf-forecast, its short report: :mod:`sim.report.forecast`)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ with it. Folders run on the same seeds (isf-sim's default) are compared run by r
 differences listed hold at a false discovery rate of 5 % (Benjamini-Hochberg).
 
 Folders are labelled by their scenario and the settings that differ between them
-(e.g. "SCENARIO <ID>.resolve=0.4"); --label NAME=PATH names one yourself."""
+(e.g. "SCENARIO <ID>.resolve=0.4"); --label NAME=PATH names one yourself.
+
+A forecast folder (isf-forecast's forecast.csv and registration.json) gets a short
+report of its own: its questions, and its score if isf-score wrote one into it."""
 
 
 MAX_COUNT = 10_000  # --top, --top-k: more rows than any figure can show
@@ -77,7 +81,7 @@ def parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="DIR",
         help="result folder(s): a run or a sweep (multirun) folder; a folder of results such as "
-        "results/baseline means its latest run",
+        "results/baseline means its latest run; or one forecast folder (isf-forecast)",
     )
     p.add_argument("--version", action=Version, help="print isf-report's version and exit")
     p.add_argument("--out", type=Path, help="output folder (default: FIRST_DIR/report)")
@@ -170,6 +174,10 @@ def _main(argv: list[str] | None) -> int:
         return _fail(str(exc))
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         return _fail(f"--out {args.out}: exists and is not a folder; give a folder for the report")
+    from sim.report import forecast
+
+    if any(forecast.is_forecast(Path(d)) for d in args.dirs):
+        return _forecast(args, forecast)
     try:
         folders = [load(d) for d in args.dirs]
     except NotAResultFolder as exc:
@@ -207,6 +215,25 @@ def _main(argv: list[str] | None) -> int:
     except OSError as exc:
         return _fail(f"--out {out}: cannot write the report ({(exc.strerror or type(exc).__name__).lower()})")
     _print(report, folders, out, args.csv, comparison_lines)
+    return 0
+
+
+def _forecast(args, forecast) -> int:
+    """The report of one forecast folder (the other options do not apply to it)."""
+    if len(args.dirs) > 1:
+        return _fail(f"{', '.join(args.dirs)}: give one forecast folder on its own (forecasts are not compared)")
+    path = Path(args.dirs[0])
+    try:
+        folder = forecast.load(path)
+    except forecast.NotAForecast as exc:
+        return _fail(str(exc))
+    out = args.out or path / "report"
+    try:
+        forecast.write(folder, out)
+    except OSError as exc:
+        return _fail(f"--out {out}: cannot write the report ({(exc.strerror or type(exc).__name__).lower()})")
+    scored = "with its score" if folder.score is not None else "not scored (no score.json: run isf-score)"
+    print(printable(f"report: {out / 'report.html'} (and summary.md): {len(folder.table)} questions, {scored}"))
     return 0
 
 

@@ -7,9 +7,9 @@
   (``weekly=True``: with the weekly table too, :class:`Weekly`).
 - :func:`compare` takes two runs tables and returns the differences b − a of their outcomes,
   paired on common seeds (common random numbers) when every run has its match.
-- :func:`forecast` answers a case's questions as ``isf-forecast`` does (:mod:`sim.forecast.run`)
+- :func:`forecast` answers a case's questions as ``isf-forecast`` does (:mod:`sim.forecasting.run`)
   and writes the forecast folder only when given ``out=``; :func:`score` is
-  :func:`sim.forecast.score.score` (``isf-score`` without its files).
+  :func:`sim.forecasting.score.score` (``isf-score`` without its files).
 
 This module sits at the top of the layers, beside :mod:`sim.cli`. It computes nothing itself:
 composing and validating come from :mod:`sim.config` and :mod:`sim.sweep.plan` (what the command
@@ -30,8 +30,8 @@ import pandas as pd
 
 from sim.config import compose
 from sim.config.compose import case_dir, check_writable
-from sim.forecast import run as forecast_run
-from sim.forecast.score import ScoreError, score
+from sim.forecasting import run as forecast_run
+from sim.forecasting.score import ScoreError, score
 from sim.model.params import ConfigError
 from sim.model.run import simulate as run_job_replicates
 from sim.report import compare as report_compare
@@ -375,7 +375,7 @@ def forecast(
     rule on the same seeds, the same table (forecast.csv) and answers (answers.parquet) for the same
     seed. ``case``: a shipped case's name or a case folder's path (None: the default case).
     ``overrides``: as for :func:`simulate`. Nothing is written unless ``out`` names a folder; then
-    the forecast folder is written there (:func:`sim.forecast.run.write`), with the equivalent
+    the forecast folder is written there (:func:`sim.forecasting.run.write`), with the equivalent
     ``isf-forecast`` command in its registration.
 
     Raises :class:`sim.model.params.ConfigError` with the one line ``isf-forecast`` prints.

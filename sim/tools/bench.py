@@ -202,6 +202,7 @@ class WeeklyModel(ISFModel):
 
     def __init__(self, params: ModelParams, rng: int | None = None) -> None:
         super().__init__(params, rng=rng)
+        self.datacollector = self._collector()  # the model builds it only when tracing
         self.datacollector.collect(self)
 
     def step(self) -> None:

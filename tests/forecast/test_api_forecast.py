@@ -36,7 +36,7 @@ def test_simulate_weekly_with_trace_returns_the_five_tables():
 
 def test_forecast_via_the_api_is_the_command_line_forecast(tmp_path):
     cli = tmp_path / "cli"
-    done = subprocess.run([sys.executable, "-m", "sim.forecast.run", "runs=20", "seed=3", f"out={cli}"],
+    done = subprocess.run([sys.executable, "-m", "sim.forecasting.run", "runs=20", "seed=3", f"out={cli}"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=600)  # fmt: skip
     assert done.returncode == 0, done.stderr
     res = forecast(runs=20, seed=3, out=tmp_path / "api")
@@ -79,9 +79,9 @@ def test_score_is_the_brier_score_by_hand():
 
 
 def test_sim_exports_forecast_and_score():
-    import sim.forecast.run  # the package of the forecast modules, and the API's forecast, callable
+    import sim.forecasting.run  # the package of the forecast modules, apart from the API's function
 
     assert sim.forecast is forecast and callable(sim.forecast)
-    assert sim.forecast.run.PROG == "isf-forecast"
+    assert sim.forecasting.run.PROG == "isf-forecast" and sim.forecast is forecast
     assert sim.score is score
     assert {"forecast", "score"} <= set(dir(sim)) and {"forecast", "score"} <= set(sim.__all__)

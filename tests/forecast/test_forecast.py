@@ -19,7 +19,7 @@ GAZA = ROOT / "conf" / "cases" / "gaza"
 
 
 def forecast(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim.forecast.run", *args], cwd=cwd, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "sim.forecasting.run", *args], cwd=cwd, capture_output=True,
                           text=True, timeout=600)  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.forecast import questions as qs
+from sim.forecasting import questions as qs
 from sim.model.params import ConfigError
 
 COLUMNS = ["seed", "week", "authorized", "failed_votes", "committed", "deployed", "troops_committed",

@@ -1,4 +1,4 @@
-"""isf-score and sim.forecast.score: the scores against hand computations, on a small forecast
+"""isf-score and sim.forecasting.score: the scores against hand computations, on a small forecast
 folder built by hand, and every unusable input as one line and exit code 2 with nothing written.
 
 The outcomes here are invented: they test arithmetic, not the world."""
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from helpers import ROOT
-from sim.forecast.score import ScoreError, decomposition, score
+from sim.forecasting.score import ScoreError, decomposition, score
 
 IDS = ["alpha", "bravo", "charlie", "delta", "echo"]
 P = [0.9, 0.2, 0.65, 0.35, 0.05]
@@ -82,7 +82,7 @@ def outcomes(tmp_path) -> Path:
 
 def isf_score(*args, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "sim.forecast.score_cli", *map(str, args)],
+        [sys.executable, "-m", "sim.forecasting.score_cli", *map(str, args)],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
-    from sim.forecast.score import ScoreError, score
+    from sim.forecasting.score import ScoreError, score
 
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         return _fail(f"--out {args.out}: exists and is not a folder; give a folder for the score")

@@ -5,7 +5,7 @@ takes isf-sim's settings: the same composition and checks (Hydra's compose API o
 folder, :func:`sim.config.compose.compose`, :func:`sim.sweep.plan.check_config`), so a wrong key,
 value or actor id is the same one line. It runs the scenario ``runs`` times under each admitted
 bargaining rule on the same seeds, with the weekly table (:mod:`sim.model.weekly`), answers every
-question of the case (:mod:`sim.forecast.questions`) in every run, and writes a forecast folder:
+question of the case (:mod:`sim.forecasting.questions`) in every run, and writes a forecast folder:
 
 - ``forecast.csv`` — ``question, text, p, low, high, rule_low, rule_high, runs, status_quo``:
   the share of runs answering yes under the configured rule (its Monte Carlo 95% Wilson
@@ -51,7 +51,7 @@ def forecast(case: str | Path | None = None, overrides: list[str] | None = None,
 
     ``overrides``: isf-sim's key=value settings (``scenario=``, ``runs=``, ``seed=``, ...)."""
     from sim.config.compose import case_dir, compose
-    from sim.forecast import questions as qs
+    from sim.forecasting import questions as qs
     from sim.model import weekly as weekly_table
     from sim.model.run import simulate
     from sim.stats import wilson_interval

@@ -30,9 +30,9 @@ def _run(cwd: Path, *args: str) -> None:
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory):
     root = tmp_path_factory.mktemp("forecast")
-    _run(root, "sim.forecast.run", "runs=10", f"out={root / 'f'}")
+    _run(root, "sim.forecasting.run", "runs=10", f"out={root / 'f'}")
     (root / "outcomes.yaml").write_text(OUTCOMES)
-    _run(root, "sim.forecast.score_cli", str(root / "f"), str(root / "outcomes.yaml"), "--partial")
+    _run(root, "sim.forecasting.score_cli", str(root / "f"), str(root / "outcomes.yaml"), "--partial")
     return root / "f"
 
 

@@ -13,6 +13,8 @@ import pytest
 from helpers import ROOT, isf_sim
 from sim.config import scenarios
 
+CASE = ROOT / "conf" / "cases" / "gaza"  # the shipped case folder
+
 
 def result_dirs(cwd: Path) -> list[Path]:
     return sorted(p.parent for p in (cwd / "results").rglob("manifest.json")) if (cwd / "results").exists() else []
@@ -135,8 +137,8 @@ def test_bad_input_one_line_exit_2_nothing_written(tmp_path, args, message):
     ],
 )
 def test_a_malformed_actor_file_is_reported(tmp_path, breakage, message):
-    conf = tmp_path / "conf"
-    shutil.copytree(ROOT / "conf", conf)
+    conf = tmp_path / "mycase"
+    shutil.copytree(CASE, conf)
     isr = conf / "actors" / "ISR.yaml"
     isr.write_text(isr.read_text().replace("resolve: 0.8\n", breakage))
     proc = isf_sim(tmp_path, *[f"--config-path={conf}", "runs=5"], check=False)
@@ -171,3 +173,42 @@ def test_trace_of_several_runs_tells_each_story(tmp_path):
     proc = isf_sim(tmp_path, "trace=true", "runs=2", "seed=3", "hydra.run.dir=out", check=False)
     assert proc.returncode == 0, proc.stderr
     assert "Run with seed 3" in proc.stdout and "Run with seed 4" in proc.stdout
+
+
+# --------------------------------------------------------------------------- case=
+def test_an_unknown_case_is_refused_in_one_line_naming_the_cases(tmp_path):
+    proc = isf_sim(tmp_path, "case=nosuch", "runs=5", check=False)
+    assert proc.returncode == 2, proc.stderr
+    err = proc.stderr.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("isf-sim: error: "), err
+    assert "nosuch" in err and "gaza" in err, err
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert not (tmp_path / "results").exists()
+
+
+@pytest.fixture(scope="module")
+def copied_case(tmp_path_factory):
+    """isf-sim on a copy of the Gaza case folder (case=PATH) and without case=, same seed."""
+    base = tmp_path_factory.mktemp("case")
+    folder = base / "mycase"
+    shutil.copytree(CASE, folder)
+    args = ["runs=8", "seed=5", "workers=1"]
+    with_case = isf_sim(base, f"case={folder}", *args, check=False)
+    assert with_case.returncode == 0, with_case.stderr
+    (base / "plain").mkdir()
+    plain = isf_sim(base / "plain", *args, check=False)
+    assert plain.returncode == 0, plain.stderr
+    [a] = result_dirs(base)
+    [b] = result_dirs(base / "plain")
+    return folder, a, b
+
+
+def test_a_copied_case_folder_writes_the_same_runs(copied_case):
+    _, a, b = copied_case
+    pd.testing.assert_frame_equal(pd.read_parquet(a / "runs.parquet"), pd.read_parquet(b / "runs.parquet"))
+
+
+def test_the_manifest_of_a_case_path_run_names_the_case(copied_case):
+    folder, a, _ = copied_case
+    command = json.loads((a / "manifest.json").read_text())["command"]
+    assert f"case={folder}" in shlex.split(command), command

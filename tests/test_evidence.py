@@ -14,6 +14,7 @@ from helpers import ROOT
 
 EVIDENCE = ROOT / "docs" / "evidence.md"
 ID = re.compile(r"\bE\d\d\b")
+CASES = ROOT / "conf" / "cases"  # the shipped case folders, each with its evidence index
 
 
 def entries(text: str) -> dict[str, str]:
@@ -62,7 +63,7 @@ def cited_ids() -> dict[str, set[str]]:
     for path in [*(ROOT / "conf").rglob("*.yaml"), *(ROOT / "experiments").rglob("*.yaml")]:
         add(sources_in(yaml.safe_load(path.read_text())), path)
     texts = [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "experiments").rglob("*.md")]
-    texts += [*(ROOT / "experiments").rglob("*.yaml"), *(ROOT / "conf").rglob("*.yaml")]
+    texts += [*(ROOT / "experiments").rglob("*.yaml"), *(ROOT / "conf").rglob("*.yaml"), *(ROOT / "conf").rglob("*.md")]
     for path in texts:
         add(ID.findall(path.read_text()), path)
     return cited
@@ -87,7 +88,8 @@ def test_every_cited_id_has_an_entry(evidence):
 
 def test_a_missing_id_is_caught(evidence):
     """The check above fails when an id has no entry: a made-up id, or an entry taken out."""
-    assert unresolved({"E99": {"conf/actors/XYZ.yaml"}}, evidence) == {"E99": {"conf/actors/XYZ.yaml"}}
+    xyz = {"E99": {"conf/cases/gaza/actors/XYZ.yaml"}}
+    assert unresolved(xyz, evidence) == xyz
     without_e12 = re.sub(r"^### E12\b", "### (removed)", evidence, flags=re.M)
     assert "E12" in unresolved(cited_ids(), without_e12)
 
@@ -125,7 +127,7 @@ def test_nothing_after_7_november_2025(evidence):
 
 def test_links_to_evidence_entries_resolve(evidence):
     targets = anchors(evidence)
-    for path in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
+    for path in [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *CASES.glob("*/evidence.md")]:
         for frag in re.findall(r"evidence\.md#([\w-]+)", path.read_text()):
             assert frag in targets, f"{path.relative_to(ROOT)} links to evidence.md#{frag}, which is not there"
     assert "(evidence.md#e12)" in (ROOT / "docs" / "parameters.md").read_text()
@@ -142,3 +144,13 @@ def test_no_pointer_to_evidence_outside_the_repository():
     assert pointing <= set(OUTSIDE), f"point these to docs/evidence.md: {sorted(pointing - set(OUTSIDE))}"
     fixed = set(OUTSIDE) - pointing
     assert not fixed, f"fixed, remove them from OUTSIDE in this test: {sorted(fixed)}"
+
+
+def test_each_case_indexes_the_ids_it_cites():
+    """A case folder's evidence.md (case.yaml: evidence) links every id its YAML cites to its entry."""
+    for case in CASES.glob("*/case.yaml"):
+        folder = case.parent
+        index = (folder / "evidence.md").read_text()
+        linked = set(re.findall(r"\]\(\.\./\.\./\.\./docs/evidence\.md#e(\d\d)\)", index))
+        cited = {eid[1:] for f in folder.rglob("*.yaml") for eid in ID.findall(f.read_text())}
+        assert cited and cited <= linked, f"{folder.name}/evidence.md lacks {sorted(cited - linked)}"

@@ -16,6 +16,7 @@ from sim.cli import main
 from sim.config import files
 from sim.model.params import ConfigError
 
+CASE = ROOT / "conf" / "cases" / "gaza"  # the shipped case folder, copied and broken below
 LONG = "x" * 300
 
 
@@ -271,8 +272,8 @@ NEEDS_SCENARIO = {"lever on no parameter", "lever without evidence"}
 
 @pytest.mark.parametrize("case", list(FILES))
 def test_bad_config_file(tmp_path, monkeypatch, capsys, case):
-    conf = tmp_path / "conf"
-    shutil.copytree(ROOT / "conf", conf)
+    conf = tmp_path / "mycase"
+    shutil.copytree(CASE, conf)
     make, fragment = FILES[case]
     make(conf)
     cwd = tmp_path / "cwd"
@@ -285,8 +286,8 @@ def test_bad_config_file(tmp_path, monkeypatch, capsys, case):
 
 
 def test_help_survives_a_broken_scenario_file(tmp_path, monkeypatch, capsys):
-    conf = tmp_path / "conf"
-    shutil.copytree(ROOT / "conf", conf)
+    conf = tmp_path / "mycase"
+    shutil.copytree(CASE, conf)
     _write(conf / "scenario/zz.yaml", b"\xff\xfe")
     from sim.config import scenarios
 
@@ -316,10 +317,10 @@ def test_bad_experiment_file(tmp_path, case):
     text = "runs: 5\n" if body is None else "# @package _global_\n" + body
     (exp / "bad.yaml").write_text(text)
     with pytest.raises(ConfigError) as err:
-        files.check_tree(ROOT / "conf", exp)
+        files.check_tree(CASE, exp)
     assert fragment in str(err.value) and "bad.yaml" in str(err.value)
     assert "\n" not in str(err.value)
 
 
 def test_the_shipped_files_pass():
-    files.check_tree(ROOT / "conf", ROOT / "experiments")
+    files.check_tree(CASE, CASE / "experiments")

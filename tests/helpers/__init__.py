@@ -18,7 +18,7 @@ from sim.model.paths import with_values
 from sim.model.run import Job, simulate
 
 ROOT = Path(__file__).resolve().parents[2]
-EXPERIMENTS = sorted(p.stem for p in (ROOT / "experiments").glob("*.yaml"))
+EXPERIMENTS = sorted(p.stem for p in (ROOT / "conf" / "cases" / "gaza" / "experiments").glob("*.yaml"))
 
 
 @functools.cache

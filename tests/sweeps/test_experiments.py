@@ -12,15 +12,17 @@ from helpers import EXPERIMENTS, ROOT, combined
 from sim.config import build, compose
 from sim.sweep.sensitivity import COLUMNS, split_design
 
+EXPERIMENT_DIR = ROOT / "conf" / "cases" / "gaza" / "experiments"  # the Gaza case's named sweeps
+
 
 def _sweeper_params(name: str) -> dict:
-    return yaml.safe_load((ROOT / "experiments" / f"{name}.yaml").read_text())["hydra"]["sweeper"]["params"]
+    return yaml.safe_load((EXPERIMENT_DIR / f"{name}.yaml").read_text())["hydra"]["sweeper"]["params"]
 
 
 def test_there_are_experiments_and_each_states_its_question():
     assert {"turkey_veto", "gulf_conditions", "council", "contributor_risk", "sensitivity_morris"} <= set(EXPERIMENTS)
     for name in EXPERIMENTS:
-        text = (ROOT / "experiments" / f"{name}.yaml").read_text()
+        text = (EXPERIMENT_DIR / f"{name}.yaml").read_text()
         assert text.startswith("# @package _global_\n# Question:"), name
 
 

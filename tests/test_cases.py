@@ -252,3 +252,20 @@ def test_two_sponsors_are_a_one_line_error(tmp_path):
     assert proc.returncode == 2, proc.stderr[-2000:]
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("isf-sim: error:") and "sponsor" in lines[0], proc.stderr[-2000:]
+
+
+def test_a_case_may_give_its_own_protocol(tmp_path):
+    """case.yaml's protocol: the steps in the case's order; without money's steps no money moves."""
+    case = tmp_path / "mini"
+    shutil.copytree(MINI, case)
+    text = (case / "case.yaml").read_text()
+    steps = [s for s in ("ground.violence", "pressure.apply", "vetoes.update", "council.settle_design",
+                         "council.vote", "sequencing.release", "commitments.contributors", "sequencing.advance")]  # fmt: skip
+    (case / "case.yaml").write_text(text.replace("case:\n", f"case:\n  protocol: [{', '.join(steps)}]\n", 1))
+    full = runs_of(MINI, runs=100)
+    without = runs_of(case, runs=100)
+    assert full.funding_usd.sum() > 0 and without.funding_usd.sum() == 0
+    bad = text.replace("case:\n", "case:\n  protocol: [ground.violence, money.spend]\n", 1)
+    (case / "case.yaml").write_text(bad)
+    with pytest.raises(ConfigError, match="unknown step 'money.spend'"):
+        runs_of(case, runs=1)

@@ -259,8 +259,8 @@ def test_a_case_may_give_its_own_protocol(tmp_path):
     case = tmp_path / "mini"
     shutil.copytree(MINI, case)
     text = (case / "case.yaml").read_text()
-    steps = [s for s in ("ground.violence", "pressure.apply", "vetoes.update", "council.settle_design",
-                         "council.vote", "sequencing.release", "commitments.contributors", "sequencing.advance")]  # fmt: skip
+    steps = ["ground.violence", "pressure.apply", "vetoes.update", "council.settle_design", "council.vote",
+             "sequencing.release", "commitments.contributors", "sequencing.advance"]  # fmt: skip
     (case / "case.yaml").write_text(text.replace("case:\n", f"case:\n  protocol: [{', '.join(steps)}]\n", 1))
     full = runs_of(MINI, runs=100)
     without = runs_of(case, runs=100)

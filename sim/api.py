@@ -29,7 +29,8 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from sim.config import compose
-from sim.config.compose import case_dir, check_writable
+from sim.config.compose import case_dir
+from sim.config.hydra_settings import check_writable
 from sim.forecasting import run as forecast_run
 from sim.forecasting.score import ScoreError, score
 from sim.model.params import ConfigError

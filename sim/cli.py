@@ -196,8 +196,9 @@ def precheck(cmd: Command) -> int:
     Returns the number of runs asked for (all jobs of a sweep).
     """
     from sim.config import compose, scenarios
-    from sim.config.compose import check_hydra, check_writable, experiments_dir, register_experiments
+    from sim.config.compose import experiments_dir, register_experiments
     from sim.config.files import check_tree
+    from sim.config.hydra_settings import check_hydra, check_writable
     from sim.sweep.plan import check_config, check_jobs, expand, is_group
 
     check_tree(cmd.conf_dir, experiments_dir(cmd.conf_dir))

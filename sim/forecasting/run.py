@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
         if out is None:
             stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
             out = Path("forecasts") / str(registration["case"]) / registration["scenario"] / stamp
-        from sim.config.compose import check_writable
+        from sim.config.hydra_settings import check_writable
 
         check_writable("out", str(out))
         command = " ".join([PROG, *(shlex.quote(a) for a in argv)])

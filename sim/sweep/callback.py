@@ -32,7 +32,7 @@ from sim.model.run import auto_workers
 from sim.sweep import guard, lock, pipeline, sensitivity
 from sim.sweep.combine import combine, combine_weekly
 from sim.sweep.folders import MANIFEST, RUNS, atomic_write_text, git_state, job_key, versions
-from sim.sweep.job import discard, dump_config, launcher_kind
+from sim.sweep.job import discard, dump_config, fault_line, launcher_kind
 from sim.sweep.pipeline import Pipeline
 from sim.sweep.plan import SweepPlan, job_values, sweep_plan
 
@@ -228,7 +228,11 @@ class SweepCallback(Callback):
             "git": git_state(),
             "versions": versions(),
         }
-        _write_manifest(sweep_dir / MANIFEST, self._manifest)
+        try:
+            _write_manifest(sweep_dir / MANIFEST, self._manifest)
+        except OSError as exc:
+            lock.release(sweep_dir)
+            _refuse(ConfigError(fault_line(exc, sweep_dir) or str(exc)))
         self._in_process = launcher_kind(launcher) == "in_process"
         pipe = None
         if self._in_process:  # jobs run one after another here: pipeline them through a warm pool
@@ -250,10 +254,11 @@ class SweepCallback(Callback):
         # jobs or combined table failed must not look finished, so exit here, non-zero
         try:
             self._end(config)
-        except ConfigError as exc:
-            print(f"isf-sim: error: {exc}", file=sys.stderr)
-            sys.exit(2)
         except Exception as exc:  # noqa: BLE001
+            line = fault_line(exc, Path(str(config.hydra.sweep.dir)), resume=True)
+            if line is not None:  # a fault of the folder (a full disk ...): one line, and it resumes
+                print(f"isf-sim: error: {line}", file=sys.stderr)
+                sys.exit(2)
             import traceback
 
             traceback.print_exc()

@@ -7,8 +7,29 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sim.sweep.folders import RUNS
+from sim.model.params import ConfigError
+from sim.sweep.folders import RUNS, open_new
 from sim.sweep.plan import SweepPlan, job_values
+
+
+class CombineFailed(ConfigError):
+    """A job's table cannot be read, or the combined table cannot be written: one line naming the file."""
+
+
+def _cannot_read(path: Path, exc: BaseException) -> CombineFailed:
+    if isinstance(exc, OSError):
+        from sim.sweep.job import describe_os_error
+
+        why = describe_os_error(exc)
+    else:
+        why = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return CombineFailed(f"cannot read {path} ({why}); run the same command again: it runs that job again")
+
+
+def _cannot_write(path: Path, exc: OSError) -> CombineFailed:
+    from sim.sweep.job import RESUME, describe_os_error
+
+    return CombineFailed(f"cannot write {path}: {describe_os_error(exc)}; {RESUME}")
 
 
 def _column_type(values: list[Any]):
@@ -34,7 +55,12 @@ def combine(sweep_dir: Path, p: SweepPlan, out_name: str = RUNS) -> int:
     import pyarrow.parquet as pq
 
     files = [sweep_dir / str(i) / RUNS for i in range(len(p.jobs))]
-    schemas = [pq.read_schema(f) for f in files]
+    schemas = []
+    for f in files:
+        try:
+            schemas.append(pq.read_schema(f))
+        except Exception as exc:  # noqa: BLE001 - pyarrow's errors are many: all become one line
+            raise _cannot_read(f, exc) from exc
     own: dict[str, pa.DataType] = {}
     for s in schemas:
         for fld in s:
@@ -46,21 +72,35 @@ def combine(sweep_dir: Path, p: SweepPlan, out_name: str = RUNS) -> int:
     schema = pa.schema([("job", pa.int64())] + [(k, typed[k][0]) for k in extra] + [(n, own[n]) for n in base + params])
     tmp = sweep_dir / f".{out_name}.tmp-{os.getpid()}"
     rows = 0
+    reading, job_file = tmp, files[0]  # the file an error is about: being read, or the one written
     try:
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        with os.fdopen(open_new(tmp), "wb") as sink, pq.ParquetWriter(sink, schema, compression="zstd") as writer:
             for i, f in enumerate(files):
+                reading = job_file = f
                 pf = pq.ParquetFile(f)
                 for g in range(pf.num_row_groups):
+                    reading = f
                     t = pf.read_row_group(g)
+                    reading = tmp
                     n = t.num_rows
                     cols = [pa.array([i] * n, pa.int64())]
                     cols += [pa.array([typed[k][1][i]] * n, typed[k][0]) for k in extra]
                     cols += [t.column(c) if c in t.column_names else pa.nulls(n, own[c]) for c in base + params]
                     writer.write_table(pa.Table.from_arrays(cols, schema=schema))
                     rows += n
+                reading = tmp
         os.replace(tmp, sweep_dir / out_name)
+    except OSError as exc:
+        if reading == tmp:
+            raise _cannot_write(sweep_dir / out_name, exc) from exc
+        raise _cannot_read(reading, exc) from exc
+    except Exception as exc:  # noqa: BLE001 - a job table pyarrow cannot decode or combine
+        raise _cannot_read(job_file, exc) from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
     return rows
 
 
@@ -80,9 +120,15 @@ def combine_weekly(sweep_dir: Path, p: SweepPlan) -> int:
         return 0
     frames = []
     for i, f in enumerate(files):
-        df = pd.read_parquet(f)
+        try:
+            df = pd.read_parquet(f)
+        except Exception as exc:  # noqa: BLE001
+            raise _cannot_read(f, exc) from exc
         df.insert(0, "job", pd.Series([i] * len(df), dtype="int64"))
         frames.append(df)
     table = concat(frames)
-    write_parquet(sweep_dir / WEEKLY, table)
+    try:
+        write_parquet(sweep_dir / WEEKLY, table)
+    except OSError as exc:
+        raise _cannot_write(sweep_dir / WEEKLY, exc) from exc
     return len(table)

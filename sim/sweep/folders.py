@@ -3,7 +3,11 @@
 A job folder holds ``runs.parquet`` (one row per run), the resolved ``config.yaml``,
 ``manifest.json`` (versions, git commit, seeds, wall time, the command that re-runs it) and,
 for traced runs, ``events.parquet``, ``timeline.parquet`` and ``positions.parquet``. Every file
-is written to a temporary name and renamed, so none is ever left half-written.
+is written to a temporary name and renamed, so none is ever left half-written. Nothing is
+written through a symbolic link: a temporary file is created new (``O_CREAT | O_EXCL |
+O_NOFOLLOW``) and renamed over the final name, which replaces a link there instead of following
+it. A job's manifest records each table's rows and sha256, so a resume re-runs a job whose table
+was cut short or changed (:func:`check_job`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 import os
 import platform
 import shlex
+import stat
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -34,26 +39,68 @@ def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def open_new(path: Path) -> int:
+    """Open a new file for writing that is really new: never an existing file, never through a
+    symbolic link (``O_CREAT | O_EXCL | O_NOFOLLOW``). A leftover of this process's own name (a
+    write that failed) is removed first; :func:`os.unlink` removes a link, not what it points to."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    try:
+        return os.open(path, flags, 0o644)
+    except FileExistsError:
+        os.unlink(path)
+        return os.open(path, flags, 0o644)
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    """Rename ``tmp`` onto ``path``: a symbolic link at ``path`` is replaced, never followed."""
+    os.replace(tmp, path)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     tmp = _tmp(path)
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        with os.fdopen(open_new(tmp), "wb") as f:
+            f.write(data)
+        _replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        _unlink_quietly(tmp)
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # the folder vanished or went read-only: the error being raised says so
+        pass
 
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def write_parquet(path: Path, df: pd.DataFrame) -> None:
+def write_parquet(path: Path, df: pd.DataFrame) -> dict[str, Any]:
+    """Write ``df`` to ``path`` (a temporary file, then renamed); return its check: rows and sha256."""
     tmp = _tmp(path)
     try:
-        df.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
-        os.replace(tmp, path)
+        with os.fdopen(open_new(tmp), "wb") as f:
+            df.to_parquet(f, index=False, engine="pyarrow", compression="zstd")
+        check = {"rows": len(df), "sha256": file_sha256(tmp)}
+        _replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        _unlink_quietly(tmp)
+    return check
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes, read without following a symbolic link."""
+    digest = hashlib.sha256()
+    fd = os.open(path, os.O_RDONLY | NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @functools.lru_cache(maxsize=1)
@@ -140,16 +187,19 @@ def command(overrides: list[str], replace: dict[str, Any] | None = None) -> str:
 
 
 def write_job(folder: Path, results: Results, config_yaml: str, manifest: dict, csv: bool = False) -> None:
+    """Write a job's folder; its manifest (written last) records each table's rows and sha256
+    (``tables``), so a resume knows a table that was changed or cut short (:func:`check_job`)."""
     folder.mkdir(parents=True, exist_ok=True)
-    write_parquet(folder / "runs.parquet", results.runs)
+    tables = {RUNS: write_parquet(folder / RUNS, results.runs)}
     if csv:
         atomic_write_text(folder / "runs.csv", results.runs.to_csv(index=False))
     for name in ("events", "timeline", "positions", "weekly"):
         df = getattr(results, name)
         if df is not None:
-            write_parquet(folder / f"{name}.parquet", df)
+            tables[f"{name}.parquet"] = write_parquet(folder / f"{name}.parquet", df)
     atomic_write_text(folder / "config.yaml", config_yaml)
-    atomic_write_text(folder / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
+    manifest = {**manifest, "tables": tables}
+    atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2, default=str) + "\n")
 
 
 def job_key(config_yaml: str) -> str:
@@ -161,13 +211,59 @@ def job_key(config_yaml: str) -> str:
     return hashlib.sha256(f"{version}\n{config_yaml}".encode()).hexdigest()
 
 
-def finished(folder: Path, key: str) -> bool:
-    """True if ``folder`` holds a complete job result for this config (manifest written last)."""
-    manifest = folder / MANIFEST
-    if not manifest.is_file() or not (folder / RUNS).is_file():
-        return False
+def read_manifest(folder: Path) -> dict | None:
+    """A folder's manifest.json as a dict; None if it is missing, a link, unreadable or not JSON."""
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
+        fd = os.open(folder / MANIFEST, os.O_RDONLY | NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as f:
+            data = json.loads(f.read().decode("utf-8"))
     except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
         return False
-    return isinstance(data, dict) and data.get("kind") == "run" and data.get("config_sha256") == key
+
+
+def check_job(folder: Path, key: str) -> tuple[bool, str]:
+    """(finished, problem) for a job folder and the config it should hold.
+
+    Finished: its manifest (written last) is this config's, and every table it records has the
+    rows' sha256 the manifest gives (a table cut short or changed is not finished). ``problem``
+    says why a folder that looks finished is not ("runs.parquet does not match its manifest
+    (sha256)"); it is "" for a folder that simply holds no result of this config."""
+    data = read_manifest(folder)
+    if data is None or data.get("kind") != "run" or data.get("config_sha256") != key:
+        return False, ""
+    tables = data.get("tables")
+    if not isinstance(tables, dict):  # written before manifests recorded their tables
+        tables = {RUNS: {}}
+    tables.setdefault(RUNS, {})
+    for name, want in tables.items():
+        path = folder / str(name)
+        if not _regular(path):
+            return False, f"{name} is missing"
+        if isinstance(want, dict) and want.get("sha256"):
+            try:
+                ok = file_sha256(path) == want["sha256"]
+            except OSError as exc:
+                return False, f"{name} cannot be read ({exc.strerror or exc})"
+            if not ok:
+                return False, f"{name} does not match its manifest (sha256)"
+        else:
+            try:
+                import pyarrow.parquet as pq
+
+                pq.read_metadata(path)
+            except Exception as exc:  # noqa: BLE001 - any unreadable file: run the job again
+                return False, f"{name} cannot be read ({type(exc).__name__})"
+    return True, ""
+
+
+def finished(folder: Path, key: str) -> bool:
+    """True if ``folder`` holds a complete, unchanged job result for this config (:func:`check_job`)."""
+    return check_job(folder, key)[0]

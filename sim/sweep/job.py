@@ -21,7 +21,40 @@ from sim.config import build, lever_keys, override_keys, parameter_meta
 from sim.model.params import ConfigError, RunSettings
 from sim.model.run import Job, Pending, Results, auto_workers, simulate
 from sim.sweep import guard, lock, pipeline, sensitivity
-from sim.sweep.folders import RUNS, command, finished, git_state, job_key, versions, write_job
+from sim.sweep.folders import MANIFEST, RUNS, check_job, command, git_state, job_key, versions, write_job
+
+
+class WriteFailed(ConfigError):
+    """A job folder could not be written (a full disk, a read-only or vanished folder, ...)."""
+
+
+RESUME = "finished jobs are kept; run the same command again to resume"
+
+
+def describe_os_error(exc: OSError) -> str:
+    """'No space left on device (ENOSPC)': the cause of an OSError, in a few words."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    text = exc.strerror or str(exc) or type(exc).__name__
+    return f"{text} ({name})" if name else text
+
+
+def fault_line(exc: BaseException, where: Path, resume: bool = False) -> str | None:
+    """The one line an error of a job or a sweep becomes, if it is a fault of the folder (an
+    OSError, or a ConfigError such as :class:`WriteFailed`), found along the exception's causes
+    (the sweep's pipeline hands a job's error on inside a RuntimeError); None for anything else.
+    ``resume``: say that the same command resumes (after a fault of the folder, not a bad config)."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, ConfigError):
+            return f"{e}; {RESUME}" if resume and isinstance(e, WriteFailed) else str(e)
+        if isinstance(e, OSError):
+            return f"cannot write {where}: {describe_os_error(e)}" + (f"; {RESUME}" if resume else "")
+        e = e.__cause__ or e.__context__
+    return None
 
 
 def launcher_kind(launcher: Mapping[str, Any] | None) -> str:
@@ -87,13 +120,28 @@ def run_or_fail(
     and a job that did not finish leaves no folder behind."""
     try:
         return run_job(raw, out, task_overrides, in_sweep=in_sweep, launcher=launcher)
-    except ConfigError as exc:
-        discard(out)
-        print(f"isf-sim: error: {exc}", file=sys.stderr)
+    except Exception as exc:
+        _discard_quietly(out)
+        line = fault_line(exc, out, resume=in_sweep)
+        if line is None:
+            raise
+        if in_sweep:  # the jobs already handed to the pipeline: written, or their failure ignored
+            try:
+                pipeline.stop()
+            except Exception:  # noqa: BLE001, S110 - the error being reported is the first one
+                pass
+        print(f"isf-sim: error: {line}", file=sys.stderr)
         sys.exit(2)
     except BaseException:
-        discard(out)
+        _discard_quietly(out)
         raise
+
+
+def _discard_quietly(folder: Path) -> None:
+    try:
+        discard(folder)
+    except OSError:
+        pass
 
 
 def make_job(raw: dict, task_overrides: list[str]) -> tuple[Job, RunSettings, sensitivity.Design | None]:
@@ -131,8 +179,12 @@ def run_job(
     config_yaml = dump_config(raw)
     key = job_key(config_yaml)
     if in_sweep:  # resume: a finished job of the same config is kept, not re-run
-        if finished(out, key):
+        done, problem = check_job(out, key)
+        if done:
             return None
+        if problem:  # it looked finished: say so, and make it unfinished before running it again
+            print(f"isf-sim: job {out.name}: {problem}; running it again", file=sys.stderr)
+            (out / MANIFEST).unlink(missing_ok=True)
         lock.clean_temps(out)
 
     explicit = {
@@ -182,7 +234,11 @@ def _run(job, design, out, pipe, workers, config_yaml, manifest, settings, in_sw
 
     def finish(results: Results) -> float:
         wall = time.perf_counter() - t0
-        write_job(out, results, config_yaml, {**manifest, "wall_time_s": round(wall, 3)}, csv=settings.csv)
+        try:
+            write_job(out, results, config_yaml, {**manifest, "wall_time_s": round(wall, 3)}, csv=settings.csv)
+        except OSError as exc:  # a full disk, a vanished or read-only folder: nothing half-written stays
+            _discard_quietly(out)
+            raise WriteFailed(f"cannot write {out}: {describe_os_error(exc)}") from exc
         return wall
 
     progress = pipe.progress_hook(str(out)) if pipe is not None else None

@@ -15,6 +15,11 @@ The lock file holds the writer's pid, start time, identity and command (JSON). I
 the writer ends normally (:func:`release`, also at exit); a killed writer leaves it, and that is
 how the next writer learns what the folder was being used for.
 
+A folder with a symbolic link where isf-sim or Hydra writes (:func:`links_in`: the lock, the
+manifest, the tables, ``config.yaml``, ``.hydra/``, ``multirun.yaml``, in the folder or in a
+sweep's job folders) is refused with one line: a write through the link would change the file it
+points to. The lock file itself is opened with ``O_NOFOLLOW``.
+
 Temporary files (``.NAME.tmp-PID``) belong to the process in their name: :func:`writer_alive`
 says whether it still runs (the pid exists and started before the file was last written, so a
 reused pid does not count), and :func:`clean_temps` removes only those of dead writers.
@@ -40,9 +45,26 @@ class FolderRefused(ConfigError):
     """Another writer holds the folder, or it holds another job's or sweep's results."""
 
 
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+from sim.config.hydra_settings import HYDRA_DIR, WRITTEN, links_in  # noqa: E402, F401 - what is written where
+
+
+def refuse_links(folder: Path) -> None:
+    """:class:`FolderRefused` (one line) if ``folder`` holds a link where a file is written."""
+    found = links_in(folder)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise FolderRefused(
+            f"{found[0]} is a symbolic link{more}; isf-sim writes no file through a link: "
+            "remove it or choose another folder"
+        )
+
+
 def _read_json(path: Path) -> dict:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as f:
+            data = json.loads(f.read().decode("utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -107,7 +129,15 @@ def _lock(folder: Path, record: dict) -> int:
     """Take the folder's lock (retrying if the file was replaced while we opened it)."""
     path = folder / LOCK
     for _ in range(20):
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | NOFOLLOW, 0o644)
+        except OSError as exc:
+            if path.is_symlink():
+                raise FolderRefused(
+                    f"{path} is a symbolic link; isf-sim writes no file through a link: "
+                    "remove it or choose another folder"
+                ) from None
+            raise FolderRefused(f"cannot write {folder}: {exc.strerror or exc}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -116,7 +146,7 @@ def _lock(folder: Path, record: dict) -> int:
                 f"{folder} is being written by {_holder(path)}; wait for it or choose another folder"
             ) from None
         try:
-            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+            same = os.fstat(fd).st_ino == os.lstat(path).st_ino
         except FileNotFoundError:
             same = False
         if same:
@@ -149,7 +179,11 @@ def claim(folder: Path, identity: str, kind: str, command: str, legacy: str | No
     key = folder.resolve()
     if key in _held:
         return
-    folder.mkdir(parents=True, exist_ok=True)
+    refuse_links(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FolderRefused(f"cannot make {folder}: {exc.strerror or exc}") from None
     fd = _lock(folder, {})
     stale: dict = {}
     try:
@@ -167,11 +201,17 @@ def claim(folder: Path, identity: str, kind: str, command: str, legacy: str | No
             "identity": identity,
             "command": command,
         }
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, (json.dumps(record) + "\n").encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, (json.dumps(record) + "\n").encode(), 0)
+        except OSError as exc:
+            raise FolderRefused(f"cannot write {folder}: {exc.strerror or exc}") from None
     except BaseException:
         if not stale:  # the lock file was made just now, by this refused writer: leave no trace
-            (folder / LOCK).unlink(missing_ok=True)
+            try:
+                (folder / LOCK).unlink(missing_ok=True)
+            except OSError:
+                pass
         os.close(fd)
         raise
     _held[key] = fd

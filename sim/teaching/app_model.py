@@ -61,6 +61,11 @@ def _raw(case: str = "") -> dict:
         return compose([], conf_dir(case))
 
 
+def title(case: str = "") -> str:
+    """The case's title (``case.yaml``: ``title``), for the page's bar."""
+    return str(tool_part(_raw(case), "title") or "")
+
+
 def dimension_ends(case: str = "") -> dict[str, tuple[str, str]]:
     """What 0 and 1 mean on each dimension of the case (``case.yaml``: ``dimensions``)."""
     dims = tool_part(_raw(case), "dimensions") or {}

@@ -104,7 +104,7 @@ def Page():
     use_threads = solara.use_reactive(False)
 
     with solara.AppBar():
-        solara.AppBarTitle("isf-sim: negotiating the ISF")
+        solara.AppBarTitle(f"isf-sim: {app_model.title(app_model.default_case()) or 'negotiating a force'}")
     with solara.Sidebar(), solara.Column():
         with solara.Card("Run"):
             ModelController(

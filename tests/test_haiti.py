@@ -1,0 +1,140 @@
+"""The Haiti case (conf/cases/haiti): it runs through isf-sim with its own words, every number has
+its provenance (H-ids of its evidence index, or an assumption), every H-id cited is indexed, its
+dates are the cut-off's, its questions load and isf-forecast answers them."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from helpers import ROOT, isf_sim
+from sim.config import build, compose, parameter_meta
+from sim.config.provenance import numeric_leaves
+from sim.forecasting import questions
+from sim.model import weekly
+
+CASE = ROOT / "conf" / "cases" / "haiti"
+PAGE = ROOT / "docs" / "cases" / "haiti.md"
+HID = re.compile(r"\bH\d\d\b")
+OTHER_CASE = re.compile(r"(?i)gaza|israel|\bhamas\b|t[uü]rk|hostage|palestinian|cmcc")  # "Bahamas" is this case's
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict:
+    return compose([], CASE)
+
+
+@pytest.fixture(scope="module")
+def index() -> dict[str, str]:
+    """H-id -> its line in the case's evidence index."""
+    text = (CASE / "evidence.md").read_text(encoding="utf-8")
+    return dict(re.findall(r"^- \*\*(H\d\d)\*\* (.+)$", text, flags=re.M))
+
+
+def sources_in(node) -> list[str]:
+    """Every id under a ``sources:`` key, anywhere in a parsed YAML document."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "sources":
+                found += [str(v) for v in (value if isinstance(value, list) else [value])]
+            else:
+                found += sources_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += sources_in(item)
+    return found
+
+
+def test_the_case_runs_through_isf_sim_with_its_own_headline(tmp_path):
+    proc = isf_sim(tmp_path, "case=haiti", "runs=40", "seed=1", f"hydra.run.dir={tmp_path / 'out'}")
+    out = proc.stdout
+    for label in ("Council authorises the mission", "Kenyan police deployed in Haiti", "government falls to the gangs"):
+        assert label in out, label
+    assert not OTHER_CASE.findall(out), sorted(set(OTHER_CASE.findall(out)))
+    assert (tmp_path / "out" / "runs.parquet").is_file()
+
+
+def test_the_case_file_is_dated_at_the_cut_off(raw):
+    case = yaml.safe_load((CASE / "case.yaml").read_text(encoding="utf-8"))["case"]
+    assert case["name"] == "haiti"
+    assert str(case["week0"]) == "2023-10-01" and str(case["cutoff"]) == "2023-10-01"
+    assert raw["horizon_weeks"] >= 104
+
+
+def test_the_evidence_index_holds_h01_to_h49_each_with_a_tag_and_a_page(index):
+    assert list(index) == [f"H{i:02d}" for i in range(1, 50)]
+    for hid, line in index.items():
+        assert re.match(r"\[(H|M|L)[^\]]*\] ", line), f"{hid}: no confidence tag"
+        assert "<http" in line or "a reading of H" in line, f"{hid}: no page address"
+
+
+def test_every_number_has_sources_in_the_index_or_an_assumption(raw, index):
+    meta = parameter_meta(raw)
+    leaves = [f"actors.{aid}.{rel}" for aid, a in raw["actors"].items() for rel, _ in numeric_leaves(a)]
+    leaves += [f"mechanisms.{m}.{rel}" for m, body in raw["mechanisms"].items() for rel, _ in numeric_leaves(body)]
+    missing = [path for path in leaves if path not in meta]
+    assert not missing, f"numbers without a meta entry: {missing}"
+    for path, entry in meta.items():
+        lo, hi = entry["range"]
+        assert lo <= entry["value"] <= hi, f"{path}: value outside its range"
+        cited = [str(s) for s in entry.get("sources") or []]
+        assert cited or entry.get("assumption"), f"{path}: neither sources nor an assumption"
+        assert all(HID.fullmatch(s) for s in cited), f"{path}: sources {cited} are not H-ids"
+        assert set(cited) <= set(index), f"{path}: {sorted(set(cited) - set(index))} not in evidence.md"
+
+
+def test_every_lever_and_question_cites_the_index_or_an_assumption(index):
+    for path in sorted((CASE / "scenario").glob("*.yaml")):
+        for lever in yaml.safe_load(path.read_text(encoding="utf-8"))["scenario"]["levers"]:
+            assert lever.get("sources") or lever.get("assumption"), f"{path.name}: {lever['key']}"
+    assert len(list((CASE / "scenario").glob("*.yaml"))) >= 4  # the baseline and at least three more
+
+
+def test_every_h_id_cited_is_in_the_index(index):
+    cited: dict[str, set[str]] = {}
+    files = [*CASE.rglob("*.yaml"), PAGE]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        ids = set(HID.findall(text))
+        if path.suffix == ".yaml":
+            ids |= set(sources_in(yaml.safe_load(text)))
+        for hid in ids:
+            cited.setdefault(hid, set()).add(path.name)
+    assert len(cited) > 30, "almost no H-ids found: has the layout changed?"
+    unknown = {hid: names for hid, names in cited.items() if hid not in index}
+    assert not unknown, unknown
+
+
+def test_no_other_case_in_the_folder():
+    for path in [*CASE.rglob("*"), PAGE]:
+        if path.is_file():
+            found = OTHER_CASE.findall(path.read_text(encoding="utf-8"))
+            assert not found, f"{path.relative_to(ROOT)}: {sorted(set(found))}"
+
+
+def test_the_questions_load(raw):
+    params, _ = build(raw)
+    ids = tuple(params.actors)
+    qs = questions.load(CASE / "questions.yaml", list(weekly.columns(params)), params.horizon_weeks, ids)
+    assert 8 <= len(qs) <= 12
+    assert {"KEN", "GANGS"} <= {q.member for q in qs} | {q.column.split(".")[-1] for q in qs}
+
+
+def test_isf_forecast_answers_the_questions(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HYDRA_")}
+    env["PYTHONHASHSEED"] = "0"
+    out = tmp_path / "forecast"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.forecasting.run", "case=haiti", "runs=20", "seed=2", f"out={out}"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "resolution_by_week_2" in proc.stdout and "kenya_deployed_by_week_52" in proc.stdout
+    assert not OTHER_CASE.findall(proc.stdout)
+    assert any(out.iterdir())

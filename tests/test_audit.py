@@ -83,7 +83,7 @@ def _fake(meta: dict | None) -> list[audit.Comparison]:
 
 
 def test_exit_status_1_names_a_parameter_without_effect(monkeypatch, capsys, tmp_path):
-    monkeypatch.setattr(audit, "comparisons", lambda only=None: _fake({"range": [0, 1], "value": 0.5}))
+    monkeypatch.setattr(audit, "comparisons", lambda only=None, case=None: _fake({"range": [0, 1], "value": 0.5}))
     out = tmp_path / "audit.md"
     assert audit.main(["--runs", "10", "--workers", "1", "--only", "FAKE", "--out", str(out)]) == 1
     printed = capsys.readouterr().out
@@ -92,7 +92,7 @@ def test_exit_status_1_names_a_parameter_without_effect(monkeypatch, capsys, tmp
 
 
 def test_exit_status_0_when_the_meta_says_why(monkeypatch, capsys):
-    monkeypatch.setattr(audit, "comparisons", lambda only=None: _fake({"inert": "kept for model v3"}))
+    monkeypatch.setattr(audit, "comparisons", lambda only=None, case=None: _fake({"inert": "kept for model v3"}))
     assert audit.main(["--runs", "10", "--workers", "1", "--only", "FAKE"]) == 0
     assert "inert: kept for model v3" in capsys.readouterr().out
 

@@ -94,7 +94,8 @@ def record_deaths(model: ISFModel, deaths: int) -> None:
     s.recent.append(deaths)
     s.violence_4w = sum(s.recent) / 4.0
     s.violence_ratio = s.violence_4w / max(s.baseline_weekly, 1e-9)
-    model.log("deaths", "", "", float(deaths), strikes=strike_factor(model))
+    if model.tracing:  # the strike factor is worked out for the trace only
+        model.log("deaths", "", "", float(deaths), strikes=strike_factor(model))
 
 
 def strike_factor(model: ISFModel) -> float:
@@ -114,10 +115,11 @@ def strike_factor(model: ISFModel) -> float:
     return total / len(holders)
 
 
-def mean_deaths(model: ISFModel) -> float:
+def mean_deaths(model: ISFModel, cover: float | None = None) -> float:
+    """This week's expected deaths (``cover``: the force's coverage, if already worked out)."""
     g = pars(model)
     m = baseline_weekly(model) * strike_factor(model)
-    m *= 1.0 - g.isf_damping * coverage(model)
+    m *= 1.0 - g.isf_damping * (coverage(model) if cover is None else cover)
     m *= 1.0 - g.disarm_damping * model.progress.mean_disarmament
     if g.surge_weeks and g.surge_start <= model.week < g.surge_start + g.surge_weeks:
         m *= g.surge_multiplier
@@ -132,7 +134,8 @@ def violence(model: ISFModel) -> None:
     if not g.enabled:
         record_deaths(model, int(round(baseline_weekly(model))))
         return
-    mu = mean_deaths(model)
+    cover = coverage(model)  # nothing moves the force this step before the hazard reads it again
+    mu = mean_deaths(model, cover)
     k = g.dispersion
     deaths = int(model.rng.negative_binomial(k, k / (k + mu))) if mu > 0 else 0
     record_deaths(model, deaths)
@@ -149,7 +152,7 @@ def violence(model: ISFModel) -> None:
         for i, grp in enumerate(groups):
             compliance *= 1.0 - grp.p.armed_group.compliance * dis[i]
     hazard = (g.collapse_hazard * situation.violence_ratio * compliance
-              * (1.0 - g.isf_damping * coverage(model)))  # fmt: skip
+              * (1.0 - g.isf_damping * cover))  # fmt: skip
     if model.random.random() < hazard:
         collapse(model)
 

@@ -143,12 +143,13 @@ def apply(model: ISFModel) -> None:
     if not cfg.enabled:
         return
     speed, rule = cfg.speed, cfg.rule
+    equilibrium, resolve_of = bargaining.equilibrium, roles.effective_resolve  # bound once: called per target
     for t in model.pressed:
         if not _lobbied(model, t):
             t.pressure_in = [0.0] * n
             continue
         before, ideal, sal, pin, floors = t.settled, t.ideal, t.p.salience, t.pressure_in, t.floors
-        r = roles.effective_resolve(model, t)
+        r = resolve_of(model, t)
         goal = [demand[t.aid][d] / pin[d] if pin[d] > 0 else ideal[d] for d in dims]
         t.goal = goal
         proposed = []
@@ -157,7 +158,7 @@ def apply(model: ISFModel) -> None:
             if p <= 0:
                 eq = ideal[d] if rule != "compromise" else before[d]
             elif rule == "default":
-                eq = bargaining.equilibrium(ideal[d], p, r * sal[d], goal[d])  # the one definition of the rule
+                eq = equilibrium(ideal[d], p, r * sal[d], goal[d])  # the rule's one definition
             else:
                 eq = bargaining.target(rule, ideal[d], before[d], p, r * sal[d], goal[d])
             if floors and d in floors and eq < floors[d]:

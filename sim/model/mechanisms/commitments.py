@@ -65,19 +65,30 @@ def init(model: ISFModel) -> None:
             c.liaison, c.offer = True, 0
 
 
-def conditions(model: ISFModel, c: Actor, consent: float | None = None) -> dict[str, bool]:
-    """Each requirement of contributor ``c`` and whether it holds this week."""
+def holds(model: ISFModel, c: Actor, consent: float | None = None) -> tuple[bool, ...]:
+    """Whether each requirement of contributor ``c`` holds this week, in the order of :func:`labels`."""
     p = c.p.contributor
-    needs_un = p.needs_resolution and model.council_votes
-    return {
-        "design final": model.agenda.design_final,
-        "mandate": roles.accepts(c, model.drafts[model.agenda.mandate]),
-        "resolution": not needs_un or model.agenda.authorized,
-        "violence": model.situation.violence_4w <= p.violence_tolerance,
-        model.consent_label: (roles.consent(model) if consent is None else consent) >= p.min_consent,
-        model.gate_label: roles.gates_open(model),
-        model.situation_label: not model.situation.collapsed,
-    }
+    agenda = model.agenda
+    return (
+        agenda.design_final,
+        roles.accepts(c, model.drafts[agenda.mandate]),
+        not (p.needs_resolution and model.council_votes) or agenda.authorized,
+        model.situation.violence_4w <= p.violence_tolerance,
+        (roles.consent(model) if consent is None else consent) >= p.min_consent,
+        roles.gates_open(model),
+        not model.situation.collapsed,
+    )
+
+
+def labels(model: ISFModel) -> tuple[str, ...]:
+    """The requirements' names, as the trace says them (the case's words for three of them)."""
+    return ("design final", "mandate", "resolution", "violence", model.consent_label, model.gate_label,
+            model.situation_label)  # fmt: skip
+
+
+def conditions(model: ISFModel, c: Actor, consent: float | None = None) -> dict[str, bool]:
+    """Each requirement of contributor ``c`` by name and whether it holds this week."""
+    return dict(zip(labels(model), holds(model, c, consent)))
 
 
 def contributors(model: ISFModel) -> None:
@@ -99,18 +110,18 @@ def contributors(model: ISFModel) -> None:
             continue
         if c.committed == 0 or model.tracing:
             consent = roles.consent(model) if consent is None else consent
-            conds = conditions(model, c, consent)
-            c.readiness = sum(conds.values()) / len(conds)
+            flags = holds(model, c, consent)
+            c.readiness = sum(flags) / len(flags)
         if c.committed == 0:
-            allowed = not on or all(conds.values())
+            allowed = not on or all(flags)
             choice = c.policy.commit(model, c, allowed, p.commit_rate) if allowed else False
             if choice is None:
                 choice = model.random.random() < p.commit_rate
             if choice:
                 c.committed, c.commit_week, c.ever_committed = c.offer, model.week, True
                 model.log("commit", c.aid, "", float(c.offer), lead_weeks=p.lead_weeks)
-            elif on:
-                model.log_conditions(c, conds, "commit")
+            elif on and model.tracing:
+                model.log_conditions(c, dict(zip(labels(model), flags)), "commit")
         elif c.deployed == 0:
             if on and situation.violence_4w > cfg.withdraw_margin * p.violence_tolerance:
                 model.log("withdraw", c.aid, "", float(c.committed), violence=situation.violence_4w)

@@ -120,14 +120,20 @@ def weigh(model: ISFModel) -> None:
         h.floors[d] = target
 
 
-def conditions(model: ISFModel, f: Actor) -> dict[str, bool]:
+def holds(model: ISFModel, f: Actor) -> tuple[bool, bool, bool]:
+    """Whether each of funder ``f``'s conditions holds: disarmament, exclusions, no collapse."""
     p = f.p.funder
     level = model.progress.disarmament
-    return {
-        "disarmament": (level[0] if len(level) == 1 else min(level, default=0.0)) >= p.disarmament_threshold - VERIFIED,
-        "exclusions": not any(model.actors[x].deployed > 0 for x in p.excludes),
-        model.situation_label: not model.situation.collapsed,
-    }
+    return (
+        (level[0] if len(level) == 1 else min(level, default=0.0)) >= p.disarmament_threshold - VERIFIED,
+        not any(model.actors[x].deployed > 0 for x in p.excludes),
+        not model.situation.collapsed,
+    )
+
+
+def conditions(model: ISFModel, f: Actor) -> dict[str, bool]:
+    """Each of funder ``f``'s conditions by name (the trace's words) and whether it holds."""
+    return dict(zip(("disarmament", "exclusions", model.situation_label), holds(model, f)))
 
 
 def release(model: ISFModel) -> None:
@@ -138,11 +144,11 @@ def release(model: ISFModel) -> None:
         if f.released > 0:
             f.readiness = 1.0
             continue
-        conds = conditions(model, f)
-        f.readiness = sum(conds.values()) / len(conds)
-        if on:
-            model.log_conditions(f, conds, "pay")
-        allowed = not on or all(conds.values())
+        flags = holds(model, f)
+        f.readiness = sum(flags) / len(flags)
+        if on and model.tracing:
+            model.log_conditions(f, conditions(model, f), "pay")
+        allowed = not on or all(flags)
         if allowed and f.policy.fund(model, f, allowed):
             f.released = f.p.funder.pledge_usd
             model.log("funding", f.aid, "", f.released)

@@ -88,7 +88,7 @@ def configurations(table: pd.DataFrame, group: str = "group") -> Figure:
     ax.set_xlim(0, min(1.0, max(0.05, float(table["hi"].max()) * 1.1)))
     ax.set_xlabel("probability (share of runs), bars = 95 % Wilson interval")
     ax.set_ylabel("emergent configuration (contributors | mandate | legal basis)")
-    ax.set_title("Emergent ISF configurations per scenario")
+    ax.set_title("Emergent force configurations per scenario")
     _legend(fig, ax, len(groups))
     ax.grid(axis="x", alpha=0.3)
     return fit(fig)
@@ -174,7 +174,7 @@ def trace(
         ax = axes["troops"]
         ax.step(t["week"], t["troops_committed"], where="post", color=OKABE_ITO[0], linestyle="-", label="committed")
         ax.step(t["week"], t["troops_deployed"], where="post", color=OKABE_ITO[5], linestyle="--", label="deployed")
-        ax.set_ylabel("ISF troops")
+        ax.set_ylabel("troops of the force")
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
         ax = axes["deaths"]
         ax.bar(t["week"], t["deaths"], width=0.8, color=OKABE_ITO[7], alpha=0.6, label="deaths")

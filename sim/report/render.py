@@ -209,7 +209,7 @@ def inputs(report: Report) -> pd.DataFrame:
 
 def summary_md(report: Report, made: set[str] = frozenset()) -> str:
     """The report in Markdown; every text that comes from the folders passes through :func:`md`."""
-    out = ["# ISF negotiation simulation — report", "", "## Inputs", "", markdown_table(inputs(report)), ""]
+    out = ["# isf-sim: negotiation simulation — report", "", "## Inputs", "", markdown_table(inputs(report)), ""]
     if report.outcomes is not None and len(report.outcomes):
         out += [
             "## Key outcomes per scenario",
@@ -248,8 +248,8 @@ def summary_md(report: Report, made: set[str] = frozenset()) -> str:
 def report_html(report: Report, pngs: dict[str, bytes]) -> str:
     e = esc
     parts = [
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>ISF simulation report</title>"
-        f"<style>{CSS}</style></head><body><h1>ISF negotiation simulation — report</h1>",
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>isf-sim report</title>"
+        f"<style>{CSS}</style></head><body><h1>isf-sim: negotiation simulation — report</h1>",
         "<h2>Inputs</h2>",
         html_table(inputs(report)),
     ]

@@ -2,8 +2,9 @@
 
 Three kinds of column, none of them about a country:
 
-- the columns every case has (:data:`COLUMNS`, DESIGN.md): who deployed, under which draft,
-  with what legal basis, when, what it cost;
+- the columns every case has (:data:`COLUMNS`, DESIGN.md, the table's schema): who deployed,
+  under which draft, with what legal basis, when, what it cost — each mechanism gives the values
+  of its own columns (its ``outcome(model)``);
 - one per actor holding a role, named by its id: ``role.<ID>`` (each contributor's role in the
   force: ``troops``, ``liaison`` or ``none``), ``control.<ID>`` (each territory holder's share at
   the end), ``disarmament.<ID>`` (each armed group's);
@@ -15,6 +16,11 @@ from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING
+
+from sim.model.mechanisms import commitments, council, ground, money, pressure, sequencing, vetoes
+from sim.model.mechanisms.commitments import ROLES_IN_FORCE, role_in_force  # noqa: F401 - re-exported
+
+MECHANISMS = (commitments, council, money, ground, vetoes, pressure, sequencing)  # each adds its columns
 
 if TYPE_CHECKING:  # the model (and Mesa) is imported where runs happen, not to read tables
     from sim.model.model import ISFModel
@@ -47,7 +53,6 @@ COLUMNS: dict[str, str] = {
     "funders": "string",
 }
 
-ROLES_IN_FORCE = ("troops", "liaison", "none")  # the values of a role.<ID> column
 KINDS = {
     "role_of": ("role", "string"),
     "control_of": ("control", "float64"),
@@ -80,10 +85,6 @@ def case_columns(case: Case) -> dict[str, str]:
     return {o.column: KINDS[o.kind][1] for o in case.outcomes}
 
 
-def _ids(ids) -> str:
-    return "+".join(sorted(ids))
-
-
 def configuration(contributors: str, mandate: str, authorized: bool) -> str:
     """A human-readable label: who is in the force, under which mandate and legal basis."""
     legal = "UN" if authorized else "no UN"
@@ -92,47 +93,13 @@ def configuration(contributors: str, mandate: str, authorized: bool) -> str:
     return f"{contributors} | {mandate} | {legal}"
 
 
-def role_in_force(actor) -> str:
-    """A contributor's role in the force: troops (it deployed), liaison, or none."""
-    troops, liaison, none = ROLES_IN_FORCE
-    if actor is None:
-        return none
-    if actor.ever_deployed:
-        return troops
-    return liaison if actor.liaison else none
-
-
 def outcome(model: ISFModel, seed: int) -> dict:
-    contributors = _ids(c.aid for c in model.contributors if c.deployed > 0)
-    agenda, situation, progress = model.agenda, model.situation, model.progress
-    row = {
-        "scenario": model.params.scenario,
-        "seed": seed,
-        "deployed": progress.week_deployed is not None,
-        "week_deployed": float(progress.week_deployed) if progress.week_deployed is not None else NAN,
-        "contributors": contributors,
-        "committed": _ids(c.aid for c in model.contributors if c.ever_committed),
-        "troops": int(model.troops_deployed),
-        "mandate": agenda.mandate,
-        "un_authorized": agenda.authorized,
-        "week_authorized": float(agenda.week_authorized) if agenda.week_authorized is not None else NAN,
-        "funding_usd": float(model.funding_usd),
-        "ceasefire_collapsed": situation.ever_collapsed,
-        "configuration": configuration(contributors, agenda.mandate, agenda.authorized),
-        "deployed_at_horizon": model.troops_deployed > 0,
-        "failed_votes": int(agenda.failed_votes),
-        "rule": model.params.mechanisms.pressure.rule,
-        "week_collapsed": float(situation.week_collapsed) if situation.week_collapsed is not None else NAN,
-        "deaths": int(situation.deaths_total),
-        "veto_yielded": any(not standing for h in model.veto_holders for standing in h.vetoes.values()),
-        "funders": _ids(f.aid for f in model.funders if f.released > 0),
-    }
-    for c in model.contributors:
-        row[f"role.{c.aid}"] = role_in_force(c)
-    for h, share in zip(model.territory_holders, progress.control):
-        row[f"control.{h.aid}"] = float(share)
-    for g, share in zip(model.armed_groups, progress.disarmament):
-        row[f"disarmament.{g.aid}"] = float(share)
+    """The run's row: its scenario and seed, each mechanism's own columns (its ``outcome``), the
+    configuration label, and the case's named columns."""
+    row: dict = {"scenario": model.params.scenario, "seed": seed}
+    for mechanism in MECHANISMS:
+        row.update(mechanism.outcome(model))
+    row["configuration"] = configuration(row["contributors"], row["mandate"], row["un_authorized"])
     for o in model.case.outcomes:
         key = f"{KINDS[o.kind][0]}.{o.actor}"
         row[o.column] = row[key] if key in row else (role_in_force(None) if o.kind == "role_of" else NAN)

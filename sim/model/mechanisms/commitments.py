@@ -30,6 +30,7 @@ Switched off, requirements are not checked: contributors decide at ``commit_rate
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -132,6 +133,37 @@ def contributors(model: ISFModel) -> None:
                 if model.progress.week_deployed is None:
                     model.progress.week_deployed = model.week
                 model.log("deploy", c.aid, "", float(c.deployed))
+
+
+# --------------------------------------------------------------------------- outcome columns
+def outcome(model: ISFModel) -> dict:
+    """This mechanism's columns of a run's row: who committed and deployed, when, how many, and
+    each contributor's role in the force (``role.<ID>``)."""
+    week = model.progress.week_deployed
+    row = {
+        "deployed": week is not None,
+        "week_deployed": float(week) if week is not None else math.nan,
+        "contributors": "+".join(sorted(c.aid for c in model.contributors if c.deployed > 0)),
+        "committed": "+".join(sorted(c.aid for c in model.contributors if c.ever_committed)),
+        "troops": int(model.troops_deployed),
+        "deployed_at_horizon": model.troops_deployed > 0,
+    }
+    for c in model.contributors:
+        row[f"role.{c.aid}"] = role_in_force(c)
+    return row
+
+
+ROLES_IN_FORCE = ("troops", "liaison", "none")  # the values of a role.<ID> column
+
+
+def role_in_force(actor: Actor | None) -> str:
+    """A contributor's role in the force: troops (it deployed), liaison, or none."""
+    troops, liaison, none = ROLES_IN_FORCE
+    if actor is None:
+        return none
+    if actor.ever_deployed:
+        return troops
+    return liaison if actor.liaison else none
 
 
 # --------------------------------------------------------------------------- the trace's words

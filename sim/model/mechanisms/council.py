@@ -277,6 +277,18 @@ def vote(model: ISFModel) -> None:
     model.log("resolution_failed", model.council_id, "+".join(blocked_by), float(yes), blockers=blocked_by)
 
 
+# --------------------------------------------------------------------------- outcome columns
+def outcome(model: ISFModel) -> dict:
+    """This mechanism's columns: the draft on the table, whether and when it passed, failed votes."""
+    a = model.agenda
+    return {
+        "mandate": a.mandate,
+        "un_authorized": a.authorized,
+        "week_authorized": float(a.week_authorized) if a.week_authorized is not None else math.nan,
+        "failed_votes": int(a.failed_votes),
+    }
+
+
 # --------------------------------------------------------------------------- the trace's words
 VOTE_WORD = {1: "votes yes", 0: "abstains", -1: "votes no"}
 

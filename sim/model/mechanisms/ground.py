@@ -24,6 +24,7 @@ Switched off, deaths stay at the baseline mean, there is no collapse and no hard
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -171,6 +172,17 @@ def collapse(model: ISFModel) -> None:
         c.committed = c.deployed = 0
         c.commit_week = None
     model.log("collapse", model.territory_id, model.armed_id, s.violence_4w)
+
+
+# --------------------------------------------------------------------------- outcome columns
+def outcome(model: ISFModel) -> dict:
+    """This mechanism's columns: whether and when the situation collapsed, the deaths in all."""
+    s = model.situation
+    return {
+        "ceasefire_collapsed": s.ever_collapsed,
+        "week_collapsed": float(s.week_collapsed) if s.week_collapsed is not None else math.nan,
+        "deaths": int(s.deaths_total),
+    }
 
 
 # --------------------------------------------------------------------------- the trace's words

@@ -154,6 +154,15 @@ def release(model: ISFModel) -> None:
             model.log("funding", f.aid, "", f.released)
 
 
+# --------------------------------------------------------------------------- outcome columns
+def outcome(model: ISFModel) -> dict:
+    """This mechanism's columns: money released by the end, and who released it."""
+    return {
+        "funding_usd": float(model.funding_usd),
+        "funders": "+".join(sorted(f.aid for f in model.funders if f.released > 0)),
+    }
+
+
 # --------------------------------------------------------------------------- the trace's words
 SENTENCES = {
     "offer_taken": lambda a, t, v, d, c: (

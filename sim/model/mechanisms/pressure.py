@@ -183,6 +183,12 @@ def apply(model: ISFModel) -> None:
             )
 
 
+# --------------------------------------------------------------------------- outcome columns
+def outcome(model: ISFModel) -> dict:
+    """This mechanism's column: the bargaining rule of the run."""
+    return {"rule": pars(model).rule}
+
+
 # --------------------------------------------------------------------------- the trace's words
 def _pressure(actor: str, target: str, value: float, d: dict, case) -> str:
     """Only the dimensions the target cares about (it takes the pressers' view on the others)."""

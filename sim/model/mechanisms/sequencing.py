@@ -115,6 +115,16 @@ def advance(model: ISFModel) -> None:
             prog.disarmament[i] += g.disarm_rate * pace * max(0.0, h.settled[h.compliance_dim] - prog.disarmament[i])
 
 
+# --------------------------------------------------------------------------- outcome columns
+def outcome(model: ISFModel) -> dict:
+    """This mechanism's columns: each territory holder's share (``control.<ID>``) and each armed
+    group's disarmament (``disarmament.<ID>``) at the end."""
+    prog = model.progress
+    row = {f"control.{h.aid}": float(share) for h, share in zip(model.territory_holders, prog.control)}
+    row.update({f"disarmament.{g.aid}": float(share) for g, share in zip(model.armed_groups, prog.disarmament)})
+    return row
+
+
 # --------------------------------------------------------------------------- the trace's words
 # the gates' events are named and worded by the case (case.yaml: gates); these are the defaults
 SENTENCES = {

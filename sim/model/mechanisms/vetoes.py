@@ -80,6 +80,12 @@ def standing(model: ISFModel, holder_id: str, target_id: str) -> bool:
     return model.actors[holder_id].vetoes.get(target_id, False) and pars(model).enabled
 
 
+# --------------------------------------------------------------------------- outcome columns
+def outcome(model: ISFModel) -> dict:
+    """This mechanism's column: whether any veto yielded."""
+    return {"veto_yielded": any(not standing for h in model.veto_holders for standing in h.vetoes.values())}
+
+
 # --------------------------------------------------------------------------- the trace's words
 def _yielded(a: str, t: str, v: float, d: dict) -> str:
     head = f"{a} lifts its veto on {t} troops (settled {d.get('dimension', '')} position {v:.2f}"

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
 
-from helpers import ROOT, isf_sim
+from helpers import ROOT, app_server, isf_sim
 
 MINI = ROOT / "tests" / "cases" / "mini"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -40,31 +37,13 @@ def test_the_audit_takes_the_mini_case(tmp_path):
     assert "actors.HLD.resolve" in text and "actors.ISR" not in text
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_the_mini_case_in_isf_app_in_a_headless_browser(tmp_path):
     pytest.importorskip("solara")
     sync_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM):
         pytest.skip("chromium is not installed (apt-get install chromium; .ci/run does it)")
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-c", "from sim.teaching.app import main; main()", f"case={MINI}",
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)  # fmt: skip
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                assert proc.poll() is None, "isf-app exited early"
-                time.sleep(0.3)
+    with app_server(f"case={MINI}") as port:
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -80,12 +59,5 @@ def test_the_mini_case_in_isf_app_in_a_headless_browser(tmp_path):
                 page.screenshot(path=str(tmp_path / "mini.png"), full_page=True)
             finally:
                 browser.close()
-        assert not any(w in text for w in GAZA_WORDS), text[:1500]
-        assert "Week 1" in text and SLIDER in text  # the mini case's own slider, beside the week's story
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    assert not any(w in text for w in GAZA_WORDS), text[:1500]
+    assert "Week 1" in text and SLIDER in text  # the mini case's own slider, beside the week's story

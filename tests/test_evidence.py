@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import ROOT
+from helpers import ROOT, sources_in
 
 EVIDENCE = ROOT / "docs" / "evidence.md"
 ID = re.compile(r"\bE\d\d\b")
@@ -35,21 +35,6 @@ def articles(text: str) -> dict[str, str]:
 
 def anchors(text: str) -> set[str]:
     return set(re.findall(r'<a id="([\w-]+)"></a>', text))
-
-
-def sources_in(node) -> list[str]:
-    """Every id under a ``sources:`` key, anywhere in a parsed YAML document."""
-    found = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "sources":
-                found += [str(v) for v in (value if isinstance(value, list) else [value])]
-            else:
-                found += sources_in(value)
-    elif isinstance(node, list):
-        for item in node:
-            found += sources_in(item)
-    return found
 
 
 def cited_ids() -> dict[str, set[str]]:

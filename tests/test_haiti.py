@@ -12,7 +12,7 @@ import sys
 import pytest
 import yaml
 
-from helpers import ROOT, isf_sim
+from helpers import ROOT, isf_sim, sources_in
 from sim.config import build, compose, parameter_meta
 from sim.config.provenance import numeric_leaves
 from sim.forecasting import questions
@@ -34,21 +34,6 @@ def index() -> dict[str, str]:
     """H-id -> its line in the case's evidence index."""
     text = (CASE / "evidence.md").read_text(encoding="utf-8")
     return dict(re.findall(r"^- \*\*(H\d\d)\*\* (.+)$", text, flags=re.M))
-
-
-def sources_in(node) -> list[str]:
-    """Every id under a ``sources:`` key, anywhere in a parsed YAML document."""
-    found = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "sources":
-                found += [str(v) for v in (value if isinstance(value, list) else [value])]
-            else:
-                found += sources_in(value)
-    elif isinstance(node, list):
-        for item in node:
-            found += sources_in(item)
-    return found
 
 
 def test_the_case_runs_through_isf_sim_with_its_own_headline(tmp_path):

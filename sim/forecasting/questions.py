@@ -208,9 +208,14 @@ def _split(col: pd.Series) -> list[set[str]]:
     return [set(str(v).split("+")) - {""} for v in col]
 
 
-def answer(q: Question, weekly: pd.DataFrame) -> pd.Series:
-    """Each run's answer (a boolean per seed, in seed order); the table holds weeks 0...H for every run."""
-    table = weekly.sort_values(["seed", "week"], kind="stable")
+def _in_order(weekly: pd.DataFrame) -> pd.DataFrame:
+    return weekly.sort_values(["seed", "week"], kind="stable")
+
+
+def answer(q: Question, weekly: pd.DataFrame, in_order: bool = False) -> pd.Series:
+    """Each run's answer (a boolean per seed, in seed order); the table holds weeks 0...H for every
+    run (``in_order``: already sorted by seed and week)."""
+    table = weekly if in_order else _in_order(weekly)
     seeds = table["seed"].unique()
     weeks = int(table["week"].max()) + 1
     cond = holds(q, table).reshape(len(seeds), weeks)
@@ -228,7 +233,7 @@ def answer(q: Question, weekly: pd.DataFrame) -> pd.Series:
 
 def status_quo(q: Question, weekly: pd.DataFrame) -> bool:
     """The answer if nothing changed from week 0 (the first run's week-0 state, every week)."""
-    first = weekly.sort_values(["seed", "week"], kind="stable")
+    first = _in_order(weekly)
     row = first[first["week"] == 0].head(1)
     now = bool(holds(q, row)[0])
     if q.when == "after":
@@ -238,6 +243,7 @@ def status_quo(q: Question, weekly: pd.DataFrame) -> bool:
 
 def answers(questions: list[Question], weekly: pd.DataFrame) -> pd.DataFrame:
     """One row per run (``seed``), one boolean column per question."""
-    cols = [answer(q, weekly) for q in questions]
+    table = _in_order(weekly)  # once for all the questions
+    cols = [answer(q, table, in_order=True) for q in questions]
     out = pd.concat(cols, axis=1) if cols else pd.DataFrame(index=pd.Index([], name="seed"))
     return out.reset_index()

@@ -142,16 +142,9 @@ def figure(result: dict, fmt: str) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `isf-score`; returns the exit code (2 for unusable input)."""
-    try:
-        return _main(argv)
-    except BrokenPipeError:  # output piped into `head` and closed early
-        import os
+    from sim.report.cli import guarded
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    except KeyboardInterrupt:
-        print("isf-score: interrupted; nothing written", file=sys.stderr)
-        return 130
+    return guarded("isf-score", _main, argv)
 
 
 def _main(argv: list[str] | None) -> int:

@@ -145,18 +145,24 @@ def _fail(msg: str) -> int:
     return 2
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of `isf-report`; returns the exit code (2 for unusable input)."""
+def guarded(prog: str, body, argv: list[str] | None) -> int:
+    """Run a command's ``body(argv)``: output piped into `head` and closed early is no error, and
+    Ctrl-C is one line (exit 130). isf-report and isf-score share it."""
     try:
-        return _main(argv)
-    except BrokenPipeError:  # output piped into `head` and closed early
+        return body(argv)
+    except BrokenPipeError:
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("isf-report: interrupted; nothing written", file=sys.stderr)
+        print(f"{prog}: interrupted; nothing written", file=sys.stderr)
         return 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `isf-report`; returns the exit code (2 for unusable input)."""
+    return guarded("isf-report", _main, argv)
 
 
 def _main(argv: list[str] | None) -> int:

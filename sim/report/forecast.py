@@ -11,7 +11,6 @@ through :func:`sim.report.markup.md` (summary.md) or :func:`sim.report.render.es
 from __future__ import annotations
 
 import base64
-import json
 import math
 import os
 import shutil
@@ -22,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.report.markup import md
+from sim.report.reading import NotAResultFolder, read_json
 from sim.report.render import CSS, esc, html_table, markdown_table
 
 FILES = ("forecast.csv", "registration.json")
@@ -64,13 +64,11 @@ def load(path: Path) -> Folder:
 
 
 def _json(path: Path) -> dict:
+    """A JSON object, read as the report reads every JSON file (sim.report.reading: size and depth limits)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise NotAForecast(f"{path}: cannot be read as JSON ({' '.join(str(exc).split())})") from None
-    if not isinstance(data, dict):
-        raise NotAForecast(f"{path}: is not a JSON object")
-    return data
+        return read_json(path)
+    except NotAResultFolder as exc:
+        raise NotAForecast(str(exc)) from None
 
 
 def _num(v, fmt: str = ".3f", signed: bool = False) -> str:

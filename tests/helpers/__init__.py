@@ -4,6 +4,7 @@ from one another or from a conftest."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import subprocess
@@ -66,3 +67,62 @@ def isf_sim(cwd: Path, *args: str, check: bool = True, timeout: float = 300) -> 
 
 def combined(folder: Path) -> pd.DataFrame:
     return pd.read_parquet(folder / "runs.parquet")
+
+
+def sources_in(node) -> list[str]:
+    """Every id under a ``sources:`` key, anywhere in a parsed YAML document."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "sources":
+                found += [str(v) for v in (value if isinstance(value, list) else [value])]
+            else:
+                found += sources_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += sources_in(item)
+    return found
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def app_server(*args: str, env: dict | None = None):
+    """isf-app started as a user starts it (``args``: its options, e.g. ``case=PATH``) on a free
+    port of 127.0.0.1, until it accepts connections; yields the port, then stops it and anything
+    it started."""
+    import signal
+    import socket
+    import time
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from sim.teaching.app import main; main()", *args, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=env,
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert proc.poll() is None, "isf-app exited early"
+                time.sleep(0.3)
+        yield port
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

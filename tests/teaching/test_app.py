@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from helpers import app_server
 from sim.config import load
 from sim.model.outcomes import outcome
 from sim.teaching import app_model as app
@@ -100,38 +96,11 @@ def test_a_vetoing_permanent_member_shows_in_the_council_table():
     assert dict(app.council_table(app.TeachingModel(russia_support=0.05, p5_veto=False)))["RUS"] == "no"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
     pytest.importorskip("solara")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from sim.teaching.app import main; main()", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            assert proc.poll() is None, "isf-app exited early"
-            time.sleep(0.3)
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)  # the server and anything it started
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    with app_server() as port:
+        yield f"http://127.0.0.1:{port}/"
 
 
 @pytest.mark.slow

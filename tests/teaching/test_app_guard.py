@@ -6,10 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,6 +13,7 @@ import uuid
 
 import pytest
 
+from helpers import app_server
 from sim.teaching.app_guard import Addresses
 
 IDLE = 2  # seconds: the idle timeout the server under test gets (isf-app's own is 60 s)
@@ -40,39 +37,12 @@ def test_addresses_served():
     assert v6.allows("[::1]:9000") and v6.allows("localhost:9000") and not v6.allows("::1:9000")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def port():
     pytest.importorskip("solara")
-    port = _free_port()
     env = {**os.environ, "SOLARA_KERNEL_CULL_TIMEOUT": f"{IDLE}s", "ISF_APP_MAX_SESSIONS": str(CAP)}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from sim.teaching.app import main; main()", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        env=env,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            assert proc.poll() is None, "isf-app exited early"
-            time.sleep(0.3)
-    yield port
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    with app_server(env=env) as port:
+        yield port
 
 
 def _get(port: int, path: str = "/", **headers) -> int:

@@ -86,3 +86,11 @@ def target(rule: str, ideal: float, current: float, pressure: float, resolve: fl
     if rule == "nash":
         return nash(ideal, pressure, resolve, demand)
     raise ValueError(f"unknown bargaining rule {rule!r}; allowed: {', '.join(RULES)}")
+
+
+def admitted(params) -> tuple[str, ...]:
+    """The rules that count in the structural range for this case's parameters (``ModelParams``):
+    those that reproduce the week-0 calibration and the stances the evidence states (model v3:
+    a veto that holds against today's pressure holds under the rule too). Every tool that shows
+    a rule range (isf-sim's table, isf-report, isf-forecast) takes the rules from here."""
+    return RULES

@@ -28,11 +28,11 @@ def hamas(m):
     return m.actors["HAMAS"]
 
 
-COMPOSITION, MANDATE, DISARMAMENT = 0, 1, 2  # the Gaza case's dimensions, in case.yaml's order (checked below)
+COMPOSITION, MANDATE, DISARMAMENT, RESTRAINT = 0, 1, 2, 3  # the Gaza case's dimensions, in case.yaml's order
 
 
 def test_the_gaza_dimensions_are_in_this_order(base_params):
-    assert base_params.case.dimensions == ("composition", "mandate", "disarmament")
+    assert base_params.case.dimensions == ("composition", "mandate", "disarmament", "restraint")
 
 
 # ---------------------------------------------------------------- 1. pressure
@@ -121,19 +121,38 @@ def test_p5_no_is_a_veto_elected_no_is_not(base_params):
 
 
 # ---------------------------------------------------------------- 4. agenda and Council
-def test_the_us_tables_only_what_it_expects_to_pass(base_params):
-    m = model(base_params, **{"actors.RUS.council.support": 0.0})  # Russia vetoes any draft
+def tabling_week(params, **values):
+    m = model(params, **values)
     m.week = m.agenda.next_vote_week
     council.vote(m)
-    assert m.agenda.votes_held == 0 and not m.agenda.authorized
+    return m
 
 
-def test_the_us_prefers_its_own_mandate_among_drafts_that_pass(base_params):
-    m = model(base_params, **{"actors.RUS.council.support": 1.0, "actors.CHN.council.support": 1.0})
-    assert council.passes(m, "enforcement")
-    assert council.choose_mandate(m) in ("enforcement", "borders")
-    m2 = model(base_params, **{"actors.USA.position.mandate": 0.0})
-    assert council.choose_mandate(m2) in ("borders", None)
+def test_the_us_tables_the_circulated_draft_when_the_articles_say(base_params):  # E10, E41, E42
+    m = tabling_week(base_params)
+    assert m.agenda.votes_held == 1 and m.agenda.week_tabled == base_params.mechanisms.council.table_week
+    assert m.agenda.mandate == "enforcement" == base_params.case.circulated
+
+
+def test_a_forecast_veto_amends_the_draft_and_says_why(base_params):
+    m = tabling_week(base_params, **{"actors.RUS.council.support": 0.3})  # no to 'all necessary measures'
+    assert council.forecast_vetoes(model(base_params, **{"actors.RUS.council.support": 0.3}), "enforcement") == ["RUS"]
+    assert m.agenda.votes_held == 1 and m.agenda.mandate == "borders"
+    assert council.choose_mandate(model(base_params))[1] == ""  # no veto forecast: no amendment
+
+
+def test_a_draft_every_text_of_which_is_vetoed_is_still_tabled(base_params):  # the council_veto scenario
+    m = tabling_week(base_params, **{"actors.RUS.council.support": 0.0})
+    assert m.agenda.votes_held == 1 and not m.agenda.authorized and m.agenda.failed_votes == 1
+
+
+def test_support_falls_only_for_terms_a_member_dislikes(base_params):
+    m = model(base_params)
+    rus = m.actors["RUS"]
+    rus.settled[MANDATE] = 0.5
+    base = rus.p.council.support
+    assert council.support(m, rus, "borders", seen=False) == base  # weaker than it would accept: no cost
+    assert council.support(m, rus, "enforcement", seen=False) < base
 
 
 def test_council_passes_with_broad_support(base_params):
@@ -155,6 +174,16 @@ def test_a_failed_vote_teaches_the_us_the_seats_votes(base_params):
     assert not m.agenda.authorized and m.agenda.failed_votes == 1 and m.agenda.offsets_known
     assert council.chance_of_passage(m, "borders") == 0.0
     assert m.agenda.next_vote_week == m.week + base_params.mechanisms.council.retable_weeks
+
+
+def test_after_a_failed_vote_the_us_tables_what_it_expects_to_pass(base_params):
+    m = model(base_params)
+    m.agenda.failed_votes, m.agenda.offsets_known = 1, True
+    m.agenda.seat_offsets["UNSC"] = [0.0] * 10
+    for member in m.council_members:
+        member.settled[MANDATE] = 0.0  # everyone now balks at more than border monitoring
+    chosen, reason = council.choose_mandate(m)
+    assert chosen == "borders" and reason == "the failed vote"
 
 
 def test_council_off_no_vote_no_hold(base_params):
@@ -180,10 +209,68 @@ def test_contributor_waits_for_its_requirements(base_params):
     assert not conds["design final"] and not conds["resolution"]
 
 
-def test_the_mandate_reaches_the_contributors(base_params):
+def test_a_contributor_pledges_under_a_robust_mandate_with_caveats(base_params):  # E33, E41
     m = model(base_params)
     idn = m.actors["IDN"]  # would stabilize, not fight (E33)
-    assert roles.accepts(idn, m.drafts["borders"]) and not roles.accepts(idn, m.drafts["enforcement"])
+    assert roles.caveats(idn, m.drafts["borders"]) == {}
+    assert roles.caveats(idn, m.drafts["enforcement"]) == {MANDATE: idn.settled[MANDATE]}
+
+
+def test_caveats_decide_what_the_armed_group_faces(base_params):
+    m = model(base_params)
+    limited = roles.consent(m, "enforcement", caveat={MANDATE: 0.0})
+    assert limited == pytest.approx(roles.consent(m, "borders")) and limited > roles.consent(m, "enforcement")
+
+
+def test_consent_is_one_sided_on_what_the_force_is_asked_to_do(base_params):
+    m = model(base_params)
+    before = roles.consent(m, "borders")
+    hamas(m).settled[MANDATE] = 0.8  # it would now accept a robust force
+    assert roles.consent(m, "borders") == pytest.approx(before)  # so a limited one is no worse
+
+
+def ready_to_deploy(params, **values):
+    """A model in which IDN has pledged and its lead time has passed, and the pledge conditions hold."""
+    m = model(params, **{"mechanisms.ground.collapse_hazard": 0.0, **values})
+    m.agenda.design_final = m.agenda.authorized = True
+    m.progress.outstanding[0] = 0
+    m.situation.violence_4w = 0.0  # a quiet month
+    m.agenda.mandate = "borders"  # a mandate the armed group accepts
+    for c in m.contributors:
+        c.committed, c.commit_week = c.offer, 0
+    m.week = 30
+    return m
+
+
+def test_a_pledge_is_not_a_deployment(base_params):
+    m = ready_to_deploy(base_params)
+    m.agenda.mandate = "enforcement"  # 'all necessary measures' (E41), which IDN takes as written
+    hamas(m).settled[COMPOSITION], hamas(m).settled[MANDATE] = 1.0, 0.0
+    m.actors["IDN"].caveats = {}
+    commitments.contributors(m)
+    idn = m.actors["IDN"]
+    assert idn.committed > 0 and idn.deployed == 0
+    assert not commitments.conditions(m, idn)["Hamas consent"]
+    idn.caveats = {MANDATE: 0.0}  # border monitoring only: now acceptable
+    hamas(m).settled[COMPOSITION] = 0.0
+    commitments.contributors(m)
+    assert idn.deployed == idn.committed
+
+
+def test_contributors_wait_for_restraint_where_they_ask_for_it(base_params):  # E22
+    m = ready_to_deploy(base_params, **{"actors.IDN.contributor.min_restraint": 0.9})
+    commitments.contributors(m)
+    assert m.actors["IDN"].deployed == 0 and not commitments.conditions(m, m.actors["IDN"])["restraint"]
+    isr(m).settled[RESTRAINT] = 0.95
+    commitments.contributors(m)
+    assert m.actors["IDN"].deployed > 0
+
+
+def test_the_others_wait_for_the_lead_contributor(base_params):
+    m = ready_to_deploy(base_params, **{"actors.EGY.contributor.lead": True})
+    m.actors["EGY"].committed = 0  # the lead has not even pledged
+    commitments.contributors(m)
+    assert all(c.deployed == 0 for c in m.contributors if c.aid != "EGY")
 
 
 def test_hamas_consents_more_to_a_limited_force(base_params):  # E30
@@ -200,6 +287,7 @@ def test_a_vetoed_contributor_settles_for_liaison(base_params):
 def test_funder_pays_only_past_its_threshold(base_params):
     m = model(base_params)
     sau = m.actors["SAU"]
+    m.progress.decided[0] = True
     m.progress.disarmament[0] = 0.9
     money.release(m)
     assert sau.released == 0
@@ -208,8 +296,16 @@ def test_funder_pays_only_past_its_threshold(base_params):
     assert sau.released == sau.p.funder.pledge_usd
 
 
+def test_no_money_on_a_disarmament_condition_before_the_decision(base_params):  # E31, E36
+    m = model(base_params)
+    m.progress.disarmament[0] = 1.0  # what no run does: disarmament without a decision
+    money.release(m)
+    assert m.funding_usd == 0
+
+
 def test_funder_withholds_while_an_excluded_actor_has_troops(base_params):
     m = model(base_params)
+    m.progress.decided[0] = True
     m.progress.disarmament[0] = 1.0
     m.actors["TUR"].deployed = 1000
     money.release(m)
@@ -222,13 +318,15 @@ def test_commitments_off_funders_pay_at_once(base_params):
     assert all(f.released > 0 for f in m.funders)
 
 
-def test_hamas_takes_a_prize_worth_its_cost(base_params):
-    rich = model(base_params, **{"actors.HAMAS.armed_group.money_value": 10.0})
-    money.weigh(rich)
-    assert hamas(rich).floors[DISARMAMENT] >= 0.95  # even full disarmament is worth it
-    poor = model(base_params, **{"actors.HAMAS.armed_group.money_value": 0.0})
-    money.weigh(poor)
-    assert hamas(poor).floors[DISARMAMENT] == 0.0
+def test_the_money_on_offer_pulls_smoothly(base_params):
+    def pull(value):
+        m = model(base_params, **{"actors.HAMAS.armed_group.money_value": value})
+        money.weigh(m)
+        return hamas(m).prize
+
+    (w0, _), (w1, toward), (w2, _) = pull(0.0), pull(0.2), pull(0.4)
+    assert w0 == 0.0 < w1 < w2 and w2 == pytest.approx(2 * w1)  # proportional: no cliff
+    assert 0.5 <= toward <= 0.95  # toward the funders' thresholds (QAT 0.5, SAU and ARE 0.95)
 
 
 def test_a_bigger_pledge_buys_more_disarmament(base_params):
@@ -246,7 +344,7 @@ def test_money_backs_a_funders_pressure(base_params):
     assert money.backing(big, big.actors["SAU"]) == money.MAX_BACKING
     off = model(base_params, **{"mechanisms.money.enabled": False, "actors.HAMAS.armed_group.money_value": 10.0})
     money.weigh(off)
-    assert hamas(off).floors[DISARMAMENT] == 0.0 and money.backing(off, off.actors["SAU"]) == 1.0
+    assert hamas(off).prize == (0.0, 0.0) and money.backing(off, off.actors["SAU"]) == 1.0
 
 
 # ---------------------------------------------------------------- 5. ground
@@ -298,15 +396,48 @@ def test_phase_two_waits_for_hostage_remains(base_params):
     assert roles.gates_open(m)
 
 
-def test_israel_withdraws_only_as_the_isf_deploys(base_params):
+def test_israel_withdraws_only_as_the_isf_deploys_and_hamas_disarms(base_params):  # E14, E15, E48
     m = model(base_params)
     for _ in range(20):
         sequencing.advance(m)
     assert m.progress.control[0] == pytest.approx(0.5)
     m.actors["IDN"].deployed = 20000
-    for _ in range(60):
+    for _ in range(80):
         sequencing.advance(m)
-    assert m.progress.control[0] == pytest.approx(isr(m).p.territory.floor, abs=0.01)
+    t = isr(m).p.territory
+    part = t.control - (t.control - t.floor) * t.withdraw_before_disarmament  # before any disarmament
+    assert m.progress.control[0] == pytest.approx(part, abs=0.01)
+    m.progress.disarmament[0] = 1.0
+    m.progress.decided[0] = True
+    hamas(m).settled[DISARMAMENT] = 1.0
+    for _ in range(80):
+        sequencing.advance(m)
+    assert m.progress.control[0] == pytest.approx(t.floor, abs=0.01)
+
+
+def test_no_withdrawal_without_a_force_even_after_a_collapse(base_params):
+    m = model(base_params, **{"mechanisms.ground.recovery_rate": 1.0})
+    ground.collapse(m)
+    held = m.progress.control[0]
+    m.situation.collapsed = False
+    for _ in range(30):
+        sequencing.advance(m)
+    assert m.progress.control[0] == held
+
+
+def test_disarmament_is_a_decision(base_params):  # E36
+    m = model(base_params)
+    m.actors["IDN"].deployed = 2000  # a force to hand weapons to
+    hamas(m).settled[DISARMAMENT] = hamas(m).p.armed_group.decide_at - 0.05
+    for _ in range(20):
+        sequencing.advance(m)
+    assert m.progress.disarmament[0] == 0.0 and not m.progress.decided[0]
+    hamas(m).settled[DISARMAMENT] = hamas(m).p.armed_group.decide_at + 0.05
+    sequencing.advance(m)
+    assert m.progress.decided[0]
+    for _ in range(20):
+        sequencing.advance(m)
+    assert 0.0 < m.progress.disarmament[0] <= hamas(m).settled[DISARMAMENT]
 
 
 def test_sequencing_off_runs_steps_in_parallel(base_params):

@@ -42,10 +42,13 @@ def test_every_scenario_composes_and_runs(name):
 
 
 def test_baseline_is_uncertain_not_certain(baseline):
-    """Observers give the plan a low chance (E09); the US wants it soon (E10)."""
-    for col in ("deployed", "un_authorized", "ceasefire_collapsed"):
+    """Observers give the plan a low chance (E09); the US wants it soon (E10) and tables the draft the
+    region approved (E42), so a resolution is likely; a force on the ground is not certain, and
+    one that deploys does not always stay."""
+    for col in ("deployed", "ceasefire_collapsed"):
         assert 0.02 < baseline[col].mean() < 0.98, col
-    assert baseline["deployed"].mean() < 0.8
+    assert baseline["un_authorized"].mean() > 0.9
+    assert baseline["deployed_at_horizon"].mean() < baseline["deployed"].mean()
     assert (baseline["turkey_role"] == "troops").mean() < 0.2  # the red line mostly holds (E12, E20)
     # full disarmament is far off (E31, E36): Saudi money only in the worlds where money is worth
     # much to Hamas (money_value, the widest assumption that matters)
@@ -60,7 +63,7 @@ def test_us_pressure_on_israel_opens_the_door_to_turkish_troops(baseline):
 
 def test_more_us_pressure_never_lowers_the_chance_of_turkish_troops():
     chances = [
-        (run(values={"actors.USA.pressure.ISR": p}, runs=200, uncertainty="fixed")["turkey_role"] == "troops").mean()
+        (run(values={"actors.USA.pressure.ISR": p}, runs=200)["turkey_role"] == "troops").mean()
         for p in (0.1, 0.4, 0.7, 1.0)
     ]
     assert all(b >= a - 0.01 for a, b in zip(chances, chances[1:])), chances
@@ -77,7 +80,8 @@ def test_turkey_liaison_only_changes_little_when_the_us_goes_ahead_without_it(ba
 
 def test_gulf_partial_disarmament_releases_gulf_money(baseline):
     df = run("gulf_partial_disarmament")
-    assert df["funders"].str.contains("SAU").mean() > baseline["funders"].str.contains("SAU").mean() + 0.1
+    # money follows Hamas's decision to disarm (E36), which is rare: a small but certain rise
+    assert df["funders"].str.contains("SAU").mean() > baseline["funders"].str.contains("SAU").mean()
     assert df["funding_usd"].mean() > baseline["funding_usd"].mean()
 
 
@@ -100,4 +104,5 @@ def test_strike_surge_raises_deaths_and_collapse(baseline):
 
 def test_switching_off_vetoes_lets_turkey_in(baseline):
     df = run(values={"mechanisms.vetoes.enabled": False})
-    assert (df["turkey_role"] == "troops").mean() > (baseline["turkey_role"] == "troops").mean() + 0.2
+    # without the veto Türkiye still needs Israel's restraint (E22) and Hamas's consent to its contingent
+    assert (df["turkey_role"] == "troops").mean() > (baseline["turkey_role"] == "troops").mean() + 0.1

@@ -7,6 +7,10 @@ of actors, its horizon and its mechanisms' numbers), ``case.yaml`` (below), ``ac
 - ``name``, ``title``, ``week0`` and ``cutoff`` (dates, YYYY-MM-DD), ``evidence`` (its index);
 - ``dimensions``: name -> ``{low: ..., high: ...}`` (what each end means), one or more;
 - ``drafts``: name -> a point (``{dimension: value}``) the sponsor can table;
+- ``circulated`` (optional): the draft the sponsor has circulated at week 0, which it tables
+  first (none: the draft nearest its own position);
+- ``rules`` (optional): the bargaining rules that reproduce the case's week-0 stances, the ones
+  the structural range is taken over (none: all);
 - ``outcomes``: the case's named columns (``{role_of | control_of | disarmament_of: ID, after: column}``);
 - ``report``, ``headline``, ``sliders``: what isf-report, isf-sim's table and isf-app show;
 - ``gates``, ``words``: the trace's words for this case.
@@ -22,10 +26,11 @@ import re
 from typing import Any
 
 from sim.model.case import PROTOCOL
+from sim.model.mechanisms.bargaining import RULES
 from sim.model.params import Case, ConfigError, GateWords, NamedOutcome
 
-CASE_KEYS = ("name", "title", "week0", "cutoff", "evidence", "dimensions", "drafts", "outcomes", "report",
-             "headline", "sliders", "gates", "words", "protocol")  # fmt: skip
+CASE_KEYS = ("name", "title", "week0", "cutoff", "evidence", "dimensions", "drafts", "circulated", "rules", "outcomes",
+             "report", "headline", "sliders", "gates", "words", "protocol")  # fmt: skip
 NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
 OUTCOME_KINDS = ("role_of", "control_of", "disarmament_of")
 WORD_KEYS = ("sponsor", "consent", "situation", "territory", "sentences")
@@ -103,10 +108,19 @@ def build_case(raw: Any, ids: tuple[str, ...]) -> Case:
         drafts.append((dname, tuple(entries)))
     if not drafts:
         raise ConfigError("case.drafts is empty; allowed: one or more named points the sponsor can table")
+    circulated = raw.get("circulated", "")
+    names = [n for n, _ in drafts]
+    if circulated != "" and circulated not in names:
+        raise ConfigError(f"case.circulated = {circulated!r} is not a draft of the case; allowed: {', '.join(names)}")
+    rules = raw.get("rules") or []
+    if not isinstance(rules, list) or any(r not in RULES for r in rules) or len(set(rules)) != len(rules):
+        raise ConfigError(f"case.rules = {rules!r}; allowed: a list of distinct rules from {', '.join(RULES)}")
     return Case(
         name=name,
+        rules=tuple(rules),
         dimensions=tuple(dims),
         drafts=tuple(drafts),
+        circulated=circulated,
         outcomes=_outcomes(raw.get("outcomes") or {}, ids),
         words=_words(raw.get("words") or {}),
         sentences=dict(_mapping("case.words.sentences", (raw.get("words") or {}).get("sentences") or {})),

@@ -39,17 +39,19 @@ class Actor(mesa.Agent):
         self.settled = list(params.position)
         self.pressure_in = [0.0] * len(params.position)  # pressure received this week, per dimension
         self.goal = list(params.position)  # where its pressers want it, per dimension
-        self.floors: dict[int, float] = {}  # dimension -> lowest position it heads for (money publishes them)
         self.backing = 1.0  # what multiplies its pressure (money publishes it)
+        self.prize = (0.0, 0.0)  # an armed group: the money on offer's pull and where it pulls (money publishes it)
         # where its roles meet the issue space (sim.model.roles.bind): -1 without the role
         self.veto_dim = self.compliance_dim = self.restraint_dim = -1
         # contributor state
         c = params.contributor
         self.offer = c.offer if c else 0
-        self.committed = 0  # troops promised
+        self.committed = 0  # troops pledged
         self.deployed = 0  # troops on the ground
         self.ever_deployed = False
         self.ever_committed = False
+        self.caveats: dict[int, float] = {}  # dimension -> the most its troops will do there (its pledge's caveats)
+        self.ever_caveated = False
         self.commit_week: int | None = None
         self.liaison = False  # settled for a liaison role instead of troops
         self.weeks_vetoed = 0

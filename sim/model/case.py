@@ -51,6 +51,8 @@ class Case:
     name: str
     dimensions: tuple[str, ...]
     drafts: tuple[tuple[str, tuple[tuple[int, float], ...]], ...]  # name -> ((dimension index, value), ...)
+    circulated: str = ""  # the draft circulated at week 0, tabled first ("": the sponsor's nearest)
+    rules: tuple[str, ...] = ()  # the bargaining rules that reproduce its week-0 stances (empty: all)
     outcomes: tuple[NamedOutcome, ...] = ()
     words: dict[str, str] = field(default_factory=dict)  # sponsor, consent, ...
     sentences: dict[str, str] = field(default_factory=dict)  # event kind -> template

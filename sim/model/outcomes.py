@@ -51,6 +51,10 @@ COLUMNS: dict[str, str] = {
     "deaths": "int64",
     "veto_yielded": "bool",
     "funders": "string",
+    # model v3
+    "week_tabled": "float64",
+    "caveated": "string",
+    "disarm_decided": "string",
 }
 
 KINDS = {

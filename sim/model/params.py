@@ -68,6 +68,9 @@ class Territory:
     gate_tolerance: int = num(
         (0, 1000), "items", "items still outstanding at the gates that it tolerates before the next phase"
     )
+    withdraw_before_disarmament: float = share(
+        "share of its withdrawal a full force allows before the armed groups disarm (the rest follows disarmament)"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,10 @@ class Contributor:
     commit_rate: float = num(UNIT, "chance/week", "weekly chance of deciding once conditions hold")
     lead_weeks: int = num((0, 104), "weeks", "weeks from commitment to boots on the ground")
     liaison_after: int = num((0, 520), "weeks", "weeks of standing veto before it settles for liaison")
+    min_restraint: float = share(
+        "the territory holders' settled position on their restraint dimension it needs before deploying (0: none)"
+    )
+    lead: bool = field(default=False, metadata={"doc": "the lead contributor: the others deploy only after its troops"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +105,15 @@ class ArmedGroup:
     dimension: DimensionName = flag("its compliance dimension: its position there is how far it is willing to disarm")
     amnesty_credibility: float = share("how credible the amnesty is")
     amnesty_weight: float = share("share of resolve a fully credible amnesty removes")
-    money_value: float = num((0.0, 10.0), "resolve units", "worth of a money_scale pledge, set against resolve")
+    decide_at: float = share("its willingness (position on its compliance dimension) at which it decides to disarm")
+    money_value: float = num(
+        (0.0, 10.0), "pressure units", "pull of a scale_usd pledge on offer toward its threshold, set against resolve"
+    )
     compliance: float = share("share of the collapse hazard that full disarmament removes")
-    disarm_rate: float = num(UNIT, "share/week", "share of the willing gap disarmed per week under a force")
-    disarm_without_isf: float = share("disarmament pace without a force, relative to disarm_rate")
+    disarm_rate: float = num(
+        UNIT, "share/week", "share of the willing gap disarmed per week, once decided, under a force"
+    )
+    disarm_without_isf: float = share("disarmament pace without a force, once decided, relative to disarm_rate")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ decision. The hooks, in the order of the weekly protocol:
 ==============  =====================================================  ===============================
 hook            consulted by                                           decides
 ==============  =====================================================  ===============================
-``take_offer``  :func:`sim.model.mechanisms.money.weigh`               Hamas aims for a pledge's threshold
+``take_offer``  :func:`sim.model.mechanisms.money.weigh`               an armed group heeds a pledge on offer
 ``efforts``     :func:`sim.model.mechanisms.pressure.current_links`    whom the actor presses, how hard
 ``position``    :func:`sim.model.mechanisms.pressure.apply`            how far a pressed actor concedes
 ``lift_veto``   :func:`sim.model.mechanisms.vetoes.update`             hold or lift a standing veto
@@ -22,13 +22,14 @@ hook            consulted by                                           decides
 ``votes``       :func:`sim.model.mechanisms.council.member_votes`      a Council member's vote(s)
 ``commit``      :func:`sim.model.mechanisms.commitments.contributors`  a contributor commits its troops
 ``fund``        :func:`sim.model.mechanisms.money.release`             a funder releases its pledge
+``disarm``      :func:`sim.model.mechanisms.sequencing.advance`        an armed group decides to disarm
 ==============  =====================================================  ===============================
 
 Constraints stay with the mechanisms, not the policy: a contributor can commit only when its
-requirements hold (``allowed``), a funder can pay only when its conditions hold, Hamas can take
-only a prize still on offer, a vetoed contributor cannot commit, efforts and positions are
-clipped to [0, 1]. A policy can always decline what the rule would do (hold a veto past the
-threshold, withhold money, not commit).
+requirements hold (``allowed``), a funder can pay only when its conditions hold, an armed group
+heeds only money still on offer and decides to disarm only once willing, a vetoed contributor
+cannot commit, efforts and positions are clipped to [0, 1]. A policy can always decline what the
+rule would do (hold a veto past the threshold, withhold money, not commit, not disarm).
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ class Policy:
     """The agent's own rule: every hook returns the rule's choice unchanged."""
 
     def take_offer(self, model: ISFModel, actor: Actor, funder: str, rule: bool) -> bool:
-        """Aim for ``funder``'s disarmament threshold to win its pledge? ``rule``: the prize is
-        worth the cost."""
+        """Let ``funder``'s pledge on offer pull the armed group's willingness toward its
+        disarmament threshold this week? ``rule``: yes (the money pulls, against its resolve)."""
         return rule
 
     def efforts(self, model: ISFModel, actor: Actor, efforts: dict[str, float]) -> dict[str, float]:
@@ -83,6 +84,11 @@ class Policy:
 
     def fund(self, model: ISFModel, actor: Actor, rule: bool) -> bool:
         """Release the pledge now? Only asked when the funder's conditions hold."""
+        return rule
+
+    def disarm(self, model: ISFModel, actor: Actor, rule: bool) -> bool:
+        """Decide to disarm now (weapons are handed over from then on)? Only asked of an armed
+        group whose willingness has reached its ``decide_at``; a decision is not taken back."""
         return rule
 
 

@@ -7,9 +7,10 @@ or more mechanisms ask, so that no mechanism imports another for them:
 
 - the force's place on a vetoed dimension (:func:`force_position`): 1 while a target of a veto
   on that dimension offers troops and no standing veto bars it, else 0;
-- a draft's distance to a position, and whether a contributor serves under a draft
-  (:func:`accepts`);
-- the armed groups' consent to the force as designed (:func:`consent`);
+- a draft's distance to a position, and the caveats a contributor attaches to its pledge under a
+  draft (:func:`caveats`);
+- the armed groups' consent to the force as designed, or to one contingent under its caveats
+  (:func:`consent`, one-sided on what the force is asked to do);
 - a pressed actor's effective resolve (:func:`effective_resolve`: an armed group's is lowered
   by a credible amnesty and stiffened by violence above the baseline);
 - how much of the territory the force covers (:func:`coverage`) and whether the gates are open
@@ -119,34 +120,50 @@ def distance(point: Draft, position) -> float:
     return gap
 
 
-def accepts(c: Actor, point: Draft) -> bool:
-    """Would contributor ``c`` serve under this draft? Not if, on a dimension the draft sets, it
-    asks more than the contributor would choose by more than it is indifferent to (1 - salience)."""
+def caveats(c: Actor, point: Draft) -> dict[int, float]:
+    """A contributor's national caveats under a draft: on each dimension the draft sets where it
+    asks more than the contributor would choose by more than it is indifferent to (1 - salience),
+    the contributor pledges to act only up to its own settled position there. Empty: it takes the
+    draft as written. The caveats, not the draft's wording, decide what its troops will do."""
     sal, pos = c.p.salience, c.settled
+    out: dict[int, float] = {}
     for d, v in point:
         if v - pos[d] > 1.0 - sal[d]:
-            return False
-    return True
+            out[d] = pos[d]
+    return out
 
 
-def consent(model: ISFModel, draft: str | None = None) -> float:
-    """The armed groups' consent to the force as designed (or under another ``draft``): for each,
+def consent(model: ISFModel, draft: str | None = None, caveat: dict[int, float] | None = None) -> float:
+    """The armed groups' consent to the force as designed (or under another ``draft``), as a
+    contingent with ``caveat`` (dimension -> the most it will do there) would act: for each group,
     1 - the salience-weighted distance between the force's place and its settled position on the
-    force's dimensions (the draft's, then the vetoed ones); the least consenting group's."""
+    force's dimensions; the least consenting group's.
+
+    On the draft's dimensions (what the force is asked to do) the distance is one-sided: a force
+    asked to do more than the group accepts costs consent, a more limited one costs nothing (a
+    group that would accept a more robust force does not reject a limited one). On the vetoed
+    dimensions (who is in the force) any distance counts."""
     groups = model.armed_groups
     if not groups:
         return 1.0
-    # the force's place on each of its dimensions: the draft's, then the vetoed ones'
     point = model.draft_maps[draft or model.agenda.mandate]
-    place = [(d, point[d] if d in point else force_position(model, d))
-             for d in model.force_dims if d in point or d in model.vetoed_on]  # fmt: skip
+    place = []  # (dimension, the force's place there, one-sided?)
+    for d in model.force_dims:
+        if d in point:
+            x = point[d]
+            if caveat and d in caveat and caveat[d] < x:
+                x = caveat[d]
+            place.append((d, x, True))
+        elif d in model.vetoed_on:
+            place.append((d, force_position(model, d), False))
     out = 1.0
     for i, g in enumerate(groups):
         s, pos = g.p.salience, g.settled
         weight, gap = 0.0, 0.0
-        for d, x in place:
+        for d, x, one_sided in place:
             weight += s[d]
-            gap += s[d] * abs(x - pos[d])
+            off = x - pos[d]
+            gap += s[d] * (off if off > 0 else 0.0 if one_sided else -off)
         value = 1.0 if weight <= 0 else 1.0 - gap / weight
         out = value if i == 0 else min(out, value)
     return out
@@ -167,6 +184,17 @@ def effective_resolve(model: ISFModel, target: Actor) -> float:
 
 
 # --------------------------------------------------------------------------- the ground and the gates
+def restraint(model: ISFModel) -> float:
+    """How far the territory holders have reined in their strikes: the least of their settled
+    positions on their restraint dimensions (1 without a territory holder)."""
+    out = 1.0
+    for h in model.territory_holders:
+        x = h.settled[h.restraint_dim]
+        if x < out:
+            out = x
+    return out
+
+
 def coverage(model: ISFModel) -> float:
     """Share of the authorized force's strength on the ground (police trained count beside it)."""
     cfg = model.params.mechanisms.sequencing

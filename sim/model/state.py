@@ -1,7 +1,7 @@
 """What the model itself keeps beside the mechanisms' state: the trace.
 
 Each mechanism declares its own state in its module (``sim/model/mechanisms/<name>.py``:
-council's ``Agenda``, ground's ``Situation``, sequencing's ``Progress``, money's ``Purse``),
+council's ``Agenda``, ground's ``Situation``, sequencing's ``Progress``; money publishes on the actors),
 builds it in its ``init(model)`` and writes only that (and its actors' state on the agents);
 others read it. They are re-exported here for readers of the state as a whole.
 """
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from sim.model.mechanisms.council import Agenda  # noqa: F401 - re-exported
 from sim.model.mechanisms.ground import Situation  # noqa: F401 - re-exported
-from sim.model.mechanisms.money import Purse  # noqa: F401 - re-exported
 from sim.model.mechanisms.sequencing import Progress  # noqa: F401 - re-exported
 
 

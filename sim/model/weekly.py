@@ -18,6 +18,7 @@ column                   dtype        meaning
 ``funds_released_usd``   float64      money released so far, all funders
 ``control.<ID>``         float32      share held by each territory holder
 ``disarmament.<ID>``     float32      each armed group's disarmament
+``decided.<ID>``         bool         each armed group has decided to disarm
 ``collapsed``            bool         the situation is collapsed this week
 ``deaths``               int32        deaths this week
 =======================  ===========  ===================================================
@@ -53,6 +54,7 @@ def columns(params: ModelParams) -> dict[str, str]:
     acts = params.actors.values()
     share = {f"control.{a.id}": "float32" for a in acts if a.territory is not None}
     share |= {f"disarmament.{a.id}": "float32" for a in acts if a.armed_group is not None}
+    share |= {f"decided.{a.id}": "bool" for a in acts if a.armed_group is not None}
     return FIXED | share | TAIL
 
 
@@ -71,7 +73,8 @@ def record(model: ISFModel) -> None:
     agenda, situation, progress = model.agenda, model.situation, model.progress
     model.weekly.append(
         (model.week, agenda.authorized, agenda.failed_votes, committed, deployed, troops_c, troops_d,
-         model.funding_usd, *progress.control, *progress.disarmament, situation.collapsed, situation.deaths_week)
+         model.funding_usd, *progress.control, *progress.disarmament, *progress.decided, situation.collapsed,
+         situation.deaths_week)
     )  # fmt: skip
 
 

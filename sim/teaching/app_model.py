@@ -298,9 +298,8 @@ def ground_summary(model: ISFModel) -> str:
         template.format(control=share, holder=names[h.aid])
         for h, share in zip(model.territory_holders, model.progress.control)
     ]
-    for g, share in zip(model.armed_groups, model.progress.disarmament):
-        money = "+".join(f for (gid, f), t in model.purse.taken.items() if t and gid == g.aid) or "none"
-        parts.append(f"{names[g.aid]} disarmament {share:.0%} (aiming for the money of {money})")
+    for g, share, decided in zip(model.armed_groups, model.progress.disarmament, model.progress.decided):
+        parts.append(f"{names[g.aid]} disarmament {share:.0%} ({'decided' if decided else 'not decided'} to disarm)")
     return "; ".join(parts)
 
 

@@ -109,16 +109,25 @@ class Human(Policy):
     def take_offer(self, model, actor, funder, rule):
         f = model.actors[funder].p.funder
         g, scale = actor.p.armed_group, model.params.mechanisms.money.scale_usd
-        worth = g.money_value * f.pledge_usd / scale
+        pull = g.money_value * f.pledge_usd / scale
         d = actor.compliance_dim
-        cost = effective_resolve(model, actor) * actor.p.salience[d]
-        cost *= max(0.0, f.disarmament_threshold - actor.settled[d])
+        resolve = effective_resolve(model, actor) * actor.p.salience[d]
         prompt = (
-            f"[money] {funder} pays ${f.pledge_usd / 1e9:.1f} bn for reconstruction once you reach disarmament "
-            f"{f.disarmament_threshold:.2f} (you are at {actor.settled[d]:.2f}; prize {worth:.2f} vs cost "
-            f"{cost:.2f}). Aim for it? y/n (Enter: {'yes' if rule else 'no'})"
+            f"[money] {funder} pays ${f.pledge_usd / 1e9:.1f} bn for reconstruction once you have decided to disarm "
+            f"and reached disarmament {f.disarmament_threshold:.2f} (your willingness is {actor.settled[d]:.2f}; "
+            f"the offer pulls you with {pull:.2f} against your resolve {resolve:.2f}). Heed it? y/n "
+            f"(Enter: {'yes' if rule else 'no'})"
         )
-        return self.ask_once(("take_offer", funder), rule, prompt, rule, "the prize and the cost change places")
+        return self.ask_once(("take_offer", funder), rule, prompt, rule, "the offer is paid or withdrawn")
+
+    def disarm(self, model, actor, rule):
+        d = actor.compliance_dim
+        prompt = (
+            f"[disarm] your willingness to disarm ({actor.settled[d]:.2f}) has reached "
+            f"{actor.p.armed_group.decide_at:.2f}: decide to disarm now? Weapons are handed over from then on, and "
+            f"the decision is not taken back. y/n (Enter: {'yes' if rule else 'no'})"
+        )
+        return self.ask_once(("disarm",), rule, prompt, rule, "your willingness changes")
 
     def efforts(self, model, actor, efforts):
         targets = sorted(t for t, lev in actor.p.leverage.items() if lev > 0 and model.actors[t].is_pressed)
@@ -213,7 +222,11 @@ class Human(Policy):
         drafts = model.case.draft_names
         chances = ", ".join(
             f"{m} {council.chance_of_passage(model, m):.0%}"
-            + ("" if council.force_possible(model, m) else " (too few contributors would serve under it)")
+            + (
+                f" (forecast veto: {'+'.join(council.forecast_vetoes(model, m))})"
+                if council.forecast_vetoes(model, m)
+                else ""
+            )
             for m in drafts
         )
         default = rule or "none"

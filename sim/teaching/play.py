@@ -64,8 +64,8 @@ def status(model: ISFModel, aid: str) -> str:
     if a.p.funder:
         parts.append(f"released ${a.released / 1e9:.1f} bn;")
     if a.p.armed_group:
-        taken = [f for (g, f), t in model.purse.taken.items() if t and g == aid]
-        parts.append(f"aiming for the money of {'+'.join(taken) or 'nobody'};")
+        i = model.armed_groups.index(a)
+        parts.append(f"{'decided' if model.progress.decided[i] else 'not decided'} to disarm;")
     agenda, situation = model.agenda, model.situation
     un = f"passed ({agenda.mandate})" if agenda.authorized else f"not passed ({agenda.failed_votes} failed vote(s))"
     parts.append(

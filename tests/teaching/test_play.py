@@ -103,7 +103,7 @@ def test_hamas_decides_on_the_money_once_per_offer_and_on_its_positions():
     )
     text = out.getvalue()
     assert "disarmament (0 Hamas keeps its arms ... 1 full verified disarmament)" in text  # case.yaml's words
-    assert 1 <= text.count("[money] QAT") <= 2 and not any(model.purse.taken.values())
+    assert 1 <= text.count("[money] QAT") <= 2 and model.actors["HAMAS"].prize == (0.0, 0.0)
     assert model.actors["HAMAS"].settled == list(params.actors["HAMAS"].position)  # held every week
 
 

@@ -35,7 +35,10 @@ the Nash product (s + R)(1 - s + P) is largest at::
 All three leave a target nobody presses (P = 0) at its ideal point (``compromise``: where it
 stands), and all three put a target past the midpoint between its ideal and the demand exactly
 when P > R — so what differs between them is how far and how fast. The choice between them is
-structural uncertainty: ``experiments/bargaining_rules.yaml`` sweeps it.
+structural uncertainty: ``experiments/bargaining_rules.yaml`` sweeps it. A rule counts in the
+structural range only if it reproduces the case's week-0 stances: the case lists those
+(``case.yaml``: ``rules``, :func:`admitted`) and the tests hold each listed rule to them
+(:mod:`sim.model.rules`).
 """
 
 from __future__ import annotations
@@ -89,8 +92,8 @@ def target(rule: str, ideal: float, current: float, pressure: float, resolve: fl
 
 
 def admitted(params) -> tuple[str, ...]:
-    """The rules that count in the structural range for this case's parameters (``ModelParams``):
-    those that reproduce the week-0 calibration and the stances the evidence states (model v3:
-    a veto that holds against today's pressure holds under the rule too). Every tool that shows
-    a rule range (isf-sim's table, isf-report, isf-forecast) takes the rules from here."""
-    return RULES
+    """The rules that count in the structural range for this case (``case.yaml``: ``rules``; all
+    three if the case lists none). Every tool that shows a rule range (isf-sim's table,
+    isf-report, isf-forecast) takes its rules from here; :func:`sim.model.rules.veto_holds_under`
+    is the week-0 check a listed rule must pass."""
+    return params.case.rules or RULES

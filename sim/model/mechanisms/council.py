@@ -9,25 +9,28 @@ week's shock, not how each elected seat differs from its bloc) and acts on forec
   point, :func:`sim.model.mechanisms.bargaining.end_point`). If that is past ``yield_at`` it
   waits for the veto to yield; if not, it declares the design final without the vetoed
   contributor at once. Contributors wait for the final design.
-* **Mandate.** The draft is one of the case's drafts, named points of the issue space
-  (``case.yaml``: ``drafts``). The sponsor prefers the one nearest its own settled position, but
-  first one the Council would pass, then one under which enough contributors would serve (their
-  offers reach ``min_force``).
-* **Tabling.** From ``table_week`` it tables a draft only when it forecasts passage with at
-  least ``sponsor.confidence``: nine yes votes and no permanent member's 'no', each elected
-  seat's own offset from its bloc unknown. Until then it keeps lobbying (pressure on the
-  members' positions). A vote can still fail, through what it could not foresee: the week's
-  shocks and the seats' offsets. A failed vote shows how each seat votes; the sponsor forecasts
-  with that knowledge and re-tables after ``retable_weeks``.
+* **The draft.** The drafts are named points of the issue space (``case.yaml``: ``drafts``).
+  The sponsor tables the draft it has circulated (``case.yaml``: ``circulated``; without one, the
+  draft nearest its own settled position) from ``table_week``, as reported. It amends the terms
+  only for a reason it states: before the first vote, a permanent member it forecasts will veto
+  the text (its settled support below ``no_below``: then the draft nearest the circulated one
+  that no permanent member is forecast to veto); after a failed vote, the vote itself (it then
+  tables the draft nearest its own position that it expects to pass with ``sponsor.confidence``,
+  or the likeliest). It does not trade the text for a force: what the troops will do is decided
+  by the contributors' caveats (:mod:`sim.model.mechanisms.commitments`).
+* **The vote.** A failed vote shows how each seat votes; the sponsor re-tables after
+  ``retable_weeks``. A vote can fail through what the sponsor could not foresee: the week's
+  shocks and each elected seat's own offset from its bloc.
 
-A member's support for a draft is its ``council.support`` for the sponsor's force, less the
-distance between the draft and its position on each dimension the draft sets, weighted by its
-salience (the sponsor supports its own draft). It votes yes from ``yes_at``, no below
-``no_below`` (a permanent member's 'no' blocks the draft if ``p5_veto``), and abstains in
-between. Nine yes votes pass it (UN Charter, Art. 27).
+A member's support for a draft is its ``council.support`` for the sponsor's force, less, on each
+dimension the draft sets, its salience times how far the draft asks *more* than its position
+there (one-sided: a draft weaker than a member would accept costs no support). The sponsor
+supports its own draft. A member votes yes from ``yes_at``, no below ``no_below`` (a permanent
+member's 'no' blocks the draft if ``p5_veto``), and abstains in between. Nine yes votes pass it
+(UN Charter, Art. 27).
 
-Switched off, there is no vote: the design is final at once, the mandate is the sponsor's
-choice among those contributors would serve under, and no contributor waits for a resolution.
+Switched off, there is no vote: the design is final at once, the mandate is the circulated
+draft, and no contributor waits for a resolution.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ class Agenda:
     next_vote_week: int = 0
     seat_offsets: dict[str, list[float]] = field(default_factory=dict)  # member -> each seat's offset
     offsets_known: bool = False  # a failed vote has shown the sponsor how each seat votes
+    week_tabled: int | None = None  # the first vote
 
 
 def pars(model: ISFModel) -> Params:
@@ -101,24 +105,28 @@ def tally(votes: list[int]) -> str:
 
 # --------------------------------------------------------------------------- the draft's terms
 def support(model: ISFModel, m: Actor, mandate: str, seen: bool = True) -> float:
-    """A member's support for a draft: its base support less its salience-weighted distance to the
-    draft on each dimension the draft sets (the resolution authorizes a force; who serves in it is
-    not put to the vote). The sponsor supports its own draft."""
+    """A member's support for a draft: its base support less, on each dimension the draft sets, its
+    salience times how far the draft asks more than its position (one-sided: a weaker draft than
+    it would accept costs nothing; who serves is not put to the vote). The sponsor supports its
+    own draft."""
     if m is model.sponsor:
         return 1.0
     pos = m.shown if seen else m.settled
     sal = m.p.salience
     s = m.p.council.support
     for d, v in model.drafts[mandate]:
-        s = s - sal[d] * abs(v - pos[d])
+        if v > pos[d]:
+            s -= sal[d] * (v - pos[d])
     return s
 
 
 def preferred_mandate(model: ISFModel) -> str:
-    """The sponsor's own preference, ignoring what can pass: the draft nearest its settled
-    position (of two as near, the later: the case lists drafts from the least to the most
-    demanding). Without a sponsor, the last draft."""
+    """The draft on the table at week 0: the circulated one if the case names it, else the draft
+    nearest the sponsor's settled position (of two as near, the later: the case lists drafts from
+    the least to the most demanding). Without a sponsor, the last draft."""
     names = list(model.drafts)
+    if model.case.circulated:
+        return model.case.circulated
     if model.sponsor is None:
         return names[-1]
     own = model.sponsor.settled
@@ -162,30 +170,58 @@ def passes(model: ISFModel, mandate: str) -> bool:
     return chance_of_passage(model, mandate) >= confidence
 
 
-def force_possible(model: ISFModel, mandate: str) -> bool:
-    """Would enough contributors serve under this mandate — it suits them, and the armed groups
-    would consent to it — to reach ``min_force``?"""
-    if not model.conditions_checked:  # contributors do not weigh the draft (commitments off)
-        return True
-    consent = roles.consent(model, mandate)
-    point = model.drafts[mandate]
-    willing = sum(c.offer for c in model.contributors
-                  if c.offer > 0 and not c.liaison and c.aid not in model.barred and roles.accepts(c, point)
-                  and consent >= c.p.contributor.min_consent)  # fmt: skip
-    return willing >= model.min_force
+def forecast_vetoes(model: ISFModel, mandate: str) -> list[str]:
+    """The permanent members the sponsor expects to veto this draft (settled support, and each
+    seat's offset once a vote has shown it, below ``no_below``); none without ``p5_veto``."""
+    cfg = pars(model)
+    if not cfg.p5_veto:
+        return []
+    out = []
+    for m in model.council_members:
+        if not m.p.council.permanent or m is model.sponsor:
+            continue
+        s = support(model, m, mandate, seen=False)
+        offsets = model.agenda.seat_offsets[m.aid] if model.agenda.offsets_known else [0.0]
+        if any(s + off < cfg.no_below for off in offsets):
+            out.append(m.aid)
+    return out
 
 
-def choose_mandate(model: ISFModel) -> str | None:
-    """The draft the sponsor would table now (None: nothing it expects to pass)."""
-    if model.sponsor is None:
-        return model.agenda.mandate
-    own = model.sponsor.settled
-    options = sorted(model.drafts, key=lambda m: roles.distance(model.drafts[m], own))
-    if pars(model).enabled:
-        options = [m for m in options if passes(model, m)]
-    with_force = [m for m in options if force_possible(model, m)]
-    chosen = (with_force or options or [None])[0]
-    return model.sponsor.policy.mandate(model, model.sponsor, chosen)
+def _gap(model: ISFModel, a: str, b: str) -> float:
+    """How far apart two drafts are, over the dimensions either sets."""
+    pa, pb = model.draft_maps[a], model.draft_maps[b]
+    return sum(abs(pa.get(d, 0.0) - pb.get(d, 0.0)) for d in set(pa) | set(pb))
+
+
+def choose_mandate(model: ISFModel) -> tuple[str | None, str]:
+    """The draft the sponsor tables now, and its reason for any change (``""``: none).
+
+    Before the first vote: the draft on the table (the circulated one), unless a permanent member
+    is forecast to veto it; then the draft nearest it with no forecast veto (none: the text as it
+    is). After a failed vote: the draft nearest the sponsor's position that it expects to pass
+    with ``sponsor.confidence``, else the one likeliest to pass."""
+    a = model.agenda
+    if model.sponsor is None or not pars(model).enabled:
+        return a.mandate, ""
+    names = list(model.drafts)
+    if a.failed_votes == 0:
+        reason = ""
+        vetoes = forecast_vetoes(model, a.mandate)
+        chosen = a.mandate
+        if vetoes:
+            clear = [n for n in sorted(names, key=lambda n: _gap(model, n, a.mandate)) if not forecast_vetoes(model, n)]
+            if clear:
+                chosen = clear[0]
+                reason = f"forecast veto by {'+'.join(vetoes)}"
+    else:
+        own = model.sponsor.settled
+        options = sorted(names, key=lambda n: roles.distance(model.drafts[n], own))
+        chances = {n: chance_of_passage(model, n) for n in options}
+        sure = [n for n in options if chances[n] >= model.sponsor.p.sponsor.confidence]
+        chosen = sure[0] if sure else max(options, key=lambda n: chances[n])
+        reason = "the failed vote" if chosen != a.mandate else ""
+    picked = model.sponsor.policy.mandate(model, model.sponsor, chosen)
+    return picked, (reason if picked == chosen else "its own choice")
 
 
 # --------------------------------------------------------------------------- design and vote
@@ -216,8 +252,6 @@ def settle_design(model: ISFModel) -> None:
         rule = model.sponsor.policy.design_final(model, model.sponsor, disputed, rule)
     if rule:
         a.design_final = True
-        if not pars(model).enabled:
-            a.mandate = choose_mandate(model) or a.mandate
         model.log("design_final", model.sponsor.aid if model.sponsor else "", "", float(model.week), without=disputed)
 
 
@@ -245,15 +279,18 @@ def vote(model: ISFModel) -> None:
     a = model.agenda
     if not cfg.enabled or a.authorized or model.week < a.next_vote_week:
         return
-    chosen = choose_mandate(model)
-    if chosen is None:  # nothing it expects to pass: keep lobbying
+    chosen, reason = choose_mandate(model)
+    if chosen is None:  # the sponsor's policy holds the draft back (a player's choice)
         model.log("not_tabled", model.sponsor.aid if model.sponsor else "", model.council_id, float(model.week))
         return
     if chosen != a.mandate:
         a.mandate = chosen
-        model.log("mandate_changed", model.sponsor.aid if model.sponsor else "", "", 0.0, mandate=chosen)
+        model.log("mandate_changed", model.sponsor.aid if model.sponsor else "", "", 0.0, mandate=chosen,
+                  reason=reason)  # fmt: skip
     votes = member_votes(model)
     a.votes_held += 1
+    if a.week_tabled is None:
+        a.week_tabled = model.week
     yes = sum(v.count(1) for v in votes.values())
     blocked_by = blockers(model, votes)
     if model.tracing:
@@ -286,6 +323,7 @@ def outcome(model: ISFModel) -> dict:
         "un_authorized": a.authorized,
         "week_authorized": float(a.week_authorized) if a.week_authorized is not None else math.nan,
         "failed_votes": int(a.failed_votes),
+        "week_tabled": float(a.week_tabled) if a.week_tabled is not None else math.nan,
     }
 
 
@@ -313,10 +351,10 @@ def _design_final(d: dict, case) -> str:
 
 SENTENCES = {
     "design_final": lambda a, t, v, d, c: _design_final(d, c),
-    "not_tabled": lambda a, t, v, d, c: (
-        f"{_sponsor(c)} holds its draft back: it expects no draft to pass yet, and keeps lobbying"
+    "not_tabled": lambda a, t, v, d, c: f"{_sponsor(c)} holds its draft back this week, and keeps lobbying",
+    "mandate_changed": lambda a, t, v, d, c: (
+        f"{_sponsor(c)} puts a {d['mandate']} mandate in its draft" + (f" ({d['reason']})" if d.get("reason") else "")
     ),
-    "mandate_changed": lambda a, t, v, d, c: f"{_sponsor(c)} puts a {d['mandate']} mandate in its draft",
     "council_tabled": lambda a, t, v, d, c: f"{_sponsor(c)} tables its draft resolution ({d['mandate']} mandate)",
     "vote": lambda a, t, v, d, c: _vote(a, d["votes"]),
     "resolution_passed": lambda a, t, v, d, c: (

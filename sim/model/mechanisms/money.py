@@ -3,32 +3,34 @@
 Funders' money comes with conditions: a disarmament threshold the armed groups must reach, and
 actors whose troops in the force rule the money out (``funder.excludes``). Money acts three ways:
 
-* **The prize for disarming.** Each week each armed group weighs every pledge it could still win
-  (no excluded actor has troops in the force, the situation has not collapsed) against what
-  winning it costs: moving its settled position on its compliance dimension up to the funder's
-  threshold, against its resolve there. A pledge is worth ``money_value x pledge_usd /
-  mechanisms.money.scale_usd``; the cost is ``resolve x salience x (threshold - settled
-  position)``. If the prize is worth the cost, the group takes it: money publishes the threshold
-  as a floor on its position there (``actor.floors``), which pressure applies
-  (:mod:`sim.model.mechanisms.pressure`). So a threshold within reach (partial disarmament) or a
-  larger pledge buys more disarmament; an out-of-reach "full disarmament" buys none.
+* **The money on offer pulls.** Each unpaid pledge the armed groups could still win (no excluded
+  actor has troops in the force, the situation has not collapsed) pulls each armed group's
+  position on its compliance dimension toward the funder's threshold, with the weight
+  ``money_value x pledge_usd / mechanisms.money.scale_usd``, set against its resolve there by the
+  bargaining rule like any other pressure (:mod:`sim.model.mechanisms.pressure` reads it: money
+  publishes ``actor.prize``, a weight and a demand). So a larger pledge or a threshold within
+  reach moves its willingness a little more, smoothly: money does not buy a decision.
 * **Money backs pressure.** A funder's pressure weighs ``pledge_usd / scale_usd`` times its
   configured weight (at most twice): money publishes it as the funder's ``backing``.
-* **Release.** A funder pays once every armed group's disarmament reaches its threshold (within
-  ``VERIFIED``: disarmament closes on its target gradually and would otherwise never arrive),
-  none of the actors it excludes has troops in the force, and the situation holds
-  (:func:`release`).
+* **Release follows the decision.** A funder with a disarmament condition pays only once every
+  armed group has *decided* to disarm (:mod:`sim.model.mechanisms.sequencing`) and its verified
+  disarmament has reached the threshold (within ``VERIFIED``: disarmament closes on its target
+  gradually and would otherwise never arrive); none of the actors it excludes has troops in the
+  force, and the situation holds (:func:`release`). A funder whose threshold is 0 has no
+  disarmament condition.
 
-Switched off, money plays no part in the negotiation: no prize, no backing. Funders still pay
+``money_value``, the pledge sizes and ``scale_usd`` are assumptions no article reports: they set
+how much the money on offer moves the armed groups, not whether they decide (docs/model.md).
+
+Switched off, money plays no part in the negotiation: no pull, no backing. Funders still pay
 when their conditions hold (with ``checked`` false — the commitments mechanism off — at once).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sim.model import roles
 from sim.model.declare import flag, num
 
 if TYPE_CHECKING:
@@ -46,24 +48,16 @@ class Params:
     )
 
 
-@dataclass
-class Purse:
-    """Conditional money (this mechanism)."""
-
-    taken: dict[tuple[str, str], bool] = field(
-        default_factory=dict
-    )  # (armed group, funder) -> it aims at the threshold
-
-
 def pars(model: ISFModel) -> Params:
     """This mechanism's parameters."""
     return model.params.mechanisms.money
 
 
 def init(model: ISFModel) -> None:
-    """No prize taken at week 0; each presser's money backing published (pressure reads it)."""
-    model.purse = Purse(taken={(g.aid, f.aid): False for g in model.armed_groups for f in model.funders})
+    """Each presser's money backing, and the money on offer to each armed group (pressure reads both)."""
     publish(model)
+    for h in model.armed_groups:
+        h.prize = (0.0, 0.0)
 
 
 MAX_BACKING = 2.0
@@ -91,41 +85,37 @@ def on_offer(model: ISFModel, f: Actor) -> bool:
 
 
 def weigh(model: ISFModel) -> None:
-    """Each armed group takes each prize worth its cost; the highest threshold it takes becomes a
-    floor on its compliance dimension."""
-    purse = model.purse
+    """The money on offer to each armed group this week: its pull (``money_value x pledge /
+    scale_usd``, summed over the unpaid pledges it could still win) and where it pulls (the
+    thresholds, weighted by pledge), published as ``actor.prize`` for pressure to apply."""
     on = pars(model).enabled
+    scale = pars(model).scale_usd
     for h in model.armed_groups:
-        d = h.compliance_dim
         if not on:
-            h.floors[d] = 0.0
+            h.prize = (0.0, 0.0)
             continue
-        g, scale = h.p.armed_group, pars(model).scale_usd
-        resolve = roles.effective_resolve(model, h) * h.p.salience[d]
-        target = 0.0
+        value = h.p.armed_group.money_value
+        weight = demand = 0.0
         for f in model.funders:
             p = f.p.funder
-            if f.released > 0:  # paid: the threshold was reached and stays the group's floor
-                target = max(target, p.disarmament_threshold)
+            if p.disarmament_threshold <= 0 or not on_offer(model, f):
                 continue
-            worth = g.money_value * p.pledge_usd / scale
-            cost = resolve * max(0.0, p.disarmament_threshold - h.settled[d])
-            take = on_offer(model, f) and bool(h.policy.take_offer(model, h, f.aid, worth >= cost))
-            if take != purse.taken[h.aid, f.aid]:
-                purse.taken[h.aid, f.aid] = take
-                model.log("offer_taken" if take else "offer_dropped", h.aid, f.aid, p.disarmament_threshold,
-                          worth=worth, cost=cost)  # fmt: skip
-            if take:
-                target = max(target, p.disarmament_threshold)
-        h.floors[d] = target
+            w = value * p.pledge_usd / scale
+            if w > 0 and h.policy.take_offer(model, h, f.aid, True):
+                weight += w
+                demand += w * p.disarmament_threshold
+        h.prize = (weight, demand / weight if weight > 0 else 0.0)
 
 
 def holds(model: ISFModel, f: Actor) -> tuple[bool, bool, bool]:
-    """Whether each of funder ``f``'s conditions holds: disarmament, exclusions, no collapse."""
+    """Whether each of funder ``f``'s conditions holds: disarmament (decided, and verified at the
+    threshold), exclusions, no collapse."""
     p = f.p.funder
-    level = model.progress.disarmament
+    prog = model.progress
+    level = prog.disarmament
     return (
-        (level[0] if len(level) == 1 else min(level, default=0.0)) >= p.disarmament_threshold - VERIFIED,
+        p.disarmament_threshold <= 0
+        or (all(prog.decided) and min(level, default=0.0) >= p.disarmament_threshold - VERIFIED),
         not any(model.actors[x].deployed > 0 for x in p.excludes),
         not model.situation.collapsed,
     )
@@ -165,12 +155,5 @@ def outcome(model: ISFModel) -> dict:
 
 # --------------------------------------------------------------------------- the trace's words
 SENTENCES = {
-    "offer_taken": lambda a, t, v, d, c: (
-        f"{a} takes {t}'s offer: it now aims to disarm to {t}'s threshold {v:.2f}, which the money is worth "
-        f"(prize {d['worth']:.2f} vs cost {d['cost']:.2f}); actual disarmament follows the force and the police"
-    ),
-    "offer_dropped": lambda a, t, v, d, c: (
-        f"{a} no longer aims for {t}'s money (prize {d['worth']:.2f} vs cost {d['cost']:.2f})"
-    ),
     "funding": lambda a, t, v, d, c: f"{a} releases ${v / 1e9:.1f} bn",
 }

@@ -28,10 +28,10 @@ offered troops to (vetoed, not settled for a liaison role) presses with ``exclud
 its weight (excluded, it has less reason to bring the armed group along: an assumption).
 
 An armed group's resolve is lowered by a credible amnesty and raised by violence above the
-baseline (:func:`sim.model.roles.effective_resolve`). Positions never head below the floors
-other mechanisms publish on an actor (``actor.floors``: money sets an armed group's floor at the
-threshold of a prize it takes); pressure applies them without knowing why. How positions
-respond is the bargaining rule (``rule``,
+baseline (:func:`sim.model.roles.effective_resolve`). The money on offer to an armed group
+(``actor.prize``, published by :mod:`sim.model.mechanisms.money`) adds to the pressure on its
+compliance dimension, toward the funders' thresholds; pressure applies it without knowing why.
+How positions respond is the bargaining rule (``rule``,
 :mod:`sim.model.mechanisms.bargaining`). Efforts and concessions are decisions: each actor's
 policy (:mod:`sim.model.policy`) makes them.
 """
@@ -140,6 +140,12 @@ def apply(model: ISFModel) -> None:
             x = wd[d] * f
             pin[d] += x
             dem[d] += x * pos[d]
+    for g in model.armed_groups:  # the money on offer pulls toward the funders' thresholds
+        w, toward = g.prize
+        if w > 0 and g.is_pressed:
+            d = g.compliance_dim
+            g.pressure_in[d] += w
+            demand[g.aid][d] += w * toward
     if not cfg.enabled:
         return
     speed, rule = cfg.speed, cfg.rule
@@ -148,7 +154,7 @@ def apply(model: ISFModel) -> None:
         if not _lobbied(model, t):
             t.pressure_in = [0.0] * n
             continue
-        before, ideal, sal, pin, floors = t.settled, t.ideal, t.p.salience, t.pressure_in, t.floors
+        before, ideal, sal, pin = t.settled, t.ideal, t.p.salience, t.pressure_in
         r = resolve_of(model, t)
         goal = [demand[t.aid][d] / pin[d] if pin[d] > 0 else ideal[d] for d in dims]
         t.goal = goal
@@ -161,8 +167,6 @@ def apply(model: ISFModel) -> None:
                 eq = equilibrium(ideal[d], p, r * sal[d], goal[d])  # the rule's one definition
             else:
                 eq = bargaining.target(rule, ideal[d], before[d], p, r * sal[d], goal[d])
-            if floors and d in floors and eq < floors[d]:
-                eq = floors[d]
             x = before[d] + speed * (eq - before[d])
             proposed.append(0.0 if x < 0.0 else 1.0 if x > 1.0 else x)
         if t.policy is not DEFAULT_POLICY:

@@ -8,17 +8,25 @@ The case's plan puts steps in order; three links are modelled:
   when every gate holds no more than the territory holders tolerate (``gate_tolerance``;
   :func:`sim.model.roles.gates_open`). The case names each gate and its sentences
   (``case.yaml``: ``gates``).
-* **deployment -> withdrawal.** Each territory holder's control moves toward
-  ``floor + (control0 - floor) x (1 - coverage)``: it withdraws as the force (and the police it
-  works with) covers the territory, never below its floor.
-* **deployment -> disarmament -> funding.** Each armed group hands over weapons at
-  ``disarm_rate`` toward its willingness (its settled position on its compliance dimension), at
-  full pace with a force to hand them to, at ``disarm_without_isf`` of that pace before. Funders
-  pay on disarmament (:mod:`sim.model.mechanisms.money`).
+* **a force in place, and disarmament -> withdrawal.** A territory holder withdraws only while a
+  force is on the ground: its control moves toward
+
+      control0 - (control0 - floor) x coverage x (w + (1 - w) x disarmament)
+
+  (``w``: ``territory.withdraw_before_disarmament``): as the force (and the police it works with)
+  covers the territory, and as the armed groups disarm; never below its floor. With no force
+  present its control never falls — not after a collapse either — and as a force thins out it
+  moves back toward what it held at week 0.
+* **the decision to disarm -> disarmament -> funding.** An armed group's disarmament is a
+  decision, not a drift: it decides once its willingness (its settled position on its compliance
+  dimension, moved by pressure, a credible amnesty and the money on offer) reaches ``decide_at``
+  and its policy agrees. Only then does it hand over weapons, at ``disarm_rate`` toward its
+  willingness with a force to hand them to, at ``disarm_without_isf`` of that pace without one.
+  Funders pay on the decision and the verified level (:mod:`sim.model.mechanisms.money`).
 
 Switched off, steps run in parallel instead of in sequence: the gates are open at once,
-territory holders withdraw to their floor on their own schedule, and disarmament runs at full
-pace without a force.
+territory holders withdraw to their floor on their own schedule, and a decided armed group
+disarms at full pace without a force.
 """
 
 from __future__ import annotations
@@ -50,6 +58,7 @@ class Progress:
     outstanding: list[int]  # items each gate holder still holds
     control: list[float]  # share of the territory each territory holder holds
     disarmament: list[float]  # each armed group's disarmament, 0..1
+    decided: list[bool]  # each armed group has decided to disarm
     phase_two_logged: bool = False
     police: float = 0.0
     week_deployed: int | None = None
@@ -72,6 +81,7 @@ def init(model: ISFModel) -> None:
         outstanding=[g.p.gate.outstanding for g in model.gate_holders],
         control=[t.p.territory.control for t in model.territory_holders],
         disarmament=[0.0 for _ in model.armed_groups],
+        decided=[False for _ in model.armed_groups],
     )
 
 
@@ -101,18 +111,29 @@ def advance(model: ISFModel) -> None:
     if model.situation.collapsed:
         return
     prog.police += sum(t.p.trainer.police_per_week for t in model.trainers)
+    present = model.troops_deployed > 0
     if model.territory_holders:
-        cover = coverage(model) if on else 0.0
+        cover = coverage(model) if on and present else 0.0
+        dis = prog.mean_disarmament
         for i, h in enumerate(model.territory_holders):
             t = h.p.territory
-            target = t.floor + (t.control - t.floor) * (1.0 - cover) if on else t.floor
-            prog.control[i] += t.withdraw_rate * (target - prog.control[i])
-    if model.armed_groups:
-        pace_with = 1.0 if (not on or model.troops_deployed > 0) else None
-        for i, h in enumerate(model.armed_groups):
-            g = h.p.armed_group
-            pace = pace_with if pace_with is not None else g.disarm_without_isf
-            prog.disarmament[i] += g.disarm_rate * pace * max(0.0, h.settled[h.compliance_dim] - prog.disarmament[i])
+            if on:
+                w = t.withdraw_before_disarmament
+                target = t.control - (t.control - t.floor) * cover * (w + (1.0 - w) * dis)
+            else:
+                target = t.floor
+            if target > prog.control[i] or present or not on:  # it retakes ground, but withdraws only from a force
+                prog.control[i] += t.withdraw_rate * (target - prog.control[i])
+    for i, h in enumerate(model.armed_groups):
+        g = h.p.armed_group
+        will = h.settled[h.compliance_dim]
+        if not prog.decided[i]:
+            if will >= g.decide_at and h.policy.disarm(model, h, True):
+                prog.decided[i] = True
+                model.log("decides_to_disarm", h.aid, "", will)
+            continue
+        pace = 1.0 if (not on or present) else g.disarm_without_isf
+        prog.disarmament[i] += g.disarm_rate * pace * max(0.0, will - prog.disarmament[i])
 
 
 # --------------------------------------------------------------------------- outcome columns
@@ -122,12 +143,16 @@ def outcome(model: ISFModel) -> dict:
     prog = model.progress
     row = {f"control.{h.aid}": float(share) for h, share in zip(model.territory_holders, prog.control)}
     row.update({f"disarmament.{g.aid}": float(share) for g, share in zip(model.armed_groups, prog.disarmament)})
+    row["disarm_decided"] = "+".join(sorted(g.aid for g, dec in zip(model.armed_groups, prog.decided) if dec))
     return row
 
 
 # --------------------------------------------------------------------------- the trace's words
 # the gates' events are named and worded by the case (case.yaml: gates); these are the defaults
 SENTENCES = {
+    "decides_to_disarm": lambda a, t, v, d, c: (
+        f"{a} decides to disarm (its willingness {v:.2f}): weapons are handed over from now on"
+    ),
     "gate_released": lambda a, t, v, d, c: f"{a} releases {v:.0f} ({d['still_held']} still held)",
     "gate_opened": lambda a, t, v, d, c: f"the gate held by {d.get('holder', a)} is open",
 }

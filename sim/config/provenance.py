@@ -28,6 +28,7 @@ NOT_PARAMETERS = frozenset(
         "excludes",
         "summary",
         "levers",
+        "channels",
     }
 )
 

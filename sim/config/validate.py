@@ -236,7 +236,7 @@ def _check_roles(actors: dict[str, ActorParams], case) -> None:
 
 
 # --------------------------------------------------------------------------- the scenario
-SCENARIO_KEYS = ("name", "summary", "levers", "inert")
+SCENARIO_KEYS = ("name", "summary", "levers", "inert", "channels")
 
 
 def _has_path(raw: dict, key: str) -> bool:
@@ -277,7 +277,36 @@ def scenario(raw: dict) -> tuple[str, frozenset[str]]:
         if not lever.get("sources") and not lever.get("assumption"):
             raise ConfigError(f"{where} cites no evidence; allowed: 'sources: [E..]' or 'assumption: why'")
         keys.append(lever["key"])
+    _channels(raw, scen.get("channels"))
     return name, frozenset(keys)
+
+
+def _channels(raw: dict, channels: Any) -> None:
+    """A scenario's channels (``scenario.channels``): the ways its levers act, each switched off by
+    holding some parameters at a value in both arms of the audit's comparison (docs/audit.md)."""
+    if channels is None:
+        return
+    allowed = "a list of {name: NAME, hold: {PATH: number}, outcome: LABEL, why: text}"
+    if not isinstance(channels, list):
+        raise ConfigError(f"scenario.channels = {_fmt(channels)}; allowed: {allowed}")
+    for i, ch in enumerate(channels):
+        where = f"scenario.channels[{i}]"
+        if not isinstance(ch, dict):
+            raise ConfigError(f"{where} = {_fmt(ch)}; allowed: {allowed}")
+        unknown(where, set(ch), ["name", "hold", "outcome", "why"])
+        for key in ("name", "outcome", "why"):
+            if not isinstance(ch.get(key), str) or not ch[key]:
+                raise ConfigError(f"{where}.{key} = {_fmt(ch.get(key))}; allowed: text")
+        hold = ch.get("hold")
+        if not isinstance(hold, dict) or not hold:
+            raise ConfigError(f"{where}.hold = {_fmt(hold)}; allowed: {{PATH: number}}, one or more")
+        for path, value in hold.items():
+            if not _has_path(raw, str(path)):
+                raise ConfigError(
+                    f"{where}.hold: {path!r} is not a parameter of the config; allowed: e.g. actors.<ID>.resolve"
+                )
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"{where}.hold.{path} = {_fmt(value)}; allowed: a number")
 
 
 # --------------------------------------------------------------------------- the whole config

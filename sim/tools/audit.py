@@ -188,6 +188,25 @@ def comparisons(only: str | None = None, case: str | None = None) -> list[Compar
         out.append(
             Comparison(label, a, b, (base_name, name), {"inert": scen["inert"]} if scen.get("inert") else None, True)
         )
+        out += channel_checks(label, a, b, (base_name, name), scen.get("channels") or [])
+    return out
+
+
+def channel_checks(label: str, a: Arm, b: Arm, ends: tuple[str, str], channels: list[dict]) -> list[Comparison]:
+    """The scenario against the baseline with one of its channels switched off in both arms
+    (``scenario.channels``: the parameters ``hold`` holds at a value): how much of its effect on the
+    channel's outcome goes through that channel."""
+    out = []
+    for ch in channels:
+        off = {str(k): v for k, v in ch["hold"].items()}
+        keys = frozenset(off)
+        meta = {"inert": f"its effect runs through {ch['name']}: {ch['why']}", "channel": ch, "of": label}
+        out.append(Comparison(
+            f"{label} without {ch['name']}",
+            Arm(with_values(a.params, off), a.meta, a.fixed | keys),
+            Arm(with_values(b.params, off), b.meta, b.fixed | keys),
+            ends, meta, True,
+        ))  # fmt: skip
     return out
 
 
@@ -265,7 +284,47 @@ def command(runs: int, seed: int, only: str | None, case: str | None = None) -> 
     return " ".join(["python -m sim.audit", *opts])
 
 
-def markdown(rows: list[Row], runs: int, seed: int, only: str | None, case: str | None = None) -> str:
+def channel_lines(rows: list[Row], comps: list[Comparison]) -> list[str]:
+    """The decomposition of each scenario's effect by its channels: the effect on the channel's
+    outcome with every channel on, with this one off in both arms, and the share that stays."""
+    by_label = {r.label: r for r in rows}
+
+    def effect(row: Row | None, outcome: str) -> Effect | None:
+        return next((e for e in row.effects if e.outcome == outcome), None) if row else None
+
+    lines = []
+    for c in comps:
+        ch = (c.meta or {}).get("channel")
+        if not ch:
+            continue
+        whole, part = effect(by_label.get(c.meta["of"]), ch["outcome"]), effect(by_label.get(c.label), ch["outcome"])
+        if whole is None or part is None:
+            continue
+        kept = part.diff.diff / whole.diff.diff if whole.diff.diff else math.nan
+        lines.append(
+            f"| {c.meta['of']} | {ch['name']} (held: "
+            + ", ".join(f"`{k}={v}`" for k, v in ch["hold"].items())
+            + f") | {ch['outcome']} | {_interval(whole)} | {_interval(part)} | "
+            + (f"{kept:.0%}" if math.isfinite(kept) else "—")
+            + f" | {ch['why']} |"
+        )
+    if not lines:
+        return []
+    head = "| lever | channel switched off in both arms | outcome | effect | effect without it | share kept | why |"
+    return ["", "## Each lever's channels", "",
+            "Each scenario's effect, and the same comparison with one of its channels switched off in both arms"
+            " (its file's `scenario.channels`): the share kept is what goes through the lever's other channels.",
+            "", head, "|" + "|".join(" --- " for _ in range(7)) + "|", *lines]  # fmt: skip
+
+
+def markdown(
+    rows: list[Row],
+    runs: int,
+    seed: int,
+    only: str | None,
+    case: str | None = None,
+    comps: list[Comparison] | None = None,
+) -> str:
     """The audit as Markdown: no date, no timing, no worker count, so the same command writes the
     same file."""
     params = [r for r in rows if not r.lever]
@@ -305,6 +364,7 @@ def markdown(rows: list[Row], runs: int, seed: int, only: str | None, case: str 
         "|" + "|".join(" --- " for _ in HEAD) + "|",
     ]
     lines += ["| " + " | ".join(esc(c) for c in cells(r)) + " |" for r in rows]
+    lines += channel_lines(rows, comps or [])
     if failing:
         lines += ["", "## No detectable effect", ""]
         lines += [f"- {failure_line(r)}" for r in failing]
@@ -349,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out if args.out is not None else (None if args.only or args.case else OUT)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(markdown(rows, args.runs, args.seed, args.only, args.case), encoding="utf-8")
+        out.write_text(markdown(rows, args.runs, args.seed, args.only, args.case, comps), encoding="utf-8")
         print(f"\nwritten: {out}")
     failing = [r for r in rows if r.fails]
     if failing:

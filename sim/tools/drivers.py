@@ -104,6 +104,15 @@ def checks(runs: pd.DataFrame, weekly: pd.DataFrame, params) -> dict:
     return out
 
 
+def _caveated_deployed(table: pd.DataFrame) -> pd.Series:
+    """Runs in which a contributor that pledged with caveats had troops in the force."""
+
+    def one(row) -> bool:
+        return any(row.get(f"role.{aid}") == "troops" for aid in str(row["caveated"]).split("+") if aid)
+
+    return table.apply(one, axis=1).astype(bool)
+
+
 def report(case: str | None, runs: int, seed: int) -> dict:
     from sim import simulate
     from sim.config.compose import case_dir, load
@@ -123,6 +132,7 @@ def report(case: str | None, runs: int, seed: int) -> dict:
         "pledged": share(table["committed"].ne("")),
         "pledged_with_caveats": share(table["caveated"].ne("")),
         "pledged_never_deployed": share(table["committed"].ne("") & ~table["deployed"].astype(bool)),
+        "caveated_contingent_deployed": share(_caveated_deployed(table)),
         "drivers_of_deployed": drivers(table, "deployed", council_only(params)),
         "checks": checks(table, weekly, params),
     }
@@ -135,7 +145,7 @@ def _print(r: dict) -> None:
 
     print(f"{r['case']}: baseline, {r['runs']} sampled runs from seed {r['seed']}")
     for key in ("tabled_by_week_6", "resolution", "deployed", "deployed_given_resolution", "pledged",
-                "pledged_with_caveats", "pledged_never_deployed"):  # fmt: skip
+                "pledged_with_caveats", "pledged_never_deployed", "caveated_contingent_deployed"):  # fmt: skip
         p(key.replace("_", " "), r[key])
     d = r["drivers_of_deployed"]
     print(f"  R² of deployed on {d['parameters']} sampled parameters: {d['r2_all']:.3f}; on the Council's own "

@@ -13,7 +13,8 @@ together.
   shares with Wilson intervals, median weeks (among the runs where it happened, and the
   Kaplan–Meier median over all runs, with intervals), the range across the rules, and paired
   differences on common seeds (Newcombe's method 10). The same runs and seed give the same
-  bytes, whatever ``--workers``.
+  bytes, whatever ``--workers``. The traced runs the docs tell the story of (their weeks) come
+  from :mod:`sim.tools.numbers_trace`.
 - **Speed**: copied from the file ``python -m sim.bench`` writes (``--bench``, default
   results/bench.json) when it exists; otherwise the speed entries already in numbers.json are
   kept. Benchmarks are never run here: they take minutes and need a quiet machine.
@@ -39,6 +40,7 @@ import numpy as np
 
 from sim.tools import quotes
 from sim.tools.numbers_speed import BENCH, speed_entries
+from sim.tools.numbers_trace import trace_entries
 
 RUNS, SEED = 2000, 0
 COMMAND = "python -m sim.tools.numbers"
@@ -289,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         old = quotes.load_numbers(args.out) if args.out.is_file() else {}
         new = behaviour(*run_all(args.runs, args.seed, args.workers, log=_err), args.runs, args.seed)
-        new |= speed_entries(args.bench)
+        new |= trace_entries(log=_err) | speed_entries(args.bench)
         today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
         numbers = merge(old, new, today)
         write(args.out, numbers)

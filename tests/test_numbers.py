@@ -46,7 +46,7 @@ MODEL_NUMBER = re.compile(r"(?<![\w.>-])(\d[\d,]*(?:\.\d+)?)(?: runs/s|x\b| ?%)"
 NOT_MEASURED = {"95", "5", "1.00"}
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/sweeps.md"], ids=lambda d: d)
+@pytest.mark.parametrize("doc", ["README.md", "docs/sweeps.md", "docs/report.md"], ids=lambda d: d)
 def test_every_speed_and_share_in_prose_carries_a_marker(doc):
     """Outside code blocks, every 'N runs/s', 'Nx' and 'N%' is a marked quote (or a confidence
     level, a target or history named in NOT_MEASURED)."""

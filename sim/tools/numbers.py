@@ -238,7 +238,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    ap = _Parser(prog="python -m sim.tools.numbers", description=__doc__.splitlines()[0])
+    ap = _Parser(
+        prog="python -m sim.tools.numbers",
+        description="Measure the numbers the README and docs quote into docs/numbers.json (the model's "
+        "behaviour from sampled runs, speeds from python -m sim.bench's file) and rewrite the quotes that changed.",
+    )
     ap.add_argument("--runs", type=int, default=RUNS, help=f"runs per setting (default {RUNS:,})")
     ap.add_argument("--seed", type=int, default=SEED, help=f"first seed (default {SEED})")
     ap.add_argument("--workers", default="auto", help="worker processes, or auto (results do not depend on it)")

@@ -232,7 +232,9 @@ def rewrite(path: Path, numbers: dict[str, dict]) -> list[str]:
         changes.append(f"{q.where}: n:{q.name} {q.text} -> {new}")
     if changes:
         out.append(text[last:])
-        path.write_text("".join(out), encoding="utf-8")
+        tmp = path.with_name(f".{path.name}.tmp")  # renamed into place: never half written
+        tmp.write_text("".join(out), encoding="utf-8")
+        tmp.replace(path)
     return changes
 
 

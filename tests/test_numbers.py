@@ -124,6 +124,15 @@ def test_markers_shown_as_code_are_examples_not_quotes(tmp_path):
     assert [q.name for q in quotes.find_quotes(path)] == ["c"]
 
 
+def test_markers_before_a_block_may_come_in_any_order(tmp_path):
+    path = _doc(tmp_path, '<!-- n:b "x" 2 -->\n<!-- n:a "x" 1 -->\n```\nx 0.10 → 0.20\n```\nthen <!-- n:c -->3\n')
+    quotes.rewrite(path, {"a": {"value": 0.4}, "b": {"value": 0.5}, "c": {"value": 6}})
+    assert path.read_text().endswith("```\nx 0.40 → 0.50\n```\nthen <!-- n:c -->6\n")
+    _doc(tmp_path, '<!-- n:a "x" 1 -->\n<!-- n:b "x" 1 -->\n```\nx 0.10\n```\n')
+    with pytest.raises(quotes.QuoteError, match="two markers point at the same number 0.10"):
+        quotes.find_quotes(path)
+
+
 def test_a_marker_without_its_number_is_one_line(tmp_path):
     with pytest.raises(quotes.QuoteError, match=r"doc.md:2: marker n:a is not followed by a number"):
         quotes.find_quotes(_doc(tmp_path, "x\n<!-- n:a --> 48%\n"))

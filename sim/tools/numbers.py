@@ -52,11 +52,18 @@ SETTINGS: dict[str, tuple[str, dict, str]] = {
     "fixed": ("baseline", {}, "fixed"),
     "us_presses_israel": ("us_presses_israel", {}, "sample"),
 }
-#: the outcomes (isf-report's names) whose share is measured in every setting
+#: the outcomes (isf-report's names, docs/report.md) whose share is measured in every setting
 SHARES = (
-    *("deployed", "un_authorized", "ceasefire_collapsed", "turkish_troops", "funding_released"),
-    "deployed_without_turkey",
+    *("deployed", "deployed_at_horizon", "un_authorized", "ceasefire_collapsed", "turkish_troops"),
+    *("deployed_without_turkey", "funding_released", "enforcement_mandate", "border_mandate"),
+    *("turkish_liaison", "veto_yielded", "gulf_money", "saudi_money", "qatari_money"),
 )
+#: the columns whose mean is measured in every setting (t interval)
+MEANS = {
+    "deaths": ("deaths over the horizon", "people"),
+    "troops": ("troops deployed", "troops"),
+    "disarmament": ("Hamas's disarmament", "share"),
+}
 #: outcomes quoted with their range across the bargaining rules
 RULE_RANGES = ("deployed", "un_authorized", "ceasefire_collapsed", "turkish_troops")
 #: isf-report's comparison with the baseline (run by run on the same seeds): the outcomes quoted
@@ -151,7 +158,7 @@ def run_all(runs: int, seed: int, workers: int | str | None, log=print) -> tuple
 
 def behaviour(tables: dict, rules: dict[str, str], runs: int, seed: int) -> dict[str, dict]:
     """Every behaviour entry, from the runs tables and rules of :func:`run_all`."""
-    from sim.stats import wilson_interval
+    from sim.stats import mean_interval, wilson_interval
 
     kw = {"runs": runs, "seed": seed}
     out: dict[str, dict] = {}
@@ -159,6 +166,9 @@ def behaviour(tables: dict, rules: dict[str, str], runs: int, seed: int) -> dict
         for key in SHARES:
             p, lo, hi = share(runs_df, key)
             out[f"{name}.{key}"] = entry(p, lo, hi, unit="share", what=f"P({key}), {name}", **kw)
+        for col, (what, unit) in MEANS.items():
+            x = runs_df[col].astype(float)
+            out[f"{name}.mean_{col}"] = entry(x.mean(), *mean_interval(x), unit=unit, what=f"mean {what}, {name}", **kw)
     base = tables["baseline"]
     for key in RULE_RANGES:
         by_rule = {rule: share(tables[setting], key) for rule, setting in rules.items()}

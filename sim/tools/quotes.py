@@ -99,6 +99,10 @@ def find_quotes(path: Path, text: str | None = None) -> list[Quote]:
             line = text.count("\n", 0, m.start()) + 1
             raise QuoteError(f"{_shown(path)}:{line}: marker n:{m.group('name')} is not followed by a number")
         quotes.append(_quote(path, text, m.group("name"), num.start(), num.end(), num))
+    starts = [q.start for q in quotes]
+    for q in quotes:
+        if starts.count(q.start) > 1:
+            raise QuoteError(f"{q.where}: two markers point at the same number {q.text}")
     return quotes
 
 
@@ -222,7 +226,7 @@ def rewrite(path: Path, numbers: dict[str, dict]) -> list[str]:
     """Rewrite every quote of ``path`` that drifted from numbers.json; one line per change."""
     text = path.read_text(encoding="utf-8")
     changes, out, last = [], [], 0
-    for q in find_quotes(path, text):
+    for q in sorted(find_quotes(path, text), key=lambda q: q.start):  # block markers precede their block
         entry = numbers.get(q.name)
         if entry is None or _close(q, entry.get("value")):
             continue

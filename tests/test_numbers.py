@@ -243,3 +243,22 @@ def test_every_quote_stays_inside_its_regenerated_interval(tmp_path, committed):
     regenerated = {n: e for n, e in json.loads(out.read_text())["numbers"].items() if not n.startswith(MEASURED)}
     assert set(regenerated) >= {n for n in committed if not n.startswith(MEASURED)}
     assert quotes.outside(quotes.all_quotes(), regenerated) == []
+
+
+@pytest.mark.slow
+def test_the_bench_records_what_it_prints_for_the_numbers(tmp_path):
+    """`python -m sim.bench --startup` (seconds, not the full bench) writes its figures to the
+    bench file, and the numbers command turns them into entries with their command."""
+    bench = tmp_path / "bench.json"
+    r = subprocess.run(
+        [sys.executable, "-m", "sim.bench", "--startup", "--record", str(bench)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stderr
+    printed = float(re.search(r"isf-sim --help\s*:\s*([\d.]+) s", r.stdout).group(1))
+    got = speed_entries(bench)["speed.startup.isf_sim_help"]
+    assert got["value"] == pytest.approx(printed, abs=0.0005) and got["value"] > 0
+    assert got["command"] == f"python -m sim.bench --startup --record {bench}"

@@ -172,6 +172,21 @@ def test_speeds_come_from_the_bench_file_with_their_ratios(tmp_path):
     assert got["speed.bare_loop"]["command"] == "python -m sim.bench"
 
 
+def test_a_new_measurement_keeps_the_bench_entries_and_drops_stale_ones():
+    old = {
+        "speed.bare_loop": {"value": 398, "date": "2026-11-22"},
+        "trace.x.commit.EGY.3": {"value": 52, "date": "2026-11-22"},
+        "baseline.deployed": {"value": 0.47, "date": "2026-11-22"},
+    }
+    new = {"baseline.deployed": {"value": 0.47}, "baseline.un_authorized": {"value": 0.67}}
+    merged = numbers.merge(old, new, "2026-12-07")
+    assert merged == {
+        "baseline.deployed": {"value": 0.47, "date": "2026-11-22"},  # unchanged: its date too
+        "baseline.un_authorized": {"value": 0.67, "date": "2026-12-07"},
+        "speed.bare_loop": {"value": 398, "date": "2026-11-22"},
+    }
+
+
 # --------------------------------------------------------------------------- the command
 
 

@@ -219,10 +219,16 @@ def differences(base, other, name: str, keys, kw: dict) -> dict[str, dict]:
 # --------------------------------------------------------------------------- the file
 
 
+#: entries copied from the bench file: kept when there is none (every other entry is measured anew)
+KEPT = ("speed.", "memory.")
+
+
 def merge(old: dict[str, dict], new: dict[str, dict], today: str) -> dict[str, dict]:
-    """``new`` over ``old``; an entry keeps its date while its numbers stay the same (so the same
-    runs and seed give the same bytes), and entries not measured now (speeds) are kept."""
-    out = dict(old)
+    """``new``, plus the bench's entries of ``old`` that ``new`` lacks; an old behaviour entry
+    that is no longer measured (a traced event the model no longer makes) is dropped, so a quote
+    of it fails. An entry keeps its date while its numbers stay the same, so the same runs and
+    seed give the same bytes."""
+    out = {name: e for name, e in old.items() if name.startswith(KEPT)}
     for name, e in new.items():
         before = old.get(name, {})
         same = {k: v for k, v in before.items() if k != "date"} == e

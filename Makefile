@@ -11,7 +11,7 @@ CASE   ?=
 # the model takes it; without it, the default case (conf/cases/DEFAULT)
 CASE_ARG := $(if $(CASE),case=$(CASE),)
 
-.PHONY: setup setup-test setup-app run test lint app bench audit exercises handouts figures clean
+.PHONY: setup setup-test setup-app run test lint app bench numbers audit exercises handouts figures clean
 
 setup: $(VENV)/.installed-run
 setup-test: $(VENV)/.installed-test
@@ -56,6 +56,11 @@ app: setup-app
 ## speed: runs per second of the bare model loop and of isf-sim
 bench: setup
 	$(BIN)/python -m sim.bench $(CASE_ARG)
+
+## the numbers the README and docs quote: measured into docs/numbers.json, quotes rewritten (a few minutes;
+## speeds from results/bench.json, which `make bench` writes)
+numbers: setup
+	$(BIN)/python -m sim.tools.numbers
 
 ## does every parameter and scenario lever move an outcome? (docs/audit.md, a few minutes)
 audit: setup

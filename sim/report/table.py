@@ -56,6 +56,20 @@ def median_week(runs: pd.DataFrame, column: str) -> str:
     return "not reached in half the runs" if math.isnan(week) else f"week {week:.0f}"
 
 
+def median_weeks(runs: pd.DataFrame, column: str) -> str:
+    """Both things "the median week" can mean, side by side, since they differ a lot when the
+    event happens in about half the runs or fewer: the median among the runs where it happened
+    ("when it happens, it happens around week 15") and the Kaplan–Meier median over all runs
+    ("by which week half of all runs have it", often never)."""
+    weeks = runs[column].dropna()
+    n = len(runs)
+    if len(weeks) == 0:
+        among = "never happened"
+    else:
+        among = f"week {weeks.median():.0f} among the {len(weeks) / n:.0%} of runs where it happened"
+    return f"{among}; over all runs (Kaplan–Meier): {median_week(runs, column)}"
+
+
 def story(events: pd.DataFrame, timeline: pd.DataFrame | None = None, case_block: dict | None = None) -> str:
     """A readable week-by-week account of the traced runs (one section per seed when several), in
     the words of the case block ``case_block`` (the default case's if None)."""
@@ -148,9 +162,7 @@ def print_job(results, settings, out: Path, wall: float, workers: int, case_bloc
     console.print(table)
     for label, p, lo, hi in headline(runs, case_block):
         console.print(f"  P({label}) = {p:.3f}  [95%: {lo:.3f}–{hi:.3f}]")
-    console.print(
-        f"  median week of deployment: {median_week(runs, 'week_deployed')}; "
-        f"of the Council resolution: {median_week(runs, 'week_authorized')}"
-    )
+    for what, column in (("deployment", "week_deployed"), ("the Council resolution", "week_authorized")):
+        console.print(f"  median week of {what}: {median_weeks(runs, column)}", soft_wrap=True)
     console.print(f"  {n:,} runs in {wall:.2f} s on {workers} worker(s)")
     console.print(f"results: {out}")

@@ -26,6 +26,9 @@ The bare loop and batch_run run at a steady rate per run, so they are timed on t
 ``--rate-runs`` of the same seeds (default 10,000) to keep the bench to a few minutes; the
 sweep runs all N. ``--memory`` adds two sweeps of 1,000-run jobs, 1,000 and 100,000 runs in
 all, and prints the peak resident memory of the ``isf-sim`` process and of its largest worker.
+
+Every figure printed is also recorded in results/bench.json (``--record PATH``; ``--record ''``
+records nothing), which ``python -m sim.tools.numbers`` reads for the speeds the docs quote.
 """
 
 from __future__ import annotations
@@ -46,8 +49,18 @@ from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
 from sim.model.params import ModelParams
 from sim.model.run import cores
+from sim.tools.numbers_speed import BENCH
 
 CASE: list[str] = []  # ["case=NAME|PATH"] for --case: the isf-sim commands the bench times run it
+RECORD: list[Path] = []  # [the bench file] unless --record '' (or another case: its speeds are not the docs')
+
+
+def record(key: str, value: float) -> None:
+    """Keep one printed figure in the bench file, with the command that measured it."""
+    if RECORD:
+        from sim.tools.numbers_speed import record as write
+
+        write(key, value, "python -m sim.bench " + " ".join(sys.argv[1:]), RECORD[0])
 
 
 def bare_loop(params: ModelParams, runs: int, seed: int = 0) -> float:
@@ -138,6 +151,8 @@ def grid(runs_per_job: int = 40) -> tuple[float, float, int]:
 
 def print_grid() -> None:
     sweep_s, one_s, total = grid()
+    record("grid_sweep", total / sweep_s)
+    record("grid_one", total / one_s)
     print(f"  grid of 36 jobs x 40 runs (isf-sim -m)     : {total / sweep_s:6.0f} runs/s  ({sweep_s:.1f} s)")
     print(f"  the same {total:,} runs as one job, 1 core    : {total / one_s:6.0f} runs/s  ({one_s:.1f} s)")
     print(f"  grid / one job                             : {one_s / sweep_s:6.2f}x (target >= 0.7x)")
@@ -251,6 +266,7 @@ def startup(repeats: int = 7) -> dict[tuple[str, str], float]:
 
 def print_startup() -> None:
     for (tool, flag), secs in startup().items():
+        record(f"startup.{tool}.{flag.strip('-')}", secs)
         print(f"  {tool + ' ' + flag:<30}: {secs:6.3f} s (median of 7, whole process)")
 
 
@@ -273,6 +289,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--grid", action="store_true", help="only the grid of small jobs (about 15 s)")
     ap.add_argument("--weekly", action="store_true", help="only the weekly table's cost (about 20 s)")
     ap.add_argument("--startup", action="store_true", help="only the commands' --help and --version (a few s)")
+    ap.add_argument("--record", default=str(BENCH), help="the file recording each figure (default results/bench.json)")
     ap.add_argument(
         "--memory", action="store_true", help="peak memory of sweeps of 1,000 and 100,000 runs (takes a few minutes)"
     )
@@ -280,6 +297,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args([f"--case={a.split('=', 1)[1]}" if a.startswith("case=") else a for a in argv])
     conf_dir = case_dir(args.case)  # a ConfigError names the cases if there is none such
     CASE[:] = [f"case={conf_dir}"] if args.case else []
+    RECORD[:] = [Path(args.record)] if args.record and not args.case else []
     if args.jobs < 1 or args.runs < args.jobs:
         ap.error("--runs must be at least --jobs, and --jobs at least 1")
     if args.grid:
@@ -301,19 +319,24 @@ def main(argv: list[str] | None = None) -> None:
 
     bare_loop(params, 50)  # warm-up (imports, caches)
     bare = bare_loop(params, m)
+    record("bare_loop", bare)
     print(f"  bare model loop, 1 core                    : {bare:6.0f} runs/s  ({1000 / bare:.2f} ms a run)")
     rate, rows = sweep(args.runs, args.jobs)
     assert rows == args.runs // args.jobs * args.jobs, rows
+    record("sweep_fixed", rate)
     print(
         f"  isf-sim -m, {n} cores, uncertainty=fixed     : {rate:6.0f} runs/s  "
         f"{rate / bare:4.2f}x the bare loop (harness {1 - rate / (bare * n):.0%} of {n} x bare)"
     )
     srate, _ = sweep(args.runs, args.jobs, "sample")
+    record("sweep_sample", srate)
     print(f"  isf-sim -m, {n} cores, uncertainty=sample    : {srate:6.0f} runs/s  {srate / bare:4.2f}x the bare loop")
     lean, brows = batch_run(params, m, n)
     assert len(brows) == m
+    record("batch_lean", lean)
     print(f"  mesa.batch_run, {n} processes, outcome once  : {lean:6.0f} runs/s  {lean / bare:4.2f}x the bare loop")
     weekly, _ = batch_run(params, m, n, WeeklyModel)
+    record("batch_weekly", weekly)
     print(f"  mesa.batch_run, {n} processes, every week    : {weekly:6.0f} runs/s  {weekly / bare:4.2f}x the bare loop")
     print(
         f"  isf-sim sweep (fixed) / batch_run          : {rate / lean:6.2f}x (outcome once), "
@@ -329,6 +352,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.memory:
         for total in (1_000, 100_000):
             own, worker, wall = peak_memory(total)
+            record(f"memory.{total}.main", own)
+            record(f"memory.{total}.worker", worker)
             print(
                 f"  peak memory, sweep of {total:>7,} runs  : isf-sim {own:5.0f} MB, largest worker "
                 f"{worker:4.0f} MB ({wall:.0f} s)"

@@ -85,7 +85,8 @@ def trace_caption(run_dir: Path) -> str:
     parts = []
     if row["un_authorized"]:
         mandate = MANDATES.get(str(row["mandate"]), str(row["mandate"]))
-        parts.append(f"the Council passes a {mandate} resolution in week {int(row['week_authorized'])}")
+        article = "an" if mandate[:1].lower() in "aeiou" else "a"
+        parts.append(f"the Council passes {article} {mandate} resolution in week {int(row['week_authorized'])}")
     else:
         parts.append("no Council resolution passes")
     yielded = events[events["kind"] == "veto_yielded"]
@@ -97,10 +98,10 @@ def trace_caption(run_dir: Path) -> str:
     if len(liaison):
         parts.append(f"Türkiye settles for a CMCC liaison role in week {int(liaison['week'].iloc[0])}")
     for actor, commits in events[events["kind"] == "commit"].groupby("actor", sort=False):
-        text = f"{actor} commits troops in {_weeks(commits['week'])}"
+        text = f"{actor} pledges troops in {_weeks(commits['week'])}"
         pulled = events[(events["kind"] == "withdraw") & (events["actor"] == actor)]
         if len(pulled):
-            text += f" and pulls them out in {_weeks(pulled['week'])} as violence rises"
+            text += f" and its pledge lapses in {_weeks(pulled['week'])} as violence rises"
         parts.append(text)
     if row["ceasefire_collapsed"]:
         parts.append(f"the ceasefire collapses in week {int(row['week_collapsed'])}")

@@ -57,7 +57,10 @@ SHARES = (
     *("deployed", "deployed_at_horizon", "un_authorized", "ceasefire_collapsed", "turkish_troops"),
     *("deployed_without_turkey", "funding_released", "enforcement_mandate", "border_mandate"),
     *("turkish_liaison", "veto_yielded", "gulf_money", "saudi_money", "qatari_money"),
+    *("caveated_pledge", "decided_to_disarm"),  # model v3
 )
+#: shares among the runs where another outcome happened: name -> (outcome, given)
+GIVEN = {"deployed_given_resolution": ("deployed", "un_authorized")}
 #: the columns whose mean is measured in every setting (t interval)
 MEANS = {
     "deaths": ("deaths over the horizon", "people"),
@@ -65,7 +68,8 @@ MEANS = {
     "disarmament": ("Hamas's disarmament", "share"),
 }
 #: outcomes quoted with their range across the bargaining rules
-RULE_RANGES = ("deployed", "un_authorized", "ceasefire_collapsed", "turkish_troops")
+RULE_RANGES = ("deployed", "un_authorized", "ceasefire_collapsed", "turkish_troops", "deployed_at_horizon",
+               "funding_released", "decided_to_disarm", "caveated_pledge")  # fmt: skip
 #: isf-report's comparison with the baseline (run by run on the same seeds): the outcomes quoted
 DIFFERENCES = {"us_presses_israel": ("turkish_troops", "deployed_without_turkey")}
 
@@ -143,6 +147,30 @@ def settings() -> tuple[dict[str, tuple[str, dict, str]], dict[str, str]]:
     return out, rules
 
 
+def drivers_entries(base, kw: dict) -> dict[str, dict]:
+    """What decides deployment in the baseline (sim.tools.drivers): R² of ``deployed`` on the
+    standardised sampled parameters, all and the Council's own; and the share of runs in which the
+    sponsor tables a draft by week 6."""
+    from sim.config.compose import load
+    from sim.stats import wilson_interval
+    from sim.tools.drivers import council_only, drivers
+
+    d = drivers(base, "deployed", council_only(load()[0]))
+    out = {
+        "baseline.drivers.r2_all": entry(d["r2_all"], unit="R²", what="R² of deployed on the sampled parameters", **kw),
+        "baseline.drivers.r2_council": entry(
+            d["r2_council"], unit="R²", what="R² of deployed on the Council's own parameters alone", **kw
+        ),
+        "baseline.drivers.council_share": entry(
+            d["council_share"], unit="share", what="the Council's own parameters' share of that R²", **kw
+        ),
+    }
+    k, n = int(base["week_tabled"].le(6).sum()), len(base)
+    what = "P(the sponsor puts a draft to the vote by week 6)"
+    out["baseline.tabled_by_week_6"] = entry(k / n, *wilson_interval(k, n), unit="share", what=what, **kw)
+    return out
+
+
 def run_all(runs: int, seed: int, workers: int | str | None, log=print) -> tuple[dict, dict[str, str]]:
     """(setting name -> its runs table, rule -> setting); one line of progress per setting on ``log``."""
     from sim.api import simulate
@@ -166,6 +194,9 @@ def behaviour(tables: dict, rules: dict[str, str], runs: int, seed: int) -> dict
         for key in SHARES:
             p, lo, hi = share(runs_df, key)
             out[f"{name}.{key}"] = entry(p, lo, hi, unit="share", what=f"P({key}), {name}", **kw)
+        for key, (outcome, given) in GIVEN.items():
+            p, lo, hi = share(runs_df[runs_df[given].astype(bool)], outcome)
+            out[f"{name}.{key}"] = entry(p, lo, hi, unit="share", what=f"P({outcome} | {given}), {name}", **kw)
         for col, (what, unit) in MEANS.items():
             x = runs_df[col].astype(float)
             out[f"{name}.mean_{col}"] = entry(x.mean(), *mean_interval(x), unit=unit, what=f"mean {what}, {name}", **kw)
@@ -193,6 +224,7 @@ def behaviour(tables: dict, rules: dict[str, str], runs: int, seed: int) -> dict
         out["baseline.top_force"] = entry(p, lo, hi, unit="share", what=what, **kw)
     p, lo, hi = share(base, "deployed")
     out["baseline.not_deployed"] = entry(1 - p, 1 - hi, 1 - lo, unit="share", what="P(no force), baseline", **kw)
+    out |= drivers_entries(base, kw)
     for name, keys in DIFFERENCES.items():
         out |= differences(base, tables[name], name, keys, kw)
     return out

@@ -21,6 +21,7 @@ unknown argument, a case that does not exist) is one line ``isf-app: error: ...`
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import os
 import socket
@@ -54,8 +55,25 @@ def port_number(text: str) -> int:
     return port
 
 
+EPILOG = """examples:
+  isf-app                      http://127.0.0.1:8765/ (this machine only)
+  isf-app --port 8800
+  isf-app --host 0.0.0.0       reachable from other machines (a warning says so)
+  isf-app case=PATH            another case (a name under conf/cases/ or a case folder)
+
+The page works offline and sends nothing anywhere. Bad input (a port outside 1-65535 or in use,
+a host that cannot be listened on, an unknown argument or case) is one line 'isf-app: error: ...'
+and exit code 2, before anything starts."""
+
+
 def parser() -> Parser:
-    ap = Parser(prog=PROG, description=__doc__.splitlines()[0].strip("`"))
+    """The command line; ``--help`` prints plain text (the module docstring is for developers)."""
+    ap = Parser(
+        prog=PROG,
+        description="The teaching page: the model in a browser, step by step, with its levers and views.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--port", default=str(DEFAULT_PORT), help=f"port to listen on, 1-65535 (default {DEFAULT_PORT})")
     ap.add_argument(
         "--host",
@@ -64,7 +82,10 @@ def parser() -> Parser:
         "from other machines)",
     )
     ap.add_argument(
-        "--case", default="", help="the case: a shipped case's name or a case folder (default: the default case)"
+        "--case",
+        default="",
+        metavar="NAME|PATH",
+        help="the case: a shipped case's name or a case folder (default: the default case)",
     )
     ap.add_argument("--version", action="store_true", help="print the version and exit")
     return ap

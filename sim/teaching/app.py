@@ -38,6 +38,10 @@ CASE_ENV = "ISF_APP_CASE"  # the case reaches the page (sim.teaching.app_model.C
 # solara-assets lacks from a CDN (KaTeX, for math in Markdown, which the page does not use), is
 # pointed at a closed port of this machine, so a missing asset is a 404 instead of a request out.
 OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_ASSETS_CDN": "http://127.0.0.1:1/offline/"}
+# Solara warns (15 lines, on every page load) that it cannot set a samesite=none cookie over http
+# on 127.0.0.1, and falls back to samesite=lax: the right cookie for a page that is never embedded
+# in another site's frame. The warning says nothing the user can act on, so it is filtered out.
+QUIET_WARNINGS = "ignore:Cookies with samesite=none require https:UserWarning"
 
 # a session (Solara's virtual kernel) whose tab is closed is freed after this, not after Solara's
 # 24 h; sessions beyond the cap are refused (see sim.teaching.app_guard)
@@ -167,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-check-version",  # offline: no request to the package index at start
     ]
     env = {**SESSION_ENV, **os.environ, **OFFLINE_ENV, CASE_ENV: case}  # the environment may change SESSION_ENV
+    env["PYTHONWARNINGS"] = ",".join(w for w in (os.environ.get("PYTHONWARNINGS"), QUIET_WARNINGS) if w)
     # become the server (no child left behind when this process is stopped)
     os.execve(sys.executable, cmd, env)
     return 0  # not reached

@@ -38,10 +38,8 @@ def _words(scenario, overrides, uncertainty, horizon_weeks, caller: str) -> tupl
     return tuple(_command_line(scenario, None, None, overrides, uncertainty, horizon_weeks, None, False, caller=caller))
 
 
-@lru_cache(maxsize=64)
-def _job(case: str | None, words: tuple[str, ...]) -> Job:
-    """The job ``isf-sim case=CASE WORDS...`` runs: composed and checked once per process (a
-    ``batch_run`` grid builds hundreds of models from a handful of distinct settings)."""
+def _build_job(case: str | None, words: tuple[str, ...]) -> Job:
+    """The job ``isf-sim case=CASE WORDS...`` runs, composed and checked as isf-sim does it."""
     from sim.config import compose
     from sim.config.compose import case_dir
     from sim.sweep.job import make_job
@@ -53,6 +51,11 @@ def _job(case: str | None, words: tuple[str, ...]) -> Job:
     if design is not None:
         raise ConfigError("a sensitivity design (design:) runs as a sweep; use isf-sim -m +experiment=...")
     return job
+
+
+# a batch_run grid builds hundreds of models from a handful of distinct settings: each is composed
+# once per process (make_model composes every time, so an edited case file is read again)
+_job = lru_cache(maxsize=64)(_build_job)
 
 
 def _seed(value: Any, caller: str) -> int:
@@ -88,7 +91,7 @@ def make_model(
     """
     seed = _seed(seed, "make_model()")
     words = _words(scenario, overrides, uncertainty, horizon_weeks, "make_model()")
-    job = _job(None if case is None else str(case), words)
+    job = _build_job(None if case is None else str(case), words)
     params, drawn = run_params(job, seed)
     model = ISFModel(params, rng=seed, trace=bool(trace))
     model.drawn = drawn

@@ -70,7 +70,7 @@ audit: setup
 exercises: setup
 	$(BIN)/python -m sim.teaching.exercises
 
-## the students' handouts (Markdown and HTML, no answers) and the instructor key with the numbers checked by the tests, in handouts/
+## the students' handouts (Markdown and HTML, no answers) in handouts/students/, and the instructor key with the numbers checked by the tests in handouts/instructor/ (hand out only the first)
 handouts: setup
 	$(BIN)/python -m sim.exercises --handouts handouts --keep-numbers
 

@@ -1,20 +1,27 @@
 """isf-sim: agent-based scenario simulation of negotiations over deploying a multinational force.
 
-``from sim import simulate, compare, forecast, score`` (docs/api.md). Importing ``sim`` stays
-light: every command imports it, so the API (pandas, Hydra, the model) and ``__version__`` load
-on first use. The forecast modules themselves are the package :mod:`sim.forecasting`.
+``from sim import simulate, compare, forecast, score`` (docs/api.md); for Mesa and EMA workbench
+users, ``make_model`` and ``BatchModel`` (:mod:`sim.batch`: the Mesa model of one run, and the
+model ``mesa.batch_run`` drives) and ``to_ema`` (:mod:`sim.ema`). Importing ``sim`` stays light:
+every command imports it, so the API (pandas, Hydra, the model) and ``__version__`` load on first
+use. The forecast modules themselves are the package :mod:`sim.forecasting`.
 """
 
 from __future__ import annotations
 
-__all__ = ["__version__", "compare", "forecast", "score", "simulate"]
+__all__ = ["BatchModel", "__version__", "compare", "forecast", "make_model", "score", "simulate", "to_ema"]
+_WHERE = {
+    **dict.fromkeys(("simulate", "compare", "forecast", "score"), "sim.api"),
+    **dict.fromkeys(("make_model", "BatchModel"), "sim.batch"),
+    "to_ema": "sim.ema",
+}
 
 
 def __getattr__(name: str):
-    if name in ("simulate", "compare", "forecast", "score"):
-        from sim import api
+    if name in _WHERE:
+        import importlib
 
-        return getattr(api, name)
+        return getattr(importlib.import_module(_WHERE[name]), name)
     if name == "__version__":
         from importlib import metadata
 

@@ -35,24 +35,14 @@ from sim.forecasting import run as forecast_run
 from sim.forecasting.score import ScoreError, score
 from sim.model.params import ConfigError
 from sim.model.run import simulate as run_job_replicates
+from sim.progress import bar
 from sim.report import compare as report_compare
 from sim.report.outcomes import WEEKS, Registry, registry, use
 from sim.sweep.job import launcher_kind, make_job, workers_for
 from sim.sweep.plan import check_config
 
-__all__ = [
-    "ConfigError",
-    "Forecast",
-    "ScoreError",
-    "Traced",
-    "TracedWeekly",
-    "Weekly",
-    "compare",
-    "forecast",
-    "overrides_list",
-    "score",
-    "simulate",
-]
+__all__ = ["ConfigError", "Forecast", "ScoreError", "Traced", "TracedWeekly", "Weekly"]
+__all__ += ["compare", "forecast", "overrides_list", "score", "simulate"]
 
 
 class Traced(NamedTuple):
@@ -175,6 +165,7 @@ def simulate(
     weekly: bool = False,
     config_dir: str | Path | None = None,
     case: str | Path | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame | Traced | Weekly | TracedWeekly:
     """Run a scenario ``runs`` times; return its runs table (with ``trace=True``, a :class:`Traced`;
     with ``weekly=True``, a :class:`Weekly`; with both, a :class:`TracedWeekly`).
@@ -189,7 +180,7 @@ def simulate(
     ``overrides``: ``{"actors.<ID>.resolve": 0.4}`` or ``["actors.<ID>.resolve=0.4"]``; each key is
     held at its value (never sampled), as on the command line. ``weekly=True`` adds the weekly
     table (one row per run and week, what forecast questions read), as ``isf-sim weekly=true``;
-    the runs table is the same with or without it.
+    the runs table is the same with or without it. ``progress=True``: a bar on stderr.
 
     Raises :class:`sim.model.params.ConfigError` (a ``ValueError``) with the one-line message
     ``isf-sim`` prints for the same bad key, value or scenario.
@@ -203,7 +194,8 @@ def simulate(
     if design is not None:
         raise ConfigError("a sensitivity design (design:) runs as a sweep; use isf-sim -m +experiment=...")
     n_workers = settings.workers or workers_for(settings.runs, launcher_kind(None))
-    results = run_job_replicates(job, workers=n_workers)
+    with bar(progress and not trace, settings.runs, f"simulate('{settings.scenario}')") as tick:
+        results = run_job_replicates(job, workers=n_workers, progress=tick)
     if trace and weekly:
         return TracedWeekly(results.runs, results.events, results.timeline, results.positions, results.weekly)
     if trace:

@@ -229,3 +229,12 @@ def test_the_python_example_in_the_readme_runs(tmp_path, monkeypatch):
     assert {"outcome", "diff", "lo", "hi", "paired"} <= set(scope["diff"].columns)
     assert scope["diff"]["paired"].all()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_simulate_shows_progress_only_when_asked(capsys):
+    quiet = simulate(runs=6, seed=0, horizon_weeks=4)
+    assert capsys.readouterr().err == ""
+    loud = simulate(runs=6, seed=0, horizon_weeks=4, progress=True)
+    err = capsys.readouterr().err
+    assert "simulate('baseline')" in err and "6/6" in err
+    pd.testing.assert_frame_equal(quiet, loud)  # the bar changes nothing else

@@ -1,5 +1,6 @@
 """examples/quickstart.ipynb runs, fresh, from a directory of its own (nbclient, local kernel,
-no network), shows a plot and a paired comparison, and writes nothing."""
+no network), shows a plot, a paired comparison, the Mesa model of one run and the EMA workbench's
+interactive PRIM on the runs, and writes nothing."""
 
 from __future__ import annotations
 
@@ -27,4 +28,6 @@ def test_the_quickstart_notebook_runs(tmp_path):
     text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in outputs)
     assert "paired on 200 common seeds" in text and "Newcombe paired" in text and "Welch (independent)" in text
     assert "unknown key 'actors.ISR.resolv'" in text  # a bad override, caught
+    assert "week 8;" in text  # make_model: the Mesa model, stepped by hand
+    assert text.count("coverage") >= 2 and "density" in text  # EMA's PRIM: box.inspect() twice
     assert list(tmp_path.iterdir()) == []  # no results/, outputs/ or .hydra where it ran

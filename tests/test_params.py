@@ -68,7 +68,7 @@ def test_scenarios_change_only_their_declared_levers(base_raw):
 @pytest.mark.parametrize(
     "key, value, message",
     [
-        ("sed", 1, r"unknown key 'sed'; allowed here: scenario, seed"),
+        ("sed", 1, r"unknown key 'sed' \(did you mean 'seed'\?\); allowed here: scenario, seed"),
         ("runs", "abc", r"runs = 'abc' is not a number; allowed: an integer"),
         ("runs", 0, r"runs = 0 is out of range"),
         ("horizon_weeks", 2.5, r"horizon_weeks = 2.5 is not an integer"),

@@ -28,7 +28,7 @@ from sim.config.places import (  # noqa: F401 - re-exported: where the cases and
     SHARED_EXPERIMENTS,
 )
 from sim.config.provenance import parameter_meta
-from sim.config.validate import build
+from sim.config.validate import build, did_you_mean
 from sim.model.params import ConfigError, ModelParams, RunSettings
 
 _REGISTERED: list[Path | None] = [None]
@@ -125,8 +125,22 @@ def _base_keys(cfg: dict, prefix: str = "") -> set[str]:
     return keys
 
 
-def check_override_keys(overrides: Iterable[str], base: dict, conf_dir: Path | str = CONF_DIR) -> None:
-    """Reject unknown keys, unknown actor ids and unknown scenarios, naming what is allowed."""
+def _children(keys: set[str], parent: str) -> list[str]:
+    """The keys directly under ``parent`` ("" for the top level), without ``meta``."""
+    if not parent:
+        return sorted(k for k in keys if "." not in k and k != "hydra")
+    return sorted(
+        k.rsplit(".", 1)[-1] for k in keys if "." in k and k.rsplit(".", 1)[0] == parent and not k.endswith(".meta")
+    )
+
+
+def check_override_keys(
+    overrides: Iterable[str], base: dict, conf_dir: Path | str = CONF_DIR, adding: bool = False
+) -> None:
+    """Reject unknown keys, unknown actor ids and unknown scenarios, naming what is allowed (and
+    the likely intended word, :func:`sim.config.validate.did_you_mean`). ``adding``: ``base`` is
+    the config without the ``+key=value`` overrides, so a ``+`` on a key that exists is refused
+    with the fix (Hydra would say "Could not append to config")."""
     keys = _base_keys(base)
     ids = list(base.get("actors") or {})  # the actors of the defaults list
     conf_dir = Path(conf_dir)
@@ -141,30 +155,33 @@ def check_override_keys(overrides: Iterable[str], base: dict, conf_dir: Path | s
             names = scenarios(conf_dir)
             for v in _sweep_values(value):
                 if v not in names:
-                    raise ConfigError(f"scenario '{v}' does not exist; allowed: {', '.join(names)}")
+                    hint = did_you_mean(v, names)
+                    raise ConfigError(f"scenario '{v}' does not exist{hint}; allowed: {', '.join(names)}")
             continue
         parts = key.split(".")
         if parts[0] == "actors" and len(parts) > 1 and parts[1] not in ids:
-            raise ConfigError(f"unknown actor id '{parts[1]}' in '{key}'; allowed: {', '.join(ids)}")
+            hint = did_you_mean(parts[1], ids)
+            raise ConfigError(f"unknown actor id '{parts[1]}' in '{key}'{hint}; allowed: {', '.join(ids)}")
         if key in keys:
+            if adding and ov.startswith("+") and not ov.startswith("++"):
+                raise ConfigError(
+                    f"'{ov}': {key} exists already, so there is nothing to add; to set it, drop the '+': {key}={value}"
+                )
             continue
         parent = ".".join(parts[:-1])
-        siblings = (
-            sorted(
-                k.rsplit(".", 1)[-1]
-                for k in keys
-                if k.rsplit(".", 1)[0] == parent and "." in k and not k.endswith(".meta")
-            )
-            if parent
-            else sorted(k for k in keys if "." not in k and k != "hydra")
-        )
         if (
             parts[0] in ("actors", "mechanisms")
             and parent
             and parent not in keys
             and parts[-2] not in ("pressure", "leverage")
         ):
-            raise ConfigError(f"unknown key '{key}': '{parent}' does not exist")
+            k = next(i for i in range(1, len(parts)) if ".".join(parts[: i + 1]) not in keys)
+            where, there = parts[k], ".".join(parts[:k])
+            allowed = _children(keys, there)
+            raise ConfigError(
+                f"unknown key '{key}': no '{where}' in {there}{did_you_mean(where, allowed)}; "
+                f"allowed there: {', '.join(allowed)}"
+            )
         if len(parts) == 4 and parts[-2] in ("pressure", "leverage") and parts[-1] in ids:
             if ov.startswith("+"):
                 continue  # a new pressure/leverage link to a known actor
@@ -174,8 +191,13 @@ def check_override_keys(overrides: Iterable[str], base: dict, conf_dir: Path | s
                 f"to add the link: +{key}={value}{also}"
             )
         if len(parts) >= 2 and parts[-2] in ("pressure", "leverage"):
-            raise ConfigError(f"unknown actor id '{parts[-1]}' in '{key}'; allowed: {', '.join(ids)}")
-        raise ConfigError(f"unknown key '{key}'; allowed{' in ' + parent if parent else ''}: {', '.join(siblings)}")
+            hint = did_you_mean(parts[-1], ids)
+            raise ConfigError(f"unknown actor id '{parts[-1]}' in '{key}'{hint}; allowed: {', '.join(ids)}")
+        siblings = _children(keys, parent)
+        hint = did_you_mean(parts[-1], siblings)
+        raise ConfigError(
+            f"unknown key '{key}'{hint}; allowed{' in ' + parent if parent else ''}: {', '.join(siblings)}"
+        )
 
 
 def check_syntax(overrides: Iterable[str]) -> None:
@@ -266,7 +288,7 @@ def compose(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> d
     groups = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") in ("scenario", "experiment")]
     added = [o for o in overrides if o.startswith(("+", "~"))]
     if added:  # additions: check against the config without them first
-        check_override_keys(added, _base(conf_dir, groups), conf_dir)
+        check_override_keys(added, _base(conf_dir, groups), conf_dir, adding=True)
     try:
         cfg = _compose(conf_dir, overrides)
     except ConfigError:

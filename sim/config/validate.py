@@ -8,8 +8,10 @@ words, a tuple of actor ids); domains and units come from the fields' metadata. 
 
 from __future__ import annotations
 
+import difflib
 import math
 import typing
+from collections.abc import Iterable
 from dataclasses import MISSING, fields
 from functools import cache
 from typing import Any, Literal, get_args, get_origin
@@ -36,6 +38,18 @@ _fmt = provenance._fmt  # noqa: SLF001 - one formatter for both modules
 
 
 # --------------------------------------------------------------------------- one value
+def did_you_mean(given: Any, allowed: Iterable[Any]) -> str:
+    """`` (did you mean 'ISR'?)`` for a misspelt key, actor id, mechanism or word, else ``""``.
+
+    Why: a one-line error lists what is allowed, but a list of thirty actor ids or keys hides the
+    one the user meant. The same word in another case (``isr`` -> ``ISR``) wins; then the closest
+    spelling (``resolv`` -> ``resolve``, ``veto`` -> ``vetoes``), only when it is clearly close."""
+    word, names = str(given), [str(a) for a in allowed]
+    same = [n for n in names if n.lower() == word.lower() and n != word]
+    close = same or difflib.get_close_matches(word, names, n=1, cutoff=0.7)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def _show(x: float) -> str:
     """A number as a reader writes it: 10000000, 0.5, inf (not 1e+07)."""
     if isinstance(x, int) or (math.isfinite(x) and float(x).is_integer() and abs(x) < 1e15):
@@ -69,7 +83,7 @@ def boolean(path: str, value: Any) -> bool:
 
 def word(path: str, value: Any, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
-        raise ConfigError(f"{path} = {_fmt(value)}; allowed: {', '.join(allowed)}")
+        raise ConfigError(f"{path} = {_fmt(value)}{did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}")
     return value
 
 
@@ -82,7 +96,7 @@ def actor_ids(path: str, value: Any) -> tuple[str, ...]:
 
 def known_id(path: str, aid: Any, ids: tuple[str, ...]) -> None:
     if aid not in ids:
-        raise ConfigError(f"{path}: unknown actor id {_fmt(aid)}; allowed: {', '.join(ids)}")
+        raise ConfigError(f"{path}: unknown actor id {_fmt(aid)}{did_you_mean(aid, ids)}; allowed: {', '.join(ids)}")
 
 
 def point(path: str, value: Any, dims: tuple[str, ...]) -> tuple[float, ...]:
@@ -107,7 +121,8 @@ def unknown(path: str, keys: set[str], allowed: list[str]) -> None:
     extra = sorted(keys - set(allowed))
     if extra:
         where = f"{path}.{extra[0]}" if path else extra[0]
-        raise ConfigError(f"unknown key '{where}'; allowed here: {', '.join(allowed)}")
+        hint = did_you_mean(extra[0], allowed)
+        raise ConfigError(f"unknown key '{where}'{hint}; allowed here: {', '.join(allowed)}")
 
 
 def mapping(path: str, value: Any) -> dict:

@@ -21,6 +21,7 @@ unknown argument, a case that does not exist) is one line ``isf-app: error: ...`
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import os
 import socket
@@ -37,6 +38,10 @@ CASE_ENV = "ISF_APP_CASE"  # the case reaches the page (sim.teaching.app_model.C
 # solara-assets lacks from a CDN (KaTeX, for math in Markdown, which the page does not use), is
 # pointed at a closed port of this machine, so a missing asset is a 404 instead of a request out.
 OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_ASSETS_CDN": "http://127.0.0.1:1/offline/"}
+# Solara warns (15 lines, on every page load) that it cannot set a samesite=none cookie over http
+# on 127.0.0.1, and falls back to samesite=lax: the right cookie for a page that is never embedded
+# in another site's frame. The warning says nothing the user can act on, so it is filtered out.
+QUIET_WARNINGS = "ignore:Cookies with samesite=none require https:UserWarning"
 
 # a session (Solara's virtual kernel) whose tab is closed is freed after this, not after Solara's
 # 24 h; sessions beyond the cap are refused (see sim.teaching.app_guard)
@@ -54,8 +59,25 @@ def port_number(text: str) -> int:
     return port
 
 
+EPILOG = """examples:
+  isf-app                      http://127.0.0.1:8765/ (this machine only)
+  isf-app --port 8800
+  isf-app --host 0.0.0.0       reachable from other machines (a warning says so)
+  isf-app case=PATH            another case (a name under conf/cases/ or a case folder)
+
+The page works offline and sends nothing anywhere. Bad input (a port outside 1-65535 or in use,
+a host that cannot be listened on, an unknown argument or case) is one line 'isf-app: error: ...'
+and exit code 2, before anything starts."""
+
+
 def parser() -> Parser:
-    ap = Parser(prog=PROG, description=__doc__.splitlines()[0].strip("`"))
+    """The command line; ``--help`` prints plain text (the module docstring is for developers)."""
+    ap = Parser(
+        prog=PROG,
+        description="The teaching page: the model in a browser, step by step, with its levers and views.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--port", default=str(DEFAULT_PORT), help=f"port to listen on, 1-65535 (default {DEFAULT_PORT})")
     ap.add_argument(
         "--host",
@@ -64,7 +86,10 @@ def parser() -> Parser:
         "from other machines)",
     )
     ap.add_argument(
-        "--case", default="", help="the case: a shipped case's name or a case folder (default: the default case)"
+        "--case",
+        default="",
+        metavar="NAME|PATH",
+        help="the case: a shipped case's name or a case folder (default: the default case)",
     )
     ap.add_argument("--version", action="store_true", help="print the version and exit")
     return ap
@@ -146,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-check-version",  # offline: no request to the package index at start
     ]
     env = {**SESSION_ENV, **os.environ, **OFFLINE_ENV, CASE_ENV: case}  # the environment may change SESSION_ENV
+    env["PYTHONWARNINGS"] = ",".join(w for w in (os.environ.get("PYTHONWARNINGS"), QUIET_WARNINGS) if w)
     # become the server (no child left behind when this process is stopped)
     os.execve(sys.executable, cmd, env)
     return 0  # not reached

@@ -16,6 +16,21 @@ from sim.model.mechanisms import council
 from sim.teaching import app_model, app_views
 
 PLAY_INTERVAL_MS = 400
+# the cards' text is Markdown rendered here (markdown-it-py, raw HTML escaped) and shown as HTML:
+# solara.Markdown would load KaTeX and Mermaid in the browser for math and diagrams the page does
+# not have, from a CDN the offline app does not reach (a 404 in every page's log)
+CARD_CSS = """
+.isf-md table { border-collapse: collapse; margin: 0.4em 0; }
+.isf-md th, .isf-md td { border: 1px solid #ccc; padding: 0.1em 0.5em; text-align: left; }
+.isf-md p { margin: 0.4em 0; } .isf-md code { background: #f3f3f3; padding: 0 0.2em; }
+"""
+
+
+def markdown(text: str) -> None:
+    """Show Markdown (tables included) as HTML, without solara.Markdown's math and diagram scripts."""
+    from markdown_it import MarkdownIt
+
+    solara.HTML(tag="div", unsafe_innerHTML=MarkdownIt("commonmark").enable("table").render(text), classes=["isf-md"])
 
 
 def figure_view(draw):
@@ -49,7 +64,7 @@ def CouncilView(model):
     forecast = ", ".join(f"{m} {council.chance_of_passage(model, m):.0%}" for m in drafts)
     body = "\n".join(f"| {aid} | {vote} |" for aid, vote in rows)
     confidence = f" (it tables a draft only above {model.sponsor.p.sponsor.confidence:.0%})" if model.sponsor else ""
-    solara.Markdown(
+    markdown(
         f"{head}\n\nIf {sponsor} put its draft ({a.mandate} mandate) to the Council now:\n\n"
         f"| member | vote |\n|---|---|\n{body}\n\n"
         f"{sponsor[0].upper() + sponsor[1:]}'s forecast of passage: {forecast}{confidence}."
@@ -59,7 +74,7 @@ def CouncilView(model):
 @solara.component
 def ConfigCard(model, settings):
     update_counter.get()
-    solara.Markdown(app_model.config_markdown(model, settings))
+    markdown(app_model.config_markdown(model, settings))
 
 
 @solara.component
@@ -103,6 +118,7 @@ def Page():
     render_interval = solara.use_reactive(1)
     use_threads = solara.use_reactive(False)
 
+    solara.Style(CARD_CSS)
     with solara.AppBar():
         solara.AppBarTitle(f"isf-sim: {app_model.title(app_model.default_case()) or 'negotiating a force'}")
     with solara.Sidebar(), solara.Column():
@@ -132,7 +148,7 @@ def Page():
             Troops(m)
         with solara.Columns([1, 1]):
             Deaths(m)
-            solara.Markdown(
+            markdown(
                 "**Reading the page.** Positions: 0 = opposed, 1 = in favour of the end each panel's "
                 "top tick names (the case file's dimensions); the lines are settled "
                 "positions — where pressure has moved each actor, what its decisions read (what others see "

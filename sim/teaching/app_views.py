@@ -10,9 +10,11 @@ from sim.teaching.app_model import TeachingModel, case_of, dimension_ends, press
 
 # as the report labels positions (sim/report/plots.py); the ticks say what each end means (case.yaml)
 POSITION_LABEL = "settled position\n(0 = opposed, 1 = in favour)"
-# a colour per actor, in the case's actor order, the same in every panel (Okabe–Ito, then more)
+# a colour per actor, in the case's actor order, the same in every panel (Okabe–Ito, then Tol's):
+# enough for Gaza's 17 actors, so no two lines share a colour
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999",
-           "#F0E442", "#882255", "#44AA99", "#117733")  # fmt: skip
+           "#F0E442", "#882255", "#44AA99", "#117733", "#332288", "#AA4499", "#DDCC77", "#661100",
+           "#88CCEE", "#6699CC", "#999933", "#CC6677")  # fmt: skip
 # the network's node colours: an actor's first role in this order (role, label, colour)
 ROLES = (
     ("sponsor", "sponsor", "#0072B2"),
@@ -36,6 +38,33 @@ def style(actor) -> str:
     if any(getattr(p, r) is not None for r in ("sponsor", "veto", "armed_group", "territory", "contributor", "funder")):
         return "-"
     return "--" if p.council is not None else ":"
+
+
+MARKERS = "osD^vP<X>*"  # one per actor, in the case's order: tells apart lines that coincide
+
+
+def coinciding(df) -> dict[str, tuple[int, int]]:
+    """Actor -> (its place k, the size n) in its group of actors whose lines are the same on this
+    panel (RUS and CHN, GBR and FRA hold the same positions in the default case): drawn alike,
+    the last would hide the others."""
+    groups: dict[tuple, list[str]] = {}
+    for aid in df.columns:
+        groups.setdefault(tuple(df[aid].round(6).fillna(-1)), []).append(aid)
+    return {aid: (k, len(g)) for g in groups.values() for k, aid in enumerate(g)}
+
+
+def line_style(actor, k: int, n: int, weeks: int, index: int) -> dict:
+    """How one actor's line is drawn: its role's line style, or, when ``n`` actors' lines coincide,
+    interleaved dashes (the k-th of n shows its colour on every n-th stretch, so every colour
+    shows); and its own marker, placed at staggered weeks so coinciding markers do not cover
+    each other."""
+    every = max(2, weeks // 6)
+    kw = {"marker": MARKERS[index % len(MARKERS)], "markersize": 4.5, "markevery": (index % every, every)}
+    if n > 1:
+        kw["linestyle"] = (4 * k, (4, 4 * (n - 1)))
+    else:
+        kw["linestyle"] = style(actor)
+    return kw
 
 
 def _figure(w: float = 5.0, h: float = 3.2):
@@ -72,23 +101,22 @@ def _thresholds(model: ISFModel, d: int) -> list[tuple[float, str]]:
 
 def draw_positions(model: ISFModel):
     """One panel per dimension: each movable actor's position over the weeks."""
+    from matplotlib.lines import Line2D
+
     dims = model.case.dimensions
     fig = _figure(11.0 * max(1, len(dims)) / 3, 3.4)
     axes = fig.subplots(1, len(dims), sharex=True, squeeze=False)[0]
     handles: dict[str, object] = {}
     colour, ends = colours(model), dimension_ends(case_of(model))
+    order = {a.aid: i for i, a in enumerate(model.actor_list)}
     for d, (ax, dim) in enumerate(zip(axes, dims)):
         df = positions_frame(model, dim)
+        same = coinciding(df)
         for aid in df.columns:
-            (line,) = ax.plot(
-                df.index,
-                df[aid],
-                style(model.actors[aid]),
-                color=colour[aid],
-                lw=1.6,
-                marker="o" if len(df) < 3 else None,
-            )
-            handles[aid] = line
+            kw = line_style(model.actors[aid], *same[aid], len(df), order[aid])
+            ax.plot(df.index, df[aid], color=colour[aid], lw=1.6, **kw)
+            own = {"marker": kw["marker"], "ls": style(model.actors[aid])}  # the legend: its own style
+            handles.setdefault(aid, Line2D([], [], color=colour[aid], lw=1.6, **own))
         for y, text in _thresholds(model, d):
             ax.axhline(y, color="grey", lw=0.8, ls=":")
             ax.text(0.02, y, text, transform=ax.get_yaxis_transform(), fontsize=7, color="0.35", va="bottom")

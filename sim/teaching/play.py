@@ -149,11 +149,18 @@ def play(params, aid: str, seed: int, human: Human, out: TextIO) -> ISFModel:
     return model
 
 
-def debrief(row: dict, same_seed: dict, runs, params=None) -> str:
-    """The player's run against the model's (same seed) and the model's ``runs``; ``params``
-    names the armed groups whose disarmament is compared (None: the columns in ``row``)."""
+def debrief(row: dict, same_seed: dict, runs, params=None, sampled=None, command: str = "") -> str:
+    """The player's run against the model's (same seed) and the model's ``runs``, all at the
+    parameters' point values; ``params`` names the armed groups whose disarmament is compared
+    (None: the columns in ``row``). ``sampled``: the same seeds with the parameters drawn from
+    their ranges (isf-sim's default), whose shares are told too, with the ``command`` that gives
+    them: students compare the debrief with the README's figures, which are sampled."""
     n = len(runs)
-    lines = [f"Debrief — you against the model's own {n} runs of this scenario (no player)", ""]
+    lines = [
+        f"Debrief — you against the model's own {n} runs of this scenario (no player), every parameter",
+        "at its point value (uncertainty=fixed), as in your game",
+        "",
+    ]
 
     def share(col: str) -> str:
         return f"{runs[col].mean():.0%} of runs"
@@ -213,6 +220,15 @@ def debrief(row: dict, same_seed: dict, runs, params=None) -> str:
         f"  your configuration: {row['configuration']}",
         f"  the model's (same seed): {same_seed['configuration']}",
     ]
+    if sampled is not None and len(sampled):
+        deployed, authorized = sampled["deployed"].mean(), sampled["un_authorized"].mean()
+        where = f" ({command})" if command else ""
+        lines += [
+            "",
+            "  With the parameters drawn from their evidence ranges instead (uncertainty=sample, isf-sim's",
+            f"  default and the README's figures), the same {len(sampled)} seeds give: ISF deployed in",
+            f"  {deployed:.0%} of runs, a Council resolution in {authorized:.0%}{where}",
+        ]
     return "\n".join(lines)
 
 
@@ -233,7 +249,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, out: TextIO
     argv = sys.argv[1:] if argv is None else argv
     out = out or sys.stdout
     if any(a in ("-h", "--help") for a in argv):
-        print(__doc__, file=out)
+        print(play_args.HELP, file=out)
         return 0
     if "--version" in argv:
         print(version_line(PROG), file=out)
@@ -241,12 +257,14 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, out: TextIO
     try:
         args = play_args.parse(argv)
         aid, seed, runs, answers, overrides = args.actor, args.seed, args.runs, args.answers, args.overrides
-        from sim.config import load
+        from sim.config import compose
         from sim.config.compose import case_dir
+        from sim.sweep.job import make_job
         from sim.teaching.human import dimension_ends
 
         conf_dir = case_dir(args.case or None)
-        params, _settings, _meta = load(overrides, conf_dir)
+        job, _settings, _design = make_job(compose(overrides, conf_dir), overrides)  # as isf-sim builds it
+        params = job.params
         aid = play_args.actor_of(aid, list(params.actors))
         ends = dimension_ends(conf_dir)
         if answers:
@@ -258,7 +276,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, out: TextIO
     except (UsageError, ConfigError) as exc:
         return error(PROG, exc)
     try:
-        return _game(params, aid, seed, runs, human, out)
+        return _game(job, aid, seed, runs, human, out, _sampled_command(args, seed, runs))
     except UsageError as exc:  # piped answers that cannot be read, found mid-game
         return error(PROG, exc)
     except KeyboardInterrupt:
@@ -266,12 +284,22 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, out: TextIO
         return 130
 
 
-def _game(params, aid: str, seed: int, runs: int, human: Human, out: TextIO) -> int:
-    """Play, then tell the key events and the debrief."""
+def _sampled_command(args: play_args.PlayArgs, seed: int, runs: int) -> str:
+    """The isf-sim command whose table gives the debrief's sampled shares."""
+    words = [f"case={args.case}"] if args.case else []
+    words += [o for o in args.overrides if not o.startswith("seed=")] + [f"runs={runs}", f"seed={seed}"]
+    return "isf-sim " + " ".join(words)
+
+
+def _game(job, aid: str, seed: int, runs: int, human: Human, out: TextIO, command: str = "") -> int:
+    """Play, then tell the key events and the debrief (``job``: the scenario as isf-sim builds it)."""
+    from dataclasses import replace
+
     from sim.model.model import ISFModel
     from sim.model.outcomes import outcome
     from sim.model.run import Job, simulate
 
+    params = job.params
     a = params.actors[aid]
     print(
         f"You play {a.name} ({aid}) in scenario '{params.scenario}', seed {seed}, "
@@ -287,7 +315,8 @@ def _game(params, aid: str, seed: int, runs: int, human: Human, out: TextIO) -> 
             print(f"  week {w:>2}: {describe(kind, actor, target, value, data, params.case)}", file=out)
     print("", file=out)
     results = simulate(Job(params=params, seed=seed, runs=runs, uncertainty="fixed"), workers=1)
-    print(debrief(row, same, results.runs, params), file=out)
+    sampled = simulate(replace(job, seed=seed, runs=runs, uncertainty="sample", trace=False, weekly=False))
+    print(debrief(row, same, results.runs, params, sampled.runs, command), file=out)
     return 0
 
 

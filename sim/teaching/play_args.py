@@ -25,6 +25,39 @@ USAGE = "isf-play actor=ID [case=NAME|PATH] [scenario=NAME] [seed=S] [runs=N] [a
 RUNS_DEFAULT, RUNS_MAX = 200, 100_000
 ANSWERS_MAX_BYTES = 1_000_000  # an answers file is a few hundred short lines
 LINE_MAX = 500  # characters in one answer
+# what --help prints: plain text for the person at the terminal (the module docstrings are for
+# developers and hold reST markup such as ``x`` and :mod:`y`)
+HELP = f"""usage: {USAGE}
+
+Take one actor's decisions, week by week; the other actors are simulated.
+
+Each week you see where things stand and are asked only what your actor decides at that point:
+whom to press and how hard, how far to concede under pressure, whether to hold or lift a veto,
+whether to table the draft and with which mandate, how to vote, whether to aim for a funder's
+condition, whether to commit troops or release money (only when your conditions hold). Enter
+takes the agent's own choice; 'auto' lets the agent play the rest. At the end a debrief compares
+your outcome with the model's own run on the same seed and with RUNS runs of the scenario.
+
+  actor=ID        required: an actor of the case (in the default case: USA, ISR, TUR, HAMAS, ...)
+  case=NAME|PATH  another case: a shipped case's name or a case folder
+  scenario=NAME   a scenario of the case (isf-sim --help lists them)
+  seed=S          the game's seed, 0 to 4294967295 (default 0)
+  runs=N          the model's runs the debrief compares with, 1 to 100000 (default {RUNS_DEFAULT})
+  answers=FILE    one answer per line (UTF-8 text, '#' lines skipped); else stdin
+  key=value       a model setting as for isf-sim (actors.ISR.resolve=0.8, mechanisms.vetoes.enabled=false)
+
+The game and the debrief's runs use every parameter's point value (uncertainty=fixed), so a game
+is one clear story; the debrief also gives the share with the parameters drawn from their ranges
+(isf-sim's default, the figures the README quotes).
+
+examples:
+  isf-play actor=USA
+  isf-play actor=ISR scenario=us_presses_israel seed=4 runs=200
+  isf-play actor=TUR answers=moves.txt
+  yes hold | isf-play actor=HAMAS
+  isf-play --version
+
+Bad input is one line 'isf-play: error: ...' and exit code 2, before the game starts."""
 NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 CONFIG_KEYS = ("horizon_weeks", "actors", "mechanisms")  # config overrides isf-play passes on, besides seed/scenario
 ALLOWED = ("actor", "case", "scenario", "seed", "runs", "answers", "horizon_weeks", "actors.ID.…", "mechanisms.…")

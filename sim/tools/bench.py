@@ -10,10 +10,10 @@ and prints runs per second and the ratios:
    writing every job folder and the combined table, all included; with point values
    (``uncertainty=fixed``, the same runs as 1) and with isf-sim's default ``uncertainty=sample``
    (each run first draws its parameters);
-3. ``mesa.batch_run`` on the same model, runs and cores, two ways: through an adapter that
-   collects the outcome once, after the last week (the least work batch_run allows: like for
-   like), and the way Mesa models usually feed it, the model's DataCollector (model and agent
-   reporters) collected every week;
+3. ``mesa.batch_run`` on the same model, runs and cores, two ways, both through the public
+   adapter :class:`sim.batch.BatchModel`: collecting the outcome once, after the last week (the
+   least work batch_run allows: like for like), and the way Mesa models usually feed it, the
+   model's DataCollector (model and agent reporters) collected every week;
 4. a grid of small jobs, as experiments are: ``isf-sim -m`` over 6 values of US pressure on
    Israel x 6 of Israel's resolve, 40 runs each (1,440 runs, ``uncertainty=fixed``), against the
    same 1,440 runs as one job on one core (``isf-sim runs=1440 workers=1``), both timed as whole
@@ -43,6 +43,7 @@ from pathlib import Path
 
 import mesa
 
+from sim.batch import BatchModel
 from sim.config import load
 from sim.config.compose import case_dir
 from sim.model.model import ISFModel
@@ -194,44 +195,14 @@ def peak_memory(runs: int, per_job: int = 1000) -> tuple[float, float, float]:
     return own / 1024, workers / 1024, wall
 
 
-class BatchRunModel(ISFModel):
-    """ISFModel as `mesa.batch_run` expects a model: keyword arguments and a `datacollector`.
-
-    batch_run reads the last collected step (data_collection_period=-1), so the outcome is
-    collected once, after the last week.
-    """
-
-    def __init__(self, params: ModelParams, rng: int | None = None) -> None:
-        super().__init__(params, rng=rng)
-        self.seed_value = rng
-        self.datacollector = mesa.DataCollector(model_reporters={"outcome": lambda m: outcome(m, m.seed_value)})
-
-    def step(self) -> None:
-        super().step()
-        if self.week >= self.params.horizon_weeks:
-            self.datacollector.collect(self)
-
-
-class WeeklyModel(ISFModel):
-    """ISFModel with its own DataCollector (model and agent reporters) collected every week."""
-
-    def __init__(self, params: ModelParams, rng: int | None = None) -> None:
-        super().__init__(params, rng=rng)
-        self.datacollector = self._collector()  # the model builds it only when tracing
-        self.datacollector.collect(self)
-
-    def step(self) -> None:
-        super().step()
-        self.datacollector.collect(self)
-
-
-def batch_run(
-    params: ModelParams, runs: int, processes: int, model_cls: type[ISFModel] = BatchRunModel
-) -> tuple[float, list[dict]]:
+def batch_run(params: ModelParams, runs: int, processes: int, collect: str = "outcome") -> tuple[float, list[dict]]:
+    """Runs per second of ``mesa.batch_run`` driving the public adapter (:class:`sim.batch.BatchModel`)
+    on ``params``: ``collect="outcome"`` collects the run's row once, after the last week (the least
+    work batch_run allows: like for like); ``"weekly"`` the model's DataCollector every week."""
     t = time.perf_counter()
     rows = mesa.batch_run(
-        model_cls,
-        parameters={"params": params},
+        BatchModel,
+        parameters={"params": params, "collect": collect},
         number_processes=processes,
         data_collection_period=-1,
         max_steps=params.horizon_weeks,
@@ -335,7 +306,7 @@ def main(argv: list[str] | None = None) -> None:
     assert len(brows) == m
     record("batch_lean", lean)
     print(f"  mesa.batch_run, {n} processes, outcome once  : {lean:6.0f} runs/s  {lean / bare:4.2f}x the bare loop")
-    weekly, _ = batch_run(params, m, n, WeeklyModel)
+    weekly, _ = batch_run(params, m, n, "weekly")
     record("batch_weekly", weekly)
     print(f"  mesa.batch_run, {n} processes, every week    : {weekly:6.0f} runs/s  {weekly / bare:4.2f}x the bare loop")
     print(

@@ -93,19 +93,20 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(*args: str, env: dict | None = None):
+def app_server(*args: str, env: dict | None = None, log: Path | None = None):
     """isf-app started as a user starts it (``args``: its options, e.g. ``case=PATH``) on a free
     port of 127.0.0.1, until it accepts connections; yields the port, then stops it and anything
-    it started."""
+    it started. ``log``: a file that gets what the server prints (stdout and stderr)."""
     import signal
     import socket
     import time
 
     port = free_port()
+    out = open(log, "wb") if log is not None else subprocess.DEVNULL  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-c", "from sim.teaching.app import main; main()", *args, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=out,
+        stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
         start_new_session=True,
         env=env,
     )
@@ -126,3 +127,5 @@ def app_server(*args: str, env: dict | None = None):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        if log is not None:
+            out.close()

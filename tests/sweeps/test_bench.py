@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from sim.config import load
@@ -16,9 +17,9 @@ from sim.tools import bench
 def test_batch_run_adapter_gives_the_model_s_own_outcomes():
     params, _, _ = load(["uncertainty=fixed", "horizon_weeks=20"])
     _, rows = bench.batch_run(params, 6, 1)
-    assert [r["outcome"] for r in sorted(rows, key=lambda r: r["RunId"])] == [
-        outcome(ISFModel(params, rng=s).run(), s) for s in range(6)
-    ]
+    got = pd.DataFrame(sorted(rows, key=lambda r: r["RunId"]))
+    own = pd.DataFrame([outcome(ISFModel(params, rng=s).run(), s) for s in range(6)])
+    pd.testing.assert_frame_equal(got[list(own.columns)], own, check_dtype=False)
 
 
 @pytest.mark.slow

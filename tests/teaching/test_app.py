@@ -96,6 +96,31 @@ def test_a_vetoing_permanent_member_shows_in_the_council_table():
     assert dict(app.council_table(app.TeachingModel(russia_support=0.05, p5_veto=False)))["RUS"] == "no"
 
 
+def test_lines_that_coincide_stay_distinguishable():
+    """RUS and CHN (and GBR and FRA) hold the same positions: each pair's lines must not hide one
+    another (each its own colour, marker and a dash pattern that leaves gaps for the other)."""
+    m = app.TeachingModel(seed=3).run(8)
+    frame = app_views.positions_frame(m, "mandate")
+    same = [(a, b) for a in frame.columns for b in frame.columns if a < b and frame[a].equals(frame[b])]
+    assert same, "the default case has actors whose lines coincide (the case changed?)"
+    fig = app_views.draw_positions(m)
+    ax = fig.axes[list(m.case.dimensions).index("mandate")]
+    lines = {ln.get_color(): ln for ln in ax.get_lines() if len(ln.get_ydata()) == len(frame)}
+    colour = app_views.colours(m)
+    for a, b in same:
+        la, lb = lines[colour[a]], lines[colour[b]]
+        assert colour[a] != colour[b] and la.get_marker() != lb.get_marker()
+        assert la.get_markevery() != lb.get_markevery()  # markers at other weeks: none covers another
+        assert la.is_dashed() and lb.is_dashed()
+    groups = app_views.coinciding(frame)
+    order = {x.aid: i for i, x in enumerate(m.actor_list)}
+    for a, b in same:  # (offset, (on, off)): the same pattern, shifted, so the colours alternate
+        (off_a, dash_a), (off_b, dash_b) = (
+            app_views.line_style(m.actors[x], *groups[x], len(frame), order[x])["linestyle"] for x in (a, b)
+        )
+        assert dash_a == dash_b and dash_a[1] >= dash_a[0] and off_a != off_b
+
+
 @pytest.fixture(scope="module")
 def server():
     pytest.importorskip("solara")
@@ -162,6 +187,33 @@ def test_page_in_a_headless_browser(server, tmp_path):
                 shutil.copy(shot, ROOT / "docs" / "img" / "app.png")
         finally:
             browser.close()
+
+
+@pytest.mark.slow
+def test_the_page_requests_nothing_missing_and_the_server_prints_no_warning(tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("solara")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("chromium is not installed (apt-get install chromium; .ci/run does it)")
+    log, failed = tmp_path / "server.log", []
+    with app_server(log=log) as port, sync_api.sync_playwright() as p:
+        args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*args, "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.on("response", lambda r: failed.append((r.status, r.url)) if r.status >= 400 else None)
+            page.on("requestfailed", lambda r: failed.append(("failed", r.url)))
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.get_by_text("Week 0").first.wait_for(timeout=60_000)
+            page.get_by_role("button", name="Step").click()
+            page.get_by_text("Week 1 —").first.wait_for(timeout=30_000)
+            page.get_by_text("member").first.wait_for(timeout=5_000)  # the Council's table, as HTML
+            page.wait_for_timeout(1500)
+        finally:
+            browser.close()
+    assert not failed, failed  # e.g. /_solara/cdn/katex... (404) before the cards stopped using solara.Markdown
+    printed = log.read_text()
+    assert "serving on" in printed and "Warning" not in printed and "samesite" not in printed, printed
 
 
 def test_the_sliders_come_from_the_case_file(tmp_path):

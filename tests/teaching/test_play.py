@@ -6,6 +6,8 @@ import io
 import subprocess
 import sys
 
+import pytest
+
 from sim.config import load
 from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
@@ -156,3 +158,32 @@ def test_a_case_folder_given_by_its_path_is_played(tmp_path):
     assert code == 0 and "You play Türkiye (TUR)" in text and "Debrief" in text
     assert play.main([f"case={case}", "actor=XYZ"], stdin=io.StringIO(), out=io.StringIO()) == 2
     assert play.main(["case=nosuchcase", "actor=USA"], stdin=io.StringIO(), out=io.StringIO()) == 2
+
+
+def test_the_debrief_says_its_parameters_are_point_values_and_gives_the_sampled_share():
+    import re
+
+    from sim import simulate
+
+    code, text = _game(["actor=HAMAS", "seed=3", "runs=12", "horizon_weeks=8"], "auto\n")
+    assert code == 0 and "every parameter\nat its point value (uncertainty=fixed)" in text
+    m = re.search(
+        r"the same 12 seeds give: ISF deployed in\n  (\d+)% of runs, a Council resolution in (\d+)% \((.*)\)", text
+    )
+    assert m, text[-600:]
+    assert m.group(3) == "isf-sim horizon_weeks=8 runs=12 seed=3"  # the command whose table gives them
+    runs = simulate(runs=12, seed=3, horizon_weeks=8)  # isf-sim's default: sampled parameters
+    assert m.group(1) == f"{runs['deployed'].mean():.0%}".rstrip("%")
+    assert m.group(2) == f"{runs['un_authorized'].mean():.0%}".rstrip("%")
+
+
+def test_help_is_plain_text_for_the_terminal(capsys):
+    from sim.teaching import app
+
+    out = io.StringIO()
+    assert play.main(["--help"], out=out) == 0
+    with pytest.raises(SystemExit):
+        app.main(["--help"])
+    for text in (out.getvalue(), capsys.readouterr().out):
+        assert text.startswith("usage: ") and "examples:" in text
+        assert not any(markup in text for markup in ("``", ":mod:", ":func:", ":class:")), text

@@ -9,7 +9,7 @@ same seeds, same runs: the tables are those the commands write.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +95,7 @@ def sheet_runs(path: Path, runs: int | None = None, case: str | None = None) -> 
     """The isf-sim jobs (traced runs left out) and isf-play games of a sheet; with ``runs``, every
     ``runs=`` of its commands replaced; with ``case``, its commands run that case (unless they
     name one)."""
-    cmds = [with_case(with_runs(c, runs) if runs else c, case) for c in commands(path.read_text())]
+    cmds = [with_case(with_runs(c, runs) if runs else c, case) for c in commands(path.read_text(encoding="utf-8"))]
     singles, sweeps = [], []
     for c in cmds:
         if c.program != "isf-sim" or any(key_of(a) == "trace" and a.endswith("true") for a in c.args):
@@ -107,6 +107,17 @@ def sheet_runs(path: Path, runs: int | None = None, case: str | None = None) -> 
         else:
             singles.append(SheetRun(label_of(c.args), overrides_of(c.args)))
     return SheetRuns(path, singles, sweeps, [c for c in cmds if c.program == "isf-play"])
+
+
+def own_runs(path: Path) -> int:
+    """The fewest runs any ``isf-sim`` command of the sheet makes as written (300, the config's
+    default, where one gives no ``runs=``): the run count the key's claims were checked at."""
+    counts = [
+        next((int(a.split("=", 1)[1]) for a in c.args if key_of(a) == "runs"), 300)
+        for c in commands(path.read_text(encoding="utf-8"))
+        if c.program == "isf-sim" and not any(key_of(a) == "trace" and a.endswith("true") for a in c.args)
+    ]
+    return min(counts, default=300)
 
 
 def run_overrides(overrides: Iterable[str], workers: int = 1) -> tuple[pd.DataFrame, object]:
@@ -123,16 +134,30 @@ def run_overrides(overrides: Iterable[str], workers: int = 1) -> tuple[pd.DataFr
     return simulate(job, workers=workers).runs, settings
 
 
-def run_all(keys: Iterable[tuple[str, ...]], jobs: int = 2) -> dict[tuple[str, ...], tuple[pd.DataFrame, object]]:
-    """:func:`run_overrides` for each set of overrides, ``jobs`` at a time (one process each)."""
+def run_all(
+    keys: Iterable[tuple[str, ...]], jobs: int = 2, progress: Callable[[int], object] | None = None
+) -> dict[tuple[str, ...], tuple[pd.DataFrame, object]]:
+    """:func:`run_overrides` for each set of overrides, ``jobs`` at a time (one process each);
+    ``progress(1)`` is called as each finishes (in any order: the results are keyed, not ordered)."""
     keys = list(dict.fromkeys(keys))
+    tick = progress or (lambda n: None)
     if jobs <= 1 or len(keys) < 2:
-        return {k: run_overrides(k) for k in keys}
+        out = {}
+        for k in keys:
+            out[k] = run_overrides(k)
+            tick(1)
+        return out
+    from concurrent.futures import as_completed
+
     from joblib.externals.loky import get_reusable_executor
 
     pool = get_reusable_executor(max_workers=jobs, timeout=120)
-    futures = [pool.submit(run_overrides, k) for k in keys]
-    return {k: f.result() for k, f in zip(keys, futures)}
+    futures = {pool.submit(run_overrides, k): k for k in keys}
+    done = {}
+    for fut in as_completed(futures):
+        done[futures[fut]] = fut.result()
+        tick(1)
+    return {k: done[k] for k in keys}
 
 
 # --------------------------------------------------------------------------- isf-play games

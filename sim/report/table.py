@@ -12,8 +12,24 @@ from sim.stats import median_time
 from sim.stats import wilson_interval as wilson
 
 
-def configurations(runs: pd.DataFrame, top: int = 10) -> pd.DataFrame:
-    """Configuration, runs, probability and 95% interval; beyond `top`, one 'other' row."""
+def rule_range(own: float, rules: pd.DataFrame | None, share) -> tuple[float, float] | None:
+    """(lowest, highest) of a probability across the admitted bargaining rules: ``own`` (the
+    job's rule) and ``share(runs)`` of each other rule's runs in ``rules`` (``rules.parquet``,
+    :mod:`sim.sweep.rules`); None without that table."""
+    if rules is None or not len(rules) or "rule" not in rules:
+        return None
+    values = [own] + [float(share(sub)) for _, sub in rules.groupby("rule", sort=False)]
+    return min(values), max(values)
+
+
+def show_range(r: tuple[float, float] | None, digits: int = 2) -> str:
+    """'rules 0.44–0.53' ('' for no range)."""
+    return "" if r is None else f"rules {r[0]:.{digits}f}–{r[1]:.{digits}f}"
+
+
+def configurations(runs: pd.DataFrame, top: int = 10, rules: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Configuration, runs, probability and 95% interval; beyond `top`, one 'other' row; with
+    the other rules' runs (``rules``), the range across the rules (``rule_low``, ``rule_high``)."""
     n = len(runs)
     counts = runs["configuration"].value_counts()
     counts = counts.sort_index().sort_values(ascending=False, kind="stable")
@@ -25,13 +41,28 @@ def configurations(runs: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     ci = [wilson(k, n) for k in out["runs"]]
     out["low"] = [c[0] for c in ci]
     out["high"] = [c[1] for c in ci]
+    if rules is not None and len(rules):
+        named = [cfg for cfg, _ in rows[:top]]
+        ranges = []
+        for cfg, p in zip(out["configuration"], out["p"]):
+            test = (
+                (lambda df, c=cfg: df["configuration"] == c)
+                if cfg in named
+                else (lambda df: ~df["configuration"].isin(named))
+            )
+            ranges.append(rule_range(p, rules, lambda df, t=test: t(df).mean()))
+        out["rule_low"] = [r[0] for r in ranges]
+        out["rule_high"] = [r[1] for r in ranges]
     return out
 
 
-def headline(runs: pd.DataFrame, case_block: dict | None = None) -> list[tuple[str, float, float, float]]:
-    """(label, p, low, high) for the chances people ask about first: the rows of the case's
-    ``headline`` list (case block ``case_block``, the default case's if None), each an outcome
-    of :mod:`sim.report.outcomes` (or a true/false column) under the row's label."""
+def headline(
+    runs: pd.DataFrame, case_block: dict | None = None, rules: pd.DataFrame | None = None
+) -> list[tuple[str, float, float, float, tuple[float, float] | None]]:
+    """(label, p, low, high, rule range) for the chances people ask about first: the rows of the
+    case's ``headline`` list (case block ``case_block``, the default case's if None), each an
+    outcome of :mod:`sim.report.outcomes` (or a true/false column) under the row's label; the
+    rule range from the other rules' runs ``rules`` (None without them)."""
     from sim.report.outcomes import default_case, registry
 
     case_block = default_case() if case_block is None else case_block
@@ -40,12 +71,13 @@ def headline(runs: pd.DataFrame, case_block: dict | None = None) -> list[tuple[s
     items = []
     for row in case_block.get("headline") or ():
         key = reg.resolve(str(row["outcome"]), runs.columns)
-        items.append((str(row.get("label", reg.label(key))), reg.series(runs, key)))
+        items.append((str(row.get("label", reg.label(key))), key, reg.series(runs, key)))
     out = []
-    for label, s in items:
+    for label, key, s in items:
         k = int(s.sum())
         lo, hi = wilson(k, n)
-        out.append((label, k / n if n else math.nan, lo, hi))
+        p = k / n if n else math.nan
+        out.append((label, p, lo, hi, rule_range(p, rules, lambda df, key=key: reg.series(df, key).mean())))
     return out
 
 
@@ -120,9 +152,20 @@ def job_case(out: Path) -> dict | None:
     return block if isinstance(block, dict) else None
 
 
-def print_job(results, settings, out: Path, wall: float, workers: int, case_block: dict | None = None) -> None:
+def print_job(
+    results,
+    settings,
+    out: Path,
+    wall: float,
+    workers: int,
+    case_block: dict | None = None,
+    rules: pd.DataFrame | None = None,
+    rule_note: str = "",
+) -> None:
     """The table `isf-sim` prints after a job: configurations, headline, median weeks; in the
-    words of the case block ``case_block`` (by default that of the job's config.yaml in ``out``)."""
+    words of the case block ``case_block`` (by default that of the job's config.yaml in ``out``).
+    ``rules``: the other admitted rules' runs (``rules.parquet``), shown as each probability's
+    range across the rules; ``rule_note``: what that cost, or why there is no range."""
     from rich.console import Console
     from rich.table import Table
 
@@ -143,14 +186,36 @@ def print_job(results, settings, out: Path, wall: float, workers: int, case_bloc
     table.add_column("runs", justify="right")
     table.add_column("P", justify="right")
     table.add_column("95% interval", justify="right")
-    for r in configurations(runs).itertuples():
-        table.add_row(r.configuration, f"{r.runs:,}", f"{r.p:.3f}", f"{r.low:.3f}–{r.high:.3f}")
+    confs = configurations(runs, rules=rules)
+    ranged = "rule_low" in confs
+    if ranged:
+        table.add_column("across rules", justify="right")
+    for r in confs.itertuples():
+        cells = [r.configuration, f"{r.runs:,}", f"{r.p:.3f}", f"{r.low:.3f}–{r.high:.3f}"]
+        table.add_row(*cells, *([f"{r.rule_low:.3f}–{r.rule_high:.3f}"] if ranged else []))
     console.print(table)
-    for label, p, lo, hi in headline(runs, case_block):
-        console.print(f"  P({label}) = {p:.3f}  [95%: {lo:.3f}–{hi:.3f}]")
+    for label, p, lo, hi, across in headline(runs, case_block, rules):
+        tail = f"  {show_range(across, 3)}" if across else ""
+        console.print(f"  P({label}) = {p:.3f}  [95%: {lo:.3f}–{hi:.3f}]{tail}", soft_wrap=True)
     console.print(
         f"  median week of deployment: {median_week(runs, 'week_deployed')}; "
-        f"of the Council resolution: {median_week(runs, 'week_authorized')}"
+        f"of the Council resolution: {median_week(runs, 'week_authorized')}",
+        soft_wrap=True,
     )
     console.print(f"  {n:,} runs in {wall:.2f} s on {workers} worker(s)")
-    console.print(f"results: {out}")
+    if rule_note:
+        console.print(f"  {rule_note}", soft_wrap=True)
+    where_next(out)
+
+
+def where_next(out: Path) -> None:
+    """The results path, whole (a terminal may wrap it, but no line break is put in it, so it
+    can be copied), and the command to run next on it."""
+    import os
+    import shlex
+    import sys
+
+    shown = os.path.relpath(out) if not os.path.relpath(out).startswith("..") else str(out)
+    sys.stdout.flush()
+    print(f"results: {shown}")
+    print(f"next: isf-report {shlex.quote(shown)}", flush=True)

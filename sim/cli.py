@@ -322,8 +322,11 @@ def hydra_entry():
     import hydra
 
     from sim.config.compose import CONF_DIR
+    from sim.report.table import print_sweep
+    from sim.sweep import callback
 
     register_resolvers()
+    callback.TABLE = print_sweep  # the sweep's summary speaks the case's outcomes (the report layer's)
     return hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")(task)
 
 

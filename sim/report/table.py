@@ -208,6 +208,57 @@ def print_job(
     where_next(out)
 
 
+def print_sweep(sweep_dir: Path, labels: list[str]) -> None:
+    """The table at the end of a sweep: per job, its swept values and, with 95% Wilson intervals
+    and the range across the admitted rules (the sweep's ``rules.parquet``, if any), P(deployed),
+    P(Council resolution) and the experiment's own outcome (``report: {outcome: ...}`` in its
+    file, e.g. turkish_troops), in the case's words."""
+    import pyarrow.parquet as pq
+    import yaml
+
+    from sim.report.outcomes import default_case, registry
+
+    try:
+        raw = yaml.safe_load((Path(sweep_dir) / "0" / "config.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        raw = {}
+    case_block = raw.get("case") if isinstance(raw.get("case"), dict) else default_case()
+    reg = registry(case_block)
+    wanted = ["deployed", "un_authorized"]
+    named = (raw.get("report") or {}).get("outcome") if isinstance(raw.get("report"), dict) else None
+    schema = pq.read_schema(Path(sweep_dir) / "runs.parquet")
+    cols = [c for c in schema.names if not c.startswith("param.")]
+    runs = pq.read_table(Path(sweep_dir) / "runs.parquet", columns=cols).to_pandas()
+    if named:
+        try:
+            key = reg.resolve(str(named), runs.columns)
+            wanted += [key] if key not in wanted else []
+        except KeyError:
+            print(f"  the experiment's outcome {named!r} is not an outcome of this case; not shown")
+    rules_file = Path(sweep_dir) / "rules.parquet"
+    rules = pq.read_table(rules_file, columns=cols).to_pandas() if rules_file.is_file() else None
+    heads = [reg.label(k) if reg.label(k).startswith("P(") else f"P({reg.label(k)})" for k in wanted]
+    width = max([len("swept values"), *map(len, labels)])
+    cells: list[list[str]] = []
+    for job, sub in runs.groupby("job", sort=True):
+        mine = None if rules is None else rules[rules["job"] == job]
+        row = []
+        for key in wanted:
+            flag = reg.series(sub, key)
+            k, n = int(flag.sum()), len(flag)
+            lo, hi = wilson(k, n)
+            across = rule_range(k / n, mine, lambda df, key=key: reg.series(df, key).mean())
+            row.append(f"{k / n:.2f} [{lo:.2f}–{hi:.2f}]" + (f" {show_range(across)}" if across else ""))
+        cells.append(row)
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(heads)]
+    print(
+        (f"  {'job':>3}  {'swept values':<{width}}  " + "  ".join(h.ljust(w) for h, w in zip(heads, widths))).rstrip()
+    )
+    for i, (label, row) in enumerate(zip(labels, cells)):
+        print(f"  {i:>3}  {label:<{width}}  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+    print("  each: P [95% Wilson interval]" + (" and its range across the admitted rules" if rules is not None else ""))
+
+
 def where_next(out: Path) -> None:
     """The results path, whole (a terminal may wrap it, but no line break is put in it, so it
     can be copied), and the command to run next on it."""

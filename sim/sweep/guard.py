@@ -144,6 +144,7 @@ def _stop(signum: int, frame) -> None:
         return
     _stopping = True
     signal.pthread_sigmask(signal.SIG_BLOCK, {getattr(signal, n) for n in STOP_SIGNALS})
+    err = quiet_stderr()
     kill_marked()
     for cleanup in reversed(_cleanups):
         try:
@@ -157,12 +158,37 @@ def _stop(signum: int, frame) -> None:
         line = _message(signum) if _message else "isf-sim: stopped"
     except Exception:  # noqa: BLE001
         line = "isf-sim: stopped"
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\x1b[K")
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
+    say(err, line)
     sys.stdout.flush()
     os._exit(128 + signum)
+
+
+def quiet_stderr() -> int:
+    """Point this process's stderr (fd 2) at /dev/null and return a descriptor of the real one.
+
+    Stopping takes a moment (killing the workers, removing temporary files), and more so on a
+    loaded machine. Meanwhile the other threads go on: loky's manager thread sees its workers
+    killed and may print a traceback or a warning, a process it starts then inherits fd 2, and
+    Python's warnings go there too. The promise is one line on stderr: the stopping command's
+    own, written to the descriptor returned here; whatever else is said while stopping is not."""
+    sys.stderr.flush()
+    real = os.dup(2)
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+    except OSError:  # pragma: no cover - no /dev/null: say everything
+        pass
+    return real
+
+
+def say(fd: int, line: str) -> None:
+    """Write the stopping line to ``fd`` (the real stderr, :func:`quiet_stderr`)."""
+    text = ("\r\x1b[K" if os.isatty(fd) else "") + line + "\n"
+    try:
+        os.write(fd, text.encode("utf-8", "replace"))
+    except OSError:
+        pass
 
 
 _main_pid = os.getpid()

@@ -280,49 +280,9 @@ def main() -> None:
     except KeyboardInterrupt:  # before the sweep's own handlers are in place (they print their line)
         print(f"{PROG}: interrupted; nothing was written", file=sys.stderr)
         sys.exit(130)
-    wind_down()
+    from sim.sweep.guard import wind_down
 
-
-def wind_down() -> None:
-    """After the command's work is done, when it runs as its own program: a Ctrl-C (or SIGTERM,
-    SIGHUP) from now on says so in one line and exits 128 + its number; the worker pool is stopped
-    here; then the process exits at once.
-
-    Left to the interpreter, the exit took 1-3 s on a loaded machine (loky's pool stopping, then
-    the interpreter's teardown). Python resets its signal handlers early in that teardown, so a
-    Ctrl-C then killed the command by the default action: exit -2 and nothing printed. Here the
-    pool stops and the ``atexit`` functions run under the handler below; only the teardown of
-    the interpreter's memory is skipped (:func:`os._exit`), files being closed and flushed. Called
-    in-process (a test calling :func:`main`), it does nothing: the caller's process is not ours."""
-    import atexit
-    import os
-    import signal
-
-    from sim.sweep import guard
-
-    main_module = sys.modules.get("__main__")
-    script = getattr(main_module, "__file__", None)
-    if not script or not sys.argv or os.path.realpath(script) != os.path.realpath(sys.argv[0]):
-        return
-
-    def late(signum: int, frame) -> None:
-        err = guard.quiet_stderr()  # one line, whatever the pool says as it is killed
-        guard.kill_marked()  # the pool's resource trackers too, which would warn of leaks
-        sys.stdout.flush()
-        guard.say(err, f"{PROG}: interrupted as it ended; what it wrote is complete and kept")
-        os._exit(128 + signum)
-
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        signal.signal(getattr(signal, name), late)
-    from joblib.externals.loky import reusable_executor
-
-    pool = reusable_executor._executor  # noqa: SLF001 - loky keeps its reusable pool there
-    if pool is not None:
-        pool.shutdown(wait=True, kill_workers=True)
-    atexit._run_exitfuncs()  # multiprocessing's and loky's clean-up, under the handler above
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)  # the interpreter's own teardown is the slow part, and runs no handler
+    wind_down(PROG)
 
 
 # --------------------------------------------------------------------------- Hydra's side

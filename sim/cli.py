@@ -168,9 +168,29 @@ def parse_command(argv: list[str]) -> Command:
         elif name in ("--cfg", "-c") and value not in ("job", "hydra", "all"):
             raise ConfigError(f"--cfg {value}; allowed: job, hydra, all")
         cmd.hydra_argv += [name, value] if OPTIONS[name] else [name]
+    if any(a in ("--shell-completion", "-sc") for a in cmd.hydra_argv):
+        _check_completion(cmd.overrides)
     if cmd.case and "--config-path" not in cmd.hydra_argv and "-cp" not in cmd.hydra_argv:
         cmd.hydra_argv = ["--config-path", str(cmd.conf_dir), *cmd.hydra_argv]
     return cmd
+
+
+COMPLETION_SHELLS = ("bash", "zsh", "fish")
+
+
+def _check_completion(overrides: list[str]) -> None:
+    """``--shell-completion`` takes exactly one of ``install=SHELL``, ``uninstall=SHELL`` or
+    ``query=SHELL`` (Hydra raises a traceback otherwise); the shell is one Hydra has a plugin for."""
+    from sim.model.params import ConfigError
+
+    shells = ", ".join(COMPLETION_SHELLS)
+    allowed = f"install=SHELL or uninstall=SHELL with SHELL one of {shells} (README: Tab completion)"
+    given = [o.partition("=") for o in overrides]
+    if len(given) != 1 or given[0][0] not in ("install", "uninstall", "query") or not given[0][1]:
+        shown = " ".join(overrides) or "nothing"
+        raise ConfigError(f"--shell-completion needs one subcommand, not {shown}; allowed: {allowed}")
+    if given[0][2] not in COMPLETION_SHELLS:
+        raise ConfigError(f"--shell-completion {given[0][0]}={given[0][2]}: no such shell; allowed: {allowed}")
 
 
 def _experiment_sweeps(overrides: list[str], conf_dir: Path) -> list[str]:
@@ -260,6 +280,9 @@ def main() -> None:
     except KeyboardInterrupt:  # before the sweep's own handlers are in place (they print their line)
         print(f"{PROG}: interrupted; nothing was written", file=sys.stderr)
         sys.exit(130)
+    from sim.sweep.guard import wind_down
+
+    wind_down(PROG)
 
 
 # --------------------------------------------------------------------------- Hydra's side
@@ -271,11 +294,16 @@ def _logging_quiet() -> None:
 
 
 def _label(overrides) -> str:
-    """``${isf_label:...}`` in hydra.run.dir: the folder level named by the job's overrides."""
+    """``${isf_label:...}`` in hydra.run.dir: the folder level named by the job's overrides, then
+    ``trace/`` for a traced job. A traced run (usually one seed) is a story, not an estimate: in
+    its own folder, with its own ``latest``, it never becomes the ``latest`` of its scenario,
+    which ``isf-report results/<scenario>`` reads and compares."""
     from sim.sweep.folders import folder_label
 
-    label = folder_label([str(o) for o in overrides])
-    return f"{label}/" if label else ""
+    given = [str(o) for o in overrides]
+    label = folder_label(given)
+    traced = any(o.lstrip("+~").partition("=")[::2] == ("trace", "true") for o in map(str.lower, given))
+    return f"{label}/" * bool(label) + "trace/" * traced
 
 
 def _case_level(name) -> str:
@@ -297,8 +325,11 @@ def hydra_entry():
     import hydra
 
     from sim.config.compose import CONF_DIR
+    from sim.report.table import print_sweep
+    from sim.sweep import callback
 
     register_resolvers()
+    callback.TABLE = print_sweep  # the sweep's summary speaks the case's outcomes (the report layer's)
     return hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")(task)
 
 
@@ -330,6 +361,31 @@ def task(cfg) -> None:
     if done is not None:
         from sim.report.table import print_job
 
+        rules, note = _rule_range(raw, list(hc.overrides.task), done)
         if not any(o.startswith("hydra.run.dir=") for o in hc.overrides.hydra):
             link_latest(out)  # results/<scenario>/<label>/latest -> this run
-        print_job(done.results, done.settings, done.folder, done.wall, done.workers)
+        print_job(done.results, done.settings, done.folder, done.wall, done.workers, rules=rules, rule_note=note)
+
+
+def _rule_range(raw: dict, task_overrides: list[str], done):
+    """A single job's rule range (:mod:`sim.sweep.rules`), written to its folder: (the other
+    rules' runs or None, the line that says what it cost or why there is none)."""
+    import pandas as pd
+
+    from sim.sweep.job import fault_line, make_job
+    from sim.sweep.rules import RULES_FILE, add_to_folder
+
+    job, _, design = make_job(raw, task_overrides)
+    workers = done.workers  # the job's pool, already started (a new one costs more than it saves here)
+    try:
+        entry = add_to_folder(done.folder, job, task_overrides, workers, design)
+    except OSError as exc:
+        fail(f"{fault_line(exc, done.folder)}; runs.parquet is complete, without the rule range")
+    if "skipped" in entry:
+        return None, f"rule range: none ({entry['skipped']})"
+    rules = pd.read_parquet(done.folder / RULES_FILE)
+    note = (
+        f"rule range: the same seeds under {', '.join(entry['rules'])} ({entry['runs']:,} more runs in "
+        f"{entry['wall_time_s']:.2f} s on {workers} worker(s); the job's own rule: {entry['own']})"
+    )
+    return rules, note

@@ -36,7 +36,8 @@ def test_a_job_prints_the_table_and_where_results_went(one_job):
     assert "95% interval" in out
     for phrase in ("P(Council resolution passed)", "P(ceasefire collapsed)", "median week of deployment"):
         assert phrase in out
-    assert f"results: {folder}" in out.replace("\n", "")
+    shown = folder.relative_to(one_job[0])  # whole, on its own line, then the next command
+    assert f"\nresults: {shown}\nnext: isf-report {shown}\n" in out
 
 
 def test_a_job_folder_holds_runs_config_and_manifest(one_job):

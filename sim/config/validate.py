@@ -65,7 +65,13 @@ def number(path: str, value: Any, kind: type, domain: tuple[float, float]) -> fl
     if kind is int:
         if isinstance(value, float) and not value.is_integer():
             raise ConfigError(f"{path} = {value} is not an integer; allowed: {allowed}")
-        value = int(value)
+        if isinstance(value, float):
+            # 1e3 or 1000.0 would be stored as 1000.0 in config.yaml, which a reader expecting a
+            # whole number refuses: one form of whole number everywhere, refused here otherwise
+            raise ConfigError(
+                f"{path} = {value!r} is a decimal number; allowed: {allowed}, written in digits "
+                f"without a point or exponent ({path}={int(value)})"
+            )
     else:
         value = float(value)
         if math.isnan(value):

@@ -33,7 +33,6 @@ import pandas as pd
 from sim.model.params import ConfigError
 
 PROG = "isf-forecast"
-RULES = ("default", "compromise", "nash")  # the admitted bargaining rules (sim/model/mechanisms/bargaining.py)
 COLUMNS = ("question", "text", "p", "low", "high", "rule_low", "rule_high", "runs", "status_quo")
 
 
@@ -72,9 +71,10 @@ def forecast(case: str | Path | None = None, overrides: list[str] | None = None,
     questions = qs.load(folder / "questions.yaml", columns, settings.horizon_weeks, ids)
     job.weekly = True
     configured = job.params.mechanisms.pressure.rule
+    rules = rules_to_run(job.params)
     shares: dict[str, pd.Series] = {}
     answered = None
-    for rule in RULES:
+    for rule in rules:
         rule_job = _with_rule(job, rule)
         res = simulate(rule_job, workers=workers)
         table = qs.answers(questions, res.weekly)
@@ -86,7 +86,7 @@ def forecast(case: str | Path | None = None, overrides: list[str] | None = None,
     for q in questions:
         k = int(answered[q.id].sum())
         low, high = wilson_interval(k, n)
-        by_rule = [float(shares[r][q.id]) for r in RULES]
+        by_rule = [float(shares[r][q.id]) for r in rules]
         rows.append((q.id, q.text, k / n, low, high, min(by_rule), max(by_rule), n, int(qs.status_quo(q, weekly))))
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     case_block = raw.get("case") or {}
@@ -103,10 +103,19 @@ def forecast(case: str | Path | None = None, overrides: list[str] | None = None,
         "seed": settings.seed,
         "uncertainty": settings.uncertainty,
         "horizon_weeks": settings.horizon_weeks,
-        "rules": list(RULES),
+        "rules": list(rules),
         "rule": configured,
     }
     return table, answered, registration
+
+
+def rules_to_run(params) -> tuple[str, ...]:
+    """The configured rule first, then the other rules the case admits
+    (:func:`sim.model.mechanisms.bargaining.admitted`): the range is across all of them."""
+    from sim.model.mechanisms.bargaining import admitted
+
+    configured = params.mechanisms.pressure.rule
+    return (configured, *(r for r in admitted(params) if r != configured))
 
 
 def _with_rule(job, rule: str):

@@ -42,6 +42,47 @@ def proportion_row(k: int, n: int) -> dict:
     return {"k": int(k), "n": int(n), "p": k / n if n else math.nan, "lo": lo, "hi": hi}
 
 
+POOLED = "pooled"  # a runs column: True where a group pools the cells of a grid (sim.report.build)
+BOOTSTRAP = 2000  # resamples of the cluster bootstrap
+BOOTSTRAP_SEED = 20251107  # fixed: the same report gives the same intervals
+
+
+def pooled(sub: pd.DataFrame) -> bool:
+    """Whether this group's runs pool several cells of a grid run on the same seeds."""
+    return POOLED in sub and bool(sub[POOLED].iloc[0]) and "seed" in sub
+
+
+def cluster_intervals(flags: np.ndarray, seeds, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile intervals of the shares of each column of ``flags`` (runs x m, 0/1), resampling
+    whole seeds (clusters) rather than runs.
+
+    The cells of a grid run on the same seeds (common random numbers), so the runs of one seed
+    in different cells are alike, and a pooled share has fewer independent draws than runs: a
+    Wilson interval over all the runs would be too narrow. Resampling seeds keeps each seed's
+    runs together (a cluster bootstrap, ``BOOTSTRAP`` resamples, fixed seed)."""
+    flags = np.asarray(flags, dtype=float).reshape(len(flags), -1)
+    codes, index = np.unique(np.asarray(seeds), return_inverse=True)
+    sums = np.zeros((len(codes), flags.shape[1]))
+    np.add.at(sums, index, flags)
+    counts = np.bincount(index, minlength=len(codes)).astype(float)
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    weights = rng.multinomial(len(codes), np.full(len(codes), 1 / len(codes)), size=BOOTSTRAP)
+    shares = (weights @ sums) / (weights @ counts)[:, None]
+    tail = (1 - level) / 2 * 100
+    return np.percentile(shares, tail, axis=0), np.percentile(shares, 100 - tail, axis=0)
+
+
+def _rows(sub: pd.DataFrame, flags: dict[str, pd.Series]) -> dict[str, dict]:
+    """A proportion row per named flag of one group: Wilson, or a cluster bootstrap over seeds
+    when the group pools the cells of a grid."""
+    rows = {name: proportion_row(int(f.sum()), len(f)) for name, f in flags.items()}
+    if pooled(sub) and flags:
+        lo, hi = cluster_intervals(np.column_stack([f.to_numpy() for f in flags.values()]), sub["seed"])
+        for i, name in enumerate(flags):
+            rows[name].update(lo=float(lo[i]), hi=float(hi[i]))
+    return rows
+
+
 # --------------------------------------------------------------------------- configurations
 
 
@@ -60,10 +101,10 @@ def configuration_table(runs: pd.DataFrame, group: str = "group", top_k: int = 6
     counts["configuration"] = counts["configuration"].where(counts["configuration"].isin(top), "other")
     order = top + (["other"] if (counts["configuration"] == "other").any() else [])
     rows = []
-    for g, n in totals.items():
-        sub = counts[counts[group] == g].groupby("configuration")["k"].sum()
-        for conf in order:
-            rows.append({group: g, "configuration": conf, **proportion_row(int(sub.get(conf, 0)), int(n))})
+    for g, sub in runs.groupby(group, sort=False):
+        shown = sub["configuration"].where(sub["configuration"].isin(top), "other")
+        made = _rows(sub, {conf: shown == conf for conf in order})
+        rows += [{group: g, "configuration": conf, **made[conf]} for conf in order]
     return pd.DataFrame(rows)
 
 
@@ -73,13 +114,35 @@ def outcome_table(runs: pd.DataFrame, group: str = "group", keys=None) -> pd.Dat
     keys = active().reported if keys is None else keys
     rows = []
     for g, sub in runs.groupby(group, sort=False):
+        flags = {}
         for key in keys:
             try:
-                y = outcome_series(sub, key)
+                flags[key] = outcome_series(sub, key)
             except KeyError:
                 continue
-            rows.append({group: g, "outcome": key, "label": outcome_label(key), **proportion_row(int(y.sum()), len(y))})
+        made = _rows(sub, flags)
+        rows += [{group: g, "outcome": key, "label": outcome_label(key), **made[key]} for key in flags]
     return pd.DataFrame(rows)
+
+
+def with_rule_range(table: pd.DataFrame, rules: pd.DataFrame, key: str, flag, group: str = "group") -> pd.DataFrame:
+    """``table`` (a row per group and ``key``, with its P in ``p``) with ``rule_low`` and
+    ``rule_high``: the lowest and highest P across the admitted rules, the row's own and each
+    other rule's on the same seeds (``flag(runs, value)`` -> the row's 0/1 series); NaN where a
+    group has no rule range."""
+    low, high = [], []
+    by_group = dict(tuple(rules.groupby(group, sort=False)))
+    for g, value, p in zip(table[group], table[key], table["p"]):
+        sub = by_group.get(g)
+        if sub is None:
+            low.append(math.nan), high.append(math.nan)
+            continue
+        try:
+            shares = [p] + [float(flag(r, value).mean()) for _, r in sub.groupby("rule", sort=False)]
+        except KeyError:
+            shares = [math.nan]
+        low.append(min(shares)), high.append(max(shares))
+    return table.assign(rule_low=low, rule_high=high)
 
 
 # --------------------------------------------------------------------------- survival
@@ -98,6 +161,10 @@ def survival_table(runs: pd.DataFrame, week_col: str, horizon: float | dict, gro
         observed = week.notna() & (week <= h)
         duration = week.where(observed, h)
         curve = kaplan_meier(duration, observed)
+        if pooled(sub):  # no censoring before the horizon: S(t) is the share of runs without the event by t
+            happened = np.column_stack([(observed & (duration <= t)).to_numpy() for t in curve["time"]])
+            lo, hi = cluster_intervals(happened, sub["seed"])
+            curve["lo"], curve["hi"] = 1 - hi, 1 - lo
         curve.insert(0, group, g)
         frames.append(curve)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

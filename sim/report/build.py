@@ -16,7 +16,7 @@ from sim.report import plots
 from sim.report import sections as sec
 from sim.report.compare import Pairing, compare
 from sim.report.folders import ResultFolder
-from sim.report.labels import folder_labels, group_labels
+from sim.report.labels import folder_labels, group_labels, short_key
 from sim.report.outcomes import use
 from sim.report.sections import Item
 
@@ -56,19 +56,57 @@ class Options:
     labels: dict[str, str] = field(default_factory=dict)  # NAME -> PATH (--label)
 
 
-def combined_runs(folders: list[ResultFolder], labels: list[str]) -> pd.DataFrame | None:
+MAX_CELLS = 6  # cells of a grid shown apart in the per-scenario figures; beyond, pooled and labelled so
+
+
+def combined_runs(folders: list[ResultFolder], labels: list[str], table=None) -> pd.DataFrame | None:
+    """The runs of every folder, with their group in the per-scenario figures (``table(folder)``
+    instead of the folder's runs: the same groups for another table, e.g. :func:`rules_of`)."""
     frames = []
     for f, label, groups in zip(folders, labels, group_labels(folders, labels)):
-        if f.runs is None or not len(f.runs):
+        own = f.runs if table is None else table(f)
+        if f.runs is None or not len(f.runs) or own is None or not len(own):
             continue
-        r = f.runs.copy()
+        r = own.copy()
         if "scenario" not in r:
             r["scenario"] = f.manifest.get("scenario", f.name)
         r["group"] = r["scenario"].astype(str).map(groups).fillna(label)
+        _cells(r, [k for k in f.swept if k != "scenario"])
         r["folder"] = label
         r["horizon"] = f.horizon if f.horizon is not None else DEFAULT_HORIZON
         frames.append(r)
     return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def rules_of(folder: ResultFolder, notes: list[str] | None = None) -> pd.DataFrame | None:
+    """The folder's ``rules.parquet`` (isf-sim's rule range: the same seeds under the other
+    admitted rules), None if it has none or it cannot be read (said in ``notes``)."""
+    from sim.report.reading import NotAResultFolder, read_parquet
+
+    path = folder.path / "rules.parquet"
+    if not path.is_file():
+        return None
+    try:
+        rules = read_parquet(path)
+    except NotAResultFolder as exc:
+        if notes is not None:
+            notes.append(f"{exc}; no rule range")
+        return None
+    return rules if {"rule", "configuration"} <= set(rules.columns) else None
+
+
+def _cells(r: pd.DataFrame, keys: list[str]) -> None:
+    """Keep the cells of a grid apart: a group per cell (``scenario · ISR.resolve=0.5``) up to
+    MAX_CELLS cells, else one group per scenario labelled "pooled over N cells", whose intervals
+    resample seeds (``an.POOLED``: the cells share their seeds, :func:`an.cluster_intervals`)."""
+    if not keys:
+        return
+    cell = r[keys].astype(str).apply(lambda row: ", ".join(f"{short_key(k)}={v}" for k, v in zip(keys, row)), axis=1)
+    n = r.groupby("group", sort=False)[keys].apply(lambda sub: len(sub.drop_duplicates())).to_dict()
+    many = r["group"].map(n) > MAX_CELLS
+    r[an.POOLED] = many
+    r["group"] = r["group"].where(many, r["group"] + " · " + cell)
+    r.loc[many, "group"] = r.loc[many, "group"] + r.loc[many, "group"].map(lambda g: f" (pooled over {n[g]} cells)")
 
 
 def population(folders: list[ResultFolder]) -> tuple[list[ResultFolder], list[ResultFolder]]:
@@ -114,12 +152,13 @@ def _assemble(folders: list[ResultFolder], opts: Options) -> Report:
     kept, left_out = population(folders)
     runs = combined_runs(kept, [label[id(f)] for f in kept])
     notes: list[str] = []
+    rules = combined_runs(kept, [label[id(f)] for f in kept], lambda f: rules_of(f, notes))
     note = f"Left out (fewer than {MIN_POPULATION} runs): {', '.join(label[id(f)] for f in left_out)}."
     note = note if left_out else ""
     items = [
         sec.guard(
             Item("configurations", "Emergent configurations", text=note),
-            lambda it: sec.configurations(it, runs, opts.top_k),
+            lambda it: sec.configurations(it, runs, opts.top_k, rules),
         ),
         sec.guard(
             Item("survival", "Time to authorization and deployment", text=note), lambda it: sec.survival(it, runs)
@@ -148,7 +187,7 @@ def _assemble(folders: list[ResultFolder], opts: Options) -> Report:
         outcome = outcome_for(f, opts, notes)
         title = f"Scenario discovery for {an.outcome_label(outcome)} ({label[id(f)]})"
         items.append(sec.guard(Item(name, title), lambda it, f=f, o=outcome: sec.prim(it, f, o, opts.prim_threshold)))
-    outcomes = sec.outcome_summary(runs) if runs is not None else None
+    outcomes = sec.outcome_summary(runs, rules) if runs is not None else None
     comparisons, compare_items = _comparisons(folders, label)
     items += compare_items
     return Report(folders, runs, items, outcomes, comparisons, labels, notes)

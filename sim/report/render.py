@@ -83,16 +83,21 @@ def html_table(df: pd.DataFrame, index: bool = False) -> str:
 
 
 def _config_table(t: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
+    """The configurations' table; a group pooling a grid's cells has a cluster-bootstrap interval
+    (its label says "pooled over N cells"), the others Wilson's; the rule range where known."""
+    out = pd.DataFrame(
         {
             "scenario": t["group"],
             "configuration": t["configuration"],
             "runs": t["k"],
             "of": t["n"],
             "P": [f"{p:.3f}" for p in t["p"]],
-            "95% interval (Wilson)": [f"[{lo:.3f}, {hi:.3f}]" for lo, hi in zip(t["lo"], t["hi"])],
+            "95% interval": [f"[{lo:.3f}, {hi:.3f}]" for lo, hi in zip(t["lo"], t["hi"])],
         }
     )
+    if "rule_low" in t:
+        out["across rules"] = ["" if pd.isna(a) else f"{a:.3f}–{b:.3f}" for a, b in zip(t["rule_low"], t["rule_high"])]
+    return out
 
 
 def _display(name: str, t: pd.DataFrame) -> tuple[pd.DataFrame | None, bool]:

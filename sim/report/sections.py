@@ -46,9 +46,22 @@ def _need(runs, *cols):
         raise KeyError(", ".join(missing))
 
 
-def configurations(item: Item, runs, top_k: int) -> None:
+def configurations(item: Item, runs, top_k: int, rules=None) -> None:
     _need(runs, "configuration")
     table = an.configuration_table(runs, top_k=top_k)
+    if an.POOLED in runs and runs[an.POOLED].any():
+        item.text = (item.text + " " if item.text else "") + (
+            'A group "pooled over N cells" joins the cells of a grid run on the same seeds: its intervals '
+            "resample whole seeds (a cluster bootstrap), not runs."
+        )
+    if rules is not None:
+        shown = set(table["configuration"]) - {"other"}
+        flag = lambda df, c: (df["configuration"] == c) if c != "other" else ~df["configuration"].isin(shown)  # noqa: E731
+        table = an.with_rule_range(table, rules, "configuration", flag)
+        item.text = (item.text + " " if item.text else "") + (
+            "rule low–high: the range of P across the admitted bargaining rules (the same seeds), where the "
+            "folder has it (rules.parquet)."
+        )
     item.tables["configurations"] = table
     item.figure = plots.configurations(table)
 
@@ -171,8 +184,10 @@ def prim(item: Item, f: ResultFolder, outcome: str, threshold: float) -> None:
     item.figure = plots_params.prim(res, an.outcome_label(outcome))
 
 
-def outcome_summary(runs: pd.DataFrame) -> pd.DataFrame:
+def outcome_summary(runs: pd.DataFrame, rules: pd.DataFrame | None = None) -> pd.DataFrame:
     table = an.outcome_table(runs)
+    if rules is not None and len(table):
+        table = an.with_rule_range(table, rules, "outcome", lambda df, key: an.outcome_series(df, key))
     rows = []
     for g, sub in runs.groupby("group", sort=False):
         h = sub["horizon"].iloc[0]
@@ -187,6 +202,10 @@ def outcome_summary(runs: pd.DataFrame) -> pd.DataFrame:
     if not len(table):
         return medians
     table["cell"] = [f"{p:.2f} [{lo:.2f}, {hi:.2f}]" for p, lo, hi in zip(table["p"], table["lo"], table["hi"])]
+    if "rule_low" in table:
+        table["cell"] += [
+            "" if pd.isna(a) else f" rules {a:.2f}–{b:.2f}" for a, b in zip(table["rule_low"], table["rule_high"])
+        ]
     wide = table.pivot(index="group", columns="label", values="cell")
     wide = wide[[c for c in pd.unique(table["label"])]]
     out = medians.set_index("scenario").join(wide).reset_index()

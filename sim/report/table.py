@@ -12,8 +12,24 @@ from sim.stats import median_time
 from sim.stats import wilson_interval as wilson
 
 
-def configurations(runs: pd.DataFrame, top: int = 10) -> pd.DataFrame:
-    """Configuration, runs, probability and 95% interval; beyond `top`, one 'other' row."""
+def rule_range(own: float, rules: pd.DataFrame | None, share) -> tuple[float, float] | None:
+    """(lowest, highest) of a probability across the admitted bargaining rules: ``own`` (the
+    job's rule) and ``share(runs)`` of each other rule's runs in ``rules`` (``rules.parquet``,
+    :mod:`sim.sweep.rules`); None without that table."""
+    if rules is None or not len(rules) or "rule" not in rules:
+        return None
+    values = [own] + [float(share(sub)) for _, sub in rules.groupby("rule", sort=False)]
+    return min(values), max(values)
+
+
+def show_range(r: tuple[float, float] | None, digits: int = 2) -> str:
+    """'rules 0.44–0.53' ('' for no range)."""
+    return "" if r is None else f"rules {r[0]:.{digits}f}–{r[1]:.{digits}f}"
+
+
+def configurations(runs: pd.DataFrame, top: int = 10, rules: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Configuration, runs, probability and 95% interval; beyond `top`, one 'other' row; with
+    the other rules' runs (``rules``), the range across the rules (``rule_low``, ``rule_high``)."""
     n = len(runs)
     counts = runs["configuration"].value_counts()
     counts = counts.sort_index().sort_values(ascending=False, kind="stable")
@@ -25,27 +41,48 @@ def configurations(runs: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     ci = [wilson(k, n) for k in out["runs"]]
     out["low"] = [c[0] for c in ci]
     out["high"] = [c[1] for c in ci]
+    if rules is not None and len(rules):
+        named = [cfg for cfg, _ in rows[:top]]
+        ranges = []
+        for cfg, p in zip(out["configuration"], out["p"]):
+            test = (
+                (lambda df, c=cfg: df["configuration"] == c)
+                if cfg in named
+                else (lambda df: ~df["configuration"].isin(named))
+            )
+            ranges.append(rule_range(p, rules, lambda df, t=test: t(df).mean()))
+        out["rule_low"] = [r[0] for r in ranges]
+        out["rule_high"] = [r[1] for r in ranges]
     return out
 
 
-def headline(runs: pd.DataFrame, case_block: dict | None = None) -> list[tuple[str, float, float, float]]:
-    """(label, p, low, high) for the chances people ask about first: the rows of the case's
-    ``headline`` list (case block ``case_block``, the default case's if None), each an outcome
-    of :mod:`sim.report.outcomes` (or a true/false column) under the row's label."""
+def headline(
+    runs: pd.DataFrame, case_block: dict | None = None, rules: pd.DataFrame | None = None
+) -> list[tuple[str, float, float, float, tuple[float, float] | None]]:
+    """(label, p, low, high, rule range) for the chances people ask about first: the rows of the
+    case's ``headline`` list (case block ``case_block``, the default case's if None), each an
+    outcome of :mod:`sim.report.outcomes` (or a true/false column) under the row's label; a row
+    with ``given: OUTCOME`` is the share among the runs where that outcome holds (P(deployed |
+    resolution)); the rule range from the other rules' runs ``rules`` (None without them)."""
     from sim.report.outcomes import default_case, registry
 
     case_block = default_case() if case_block is None else case_block
     reg = registry(case_block)
-    n = len(runs)
-    items = []
+    out = []
     for row in case_block.get("headline") or ():
         key = reg.resolve(str(row["outcome"]), runs.columns)
-        items.append((str(row.get("label", reg.label(key))), reg.series(runs, key)))
-    out = []
-    for label, s in items:
-        k = int(s.sum())
+        given = reg.resolve(str(row["given"]), runs.columns) if row.get("given") else None
+
+        def share(df: pd.DataFrame, key: str = key, given: str | None = given) -> pd.Series:
+            s = reg.series(df, key).astype(bool)
+            return s[reg.series(df, given).astype(bool)] if given else s
+
+        s = share(runs)
+        k, n = int(s.sum()), len(s)
         lo, hi = wilson(k, n)
-        out.append((label, k / n if n else math.nan, lo, hi))
+        p = k / n if n else math.nan
+        label = str(row.get("label", reg.label(key)))
+        out.append((label, p, lo, hi, rule_range(p, rules, lambda df, f=share: f(df).mean())))
     return out
 
 
@@ -134,9 +171,20 @@ def job_case(out: Path) -> dict | None:
     return block if isinstance(block, dict) else None
 
 
-def print_job(results, settings, out: Path, wall: float, workers: int, case_block: dict | None = None) -> None:
+def print_job(
+    results,
+    settings,
+    out: Path,
+    wall: float,
+    workers: int,
+    case_block: dict | None = None,
+    rules: pd.DataFrame | None = None,
+    rule_note: str = "",
+) -> None:
     """The table `isf-sim` prints after a job: configurations, headline, median weeks; in the
-    words of the case block ``case_block`` (by default that of the job's config.yaml in ``out``)."""
+    words of the case block ``case_block`` (by default that of the job's config.yaml in ``out``).
+    ``rules``: the other admitted rules' runs (``rules.parquet``), shown as each probability's
+    range across the rules; ``rule_note``: what that cost, or why there is no range."""
     from rich.console import Console
     from rich.table import Table
 
@@ -157,12 +205,84 @@ def print_job(results, settings, out: Path, wall: float, workers: int, case_bloc
     table.add_column("runs", justify="right")
     table.add_column("P", justify="right")
     table.add_column("95% interval", justify="right")
-    for r in configurations(runs).itertuples():
-        table.add_row(r.configuration, f"{r.runs:,}", f"{r.p:.3f}", f"{r.low:.3f}–{r.high:.3f}")
+    confs = configurations(runs, rules=rules)
+    ranged = "rule_low" in confs
+    if ranged:
+        table.add_column("across rules", justify="right")
+    for r in confs.itertuples():
+        cells = [r.configuration, f"{r.runs:,}", f"{r.p:.3f}", f"{r.low:.3f}–{r.high:.3f}"]
+        table.add_row(*cells, *([f"{r.rule_low:.3f}–{r.rule_high:.3f}"] if ranged else []))
     console.print(table)
-    for label, p, lo, hi in headline(runs, case_block):
-        console.print(f"  P({label}) = {p:.3f}  [95%: {lo:.3f}–{hi:.3f}]")
+    for label, p, lo, hi, across in headline(runs, case_block, rules):
+        tail = f"  {show_range(across, 3)}" if across else ""
+        console.print(f"  P({label}) = {p:.3f}  [95%: {lo:.3f}–{hi:.3f}]{tail}", soft_wrap=True)
     for what, column in (("deployment", "week_deployed"), ("the Council resolution", "week_authorized")):
         console.print(f"  median week of {what}: {median_weeks(runs, column)}", soft_wrap=True)
     console.print(f"  {n:,} runs in {wall:.2f} s on {workers} worker(s)")
-    console.print(f"results: {out}")
+    if rule_note:
+        console.print(f"  {rule_note}", soft_wrap=True)
+    where_next(out)
+
+
+def print_sweep(sweep_dir: Path, labels: list[str]) -> None:
+    """The table at the end of a sweep: per job, its swept values and, with 95% Wilson intervals
+    and the range across the admitted rules (the sweep's ``rules.parquet``, if any), P(deployed),
+    P(Council resolution) and the experiment's own outcome (``report: {outcome: ...}`` in its
+    file, e.g. turkish_troops), in the case's words."""
+    import pyarrow.parquet as pq
+    import yaml
+
+    from sim.report.outcomes import default_case, registry
+
+    try:
+        raw = yaml.safe_load((Path(sweep_dir) / "0" / "config.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        raw = {}
+    case_block = raw.get("case") if isinstance(raw.get("case"), dict) else default_case()
+    reg = registry(case_block)
+    wanted = ["deployed", "un_authorized"]
+    named = (raw.get("report") or {}).get("outcome") if isinstance(raw.get("report"), dict) else None
+    schema = pq.read_schema(Path(sweep_dir) / "runs.parquet")
+    cols = [c for c in schema.names if not c.startswith("param.")]
+    runs = pq.read_table(Path(sweep_dir) / "runs.parquet", columns=cols).to_pandas()
+    if named:
+        try:
+            key = reg.resolve(str(named), runs.columns)
+            wanted += [key] if key not in wanted else []
+        except KeyError:
+            print(f"  the experiment's outcome {named!r} is not an outcome of this case; not shown")
+    rules_file = Path(sweep_dir) / "rules.parquet"
+    rules = pq.read_table(rules_file, columns=cols).to_pandas() if rules_file.is_file() else None
+    heads = [reg.label(k) if reg.label(k).startswith("P(") else f"P({reg.label(k)})" for k in wanted]
+    width = max([len("swept values"), *map(len, labels)])
+    cells: list[list[str]] = []
+    for job, sub in runs.groupby("job", sort=True):
+        mine = None if rules is None else rules[rules["job"] == job]
+        row = []
+        for key in wanted:
+            flag = reg.series(sub, key)
+            k, n = int(flag.sum()), len(flag)
+            lo, hi = wilson(k, n)
+            across = rule_range(k / n, mine, lambda df, key=key: reg.series(df, key).mean())
+            row.append(f"{k / n:.2f} [{lo:.2f}–{hi:.2f}]" + (f" {show_range(across)}" if across else ""))
+        cells.append(row)
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(heads)]
+    print(
+        (f"  {'job':>3}  {'swept values':<{width}}  " + "  ".join(h.ljust(w) for h, w in zip(heads, widths))).rstrip()
+    )
+    for i, (label, row) in enumerate(zip(labels, cells)):
+        print(f"  {i:>3}  {label:<{width}}  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+    print("  each: P [95% Wilson interval]" + (" and its range across the admitted rules" if rules is not None else ""))
+
+
+def where_next(out: Path) -> None:
+    """The results path, whole (a terminal may wrap it, but no line break is put in it, so it
+    can be copied), and the command to run next on it."""
+    import os
+    import shlex
+    import sys
+
+    shown = os.path.relpath(out) if not os.path.relpath(out).startswith("..") else str(out)
+    sys.stdout.flush()
+    print(f"results: {shown}")
+    print(f"next: isf-report {shlex.quote(shown)}", flush=True)

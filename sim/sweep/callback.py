@@ -30,7 +30,7 @@ from omegaconf import OmegaConf
 from sim.model.params import ConfigError
 from sim.model.run import auto_workers
 from sim.sweep import guard, lock, pipeline, sensitivity
-from sim.sweep.combine import combine, combine_weekly
+from sim.sweep.combine import combine, combine_csv, combine_weekly
 from sim.sweep.folders import MANIFEST, RUNS, atomic_write_text, git_state, job_key, versions
 from sim.sweep.job import discard, dump_config, fault_line, launcher_kind
 from sim.sweep.pipeline import Pipeline
@@ -241,6 +241,10 @@ class SweepCallback(Callback):
         show = self.progress == "always" or (self.progress == "auto" and sys.stderr.isatty())
         self._bar = _Bar(sweep_dir, p, pipe, enabled=show)
 
+    def _shows(self) -> bool:
+        """Whether the sweep shows progress (on a terminal, or progress=always)."""
+        return self._bar is not None and self._bar.bar is not None
+
     def on_job_end(self, config: Any, job_return: Any, **kwargs: Any) -> None:
         # Hydra keeps every job's JobReturn until the sweep ends, each with two copies of the
         # job's config (~1.3 MB as OmegaConf nodes): 100 jobs held ~130 MB. The job folder has
@@ -273,11 +277,16 @@ class SweepCallback(Callback):
         sweep_dir = Path(config.hydra.sweep.dir)
         p = self._plan or sweep_plan(config, sensitivity.runs_of)
         rows = combine(sweep_dir, p)
+        csv = combine_csv(sweep_dir, p)
         weekly_rows = combine_weekly(sweep_dir, p)
         extra = sensitivity.analyse(config, sweep_dir, p.swept)
         if weekly_rows:
             extra["weekly_rows"] = weekly_rows
+        if csv:
+            extra["combined_csv"] = "runs.csv: runs.parquet as CSV"
         skipped = sum(1 for i in range(len(p.jobs)) if _older(sweep_dir / str(i) / MANIFEST, self._started))
+        launcher = OmegaConf.to_container(config.hydra.launcher, resolve=False)
+        extra["rule_range"], rule_note = rule_ranges(sweep_dir, p, launcher_kind(launcher), self._shows())
         self._manifest.update(
             {
                 "status": "complete",
@@ -290,7 +299,7 @@ class SweepCallback(Callback):
         )
         _write_manifest(sweep_dir / MANIFEST, self._manifest)
         lock.release(sweep_dir)
-        summary(sweep_dir, p, rows, skipped, time.perf_counter() - self._t0)
+        summary(sweep_dir, p, rows, skipped, time.perf_counter() - self._t0, rule_note)
 
 
 def _is_sweep_job(config: Any) -> bool:
@@ -308,20 +317,74 @@ def _older(path: Path, started: float) -> bool:
         return False
 
 
-def summary(sweep_dir: Path, p: SweepPlan, rows: int, skipped: int, wall: float) -> None:
-    """A few lines at the end of a sweep (never one per run or per job)."""
-    import pyarrow.parquet as pq
+def rule_ranges(sweep_dir: Path, p: SweepPlan, kind: str, show: bool) -> tuple[dict, str]:
+    """Each job's rule range (:mod:`sim.sweep.rules`), then their ``rules.parquet`` combined at the
+    sweep root: (the sweep manifest's ``rule_range`` entry, the summary's line about it). A job
+    that has its range already (a resumed sweep) keeps it. None when the sweep sweeps the rule,
+    when a job fixes it or runs traced, or on a cluster (the jobs' runs would all be made again
+    here, in the process that started the sweep)."""
+    from sim.sweep import rules
+
+    if rules.RULE_KEY in p.swept:
+        why = "the sweep sweeps the rule"
+    elif kind == "cluster":
+        why = "the jobs ran on a cluster; fix the rule or sweep it there (mechanisms.pressure.rule=a,b,c)"
+    else:
+        why = ""
+    if why:
+        return {"skipped": why}, f"rule range: none ({why})"
+    t0, made = time.perf_counter(), 0
+    workers = auto_workers(sum(p.runs))
+    bar = None
+    if show:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(p.jobs), unit="job", desc="isf-sim: rule range", leave=False, file=sys.stderr)
+    entries = []
+    for i in range(len(p.jobs)):
+        entry = rules.for_job_folder(sweep_dir / str(i), workers)
+        if "wall_time_s" in entry:  # made now, not kept from a folder (a resumed sweep)
+            made += entry["runs"]
+        entries.append(entry)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    skipped = sorted({e["skipped"] for e in entries if "skipped" in e})
+    if skipped:
+        return {"skipped": "; ".join(skipped)}, f"rule range: none ({'; '.join(skipped)})"
+    rows = combine(sweep_dir, p, rules.RULES_FILE, rules.RULES_FILE)
+    names = ", ".join(entries[0]["rules"])
+    cost = f"{made:,} more runs in {time.perf_counter() - t0:.1f} s" if made else "kept from the jobs' folders"
+    note = (
+        f"rule range: the same seeds under {names} ({cost}; rules.parquet); to skip it, fix the rule "
+        "(mechanisms.pressure.rule=...)"
+    )
+    return {"rules": entries[0]["rules"], "rows": rows, "file": rules.RULES_FILE}, note
+
+
+#: What prints the sweep's table of jobs (set by the command line, :mod:`sim.cli`: the report
+#: layer's :func:`sim.report.table.print_sweep`, which knows the case's outcomes); None: none.
+TABLE = None
+
+
+def summary(sweep_dir: Path, p: SweepPlan, rows: int, skipped: int, wall: float, rule_note: str = "") -> None:
+    """A few lines at the end of a sweep: what ran, a table of its jobs (up to 48, with
+    intervals and the rule range), where it went and what to run next."""
+    import os
+    import shlex
 
     head = f"{len(p.jobs)} jobs, {rows:,} runs"
     if skipped:
         head += f" ({skipped} jobs already done, kept)"
     print(f"isf-sim: sweep over {', '.join(p.swept) or 'nothing'}: {head} in {wall:.1f} s")
-    if p.swept and len(p.jobs) <= 24:
-        t = pq.read_table(sweep_dir / RUNS, columns=["job", "deployed", "un_authorized"]).to_pandas()
-        g = t.groupby("job")[["deployed", "un_authorized"]].mean()
-        width = max(len(" ".join(f"{k}={v}" for k, v in job_values(j, p.swept).items())) for j in p.jobs)
-        print(f"  {'job':>3}  {'swept values':<{width}}  P(deployed)  P(UN resolution)")
-        for i, j in enumerate(p.jobs):
-            label = " ".join(f"{k}={v}" for k, v in job_values(j, p.swept).items())
-            print(f"  {i:>3}  {label:<{width}}  {g.loc[i, 'deployed']:>11.3f}  {g.loc[i, 'un_authorized']:>16.3f}")
-    print(f"results: {sweep_dir} (runs.parquet: all runs; one folder per job)")
+    if TABLE is not None and len(p.jobs) <= 48:
+        labels = [" ".join(f"{k}={v}" for k, v in job_values(j, p.swept).items()) for j in p.jobs]
+        TABLE(sweep_dir, labels)
+    elif TABLE is not None:
+        print(f"  {len(p.jobs)} jobs: too many to list here; isf-report shows each")
+    if rule_note:
+        print(f"  {rule_note}")
+    shown = os.path.relpath(sweep_dir) if not os.path.relpath(sweep_dir).startswith("..") else str(sweep_dir)
+    print(f"results: {shown} (runs.parquet: all runs; one folder per job)")
+    print(f"next: isf-report {shlex.quote(shown)}", flush=True)

@@ -1,5 +1,7 @@
 """The combined tables of a sweep: every job's ``runs.parquet`` streamed into one at the sweep
-root, and their ``weekly.parquet`` (``weekly=true``) joined the same way."""
+root (and, when the jobs wrote CSV, one ``runs.csv`` beside it), their ``rules.parquet`` (the
+rule range, :mod:`sim.sweep.rules`) and their ``weekly.parquet`` (``weekly=true``) joined the
+same way."""
 
 from __future__ import annotations
 
@@ -44,8 +46,8 @@ def _column_type(values: list[Any]):
     return pa.string(), [str(v) for v in values]
 
 
-def combine(sweep_dir: Path, p: SweepPlan, out_name: str = RUNS) -> int:
-    """Stream every job's runs.parquet into one table at the sweep root; return its rows.
+def combine(sweep_dir: Path, p: SweepPlan, out_name: str = RUNS, in_name: str = RUNS) -> int:
+    """Stream every job's ``in_name`` (runs.parquet) into one table at the sweep root; return its rows.
 
     Columns: ``job``, one per swept key (unless the job tables already hold it, as ``scenario``
     and ``seed`` do), then the job tables' columns (``param.*`` columns missing from some jobs
@@ -54,7 +56,7 @@ def combine(sweep_dir: Path, p: SweepPlan, out_name: str = RUNS) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    files = [sweep_dir / str(i) / RUNS for i in range(len(p.jobs))]
+    files = [sweep_dir / str(i) / in_name for i in range(len(p.jobs))]
     schemas = []
     for f in files:
         try:
@@ -102,6 +104,35 @@ def combine(sweep_dir: Path, p: SweepPlan, out_name: str = RUNS) -> int:
         except OSError:
             pass
     return rows
+
+
+CSV = "runs.csv"
+
+
+def combine_csv(sweep_dir: Path, p: SweepPlan) -> bool:
+    """One ``runs.csv`` at the sweep root, the combined ``runs.parquet`` row for row (written as the
+    jobs write theirs, with pandas), when every job wrote a ``runs.csv`` (``csv=true``); read and
+    written one row group at a time. Returns whether it was written."""
+    import pyarrow.parquet as pq
+
+    if not all((sweep_dir / str(i) / CSV).is_file() for i in range(len(p.jobs))):
+        return False
+    source, out = sweep_dir / RUNS, sweep_dir / CSV
+    tmp = sweep_dir / f".{CSV}.tmp-{os.getpid()}"
+    try:
+        pf = pq.ParquetFile(source)
+        with os.fdopen(open_new(tmp), "w", encoding="utf-8", newline="") as sink:
+            for g in range(pf.num_row_groups):
+                pf.read_row_group(g).to_pandas().to_csv(sink, index=False, header=g == 0)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise _cannot_write(out, exc) from exc
+    finally:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+    return True
 
 
 WEEKLY = "weekly.parquet"

@@ -144,6 +144,7 @@ def _stop(signum: int, frame) -> None:
         return
     _stopping = True
     signal.pthread_sigmask(signal.SIG_BLOCK, {getattr(signal, n) for n in STOP_SIGNALS})
+    err = quiet_stderr()
     kill_marked()
     for cleanup in reversed(_cleanups):
         try:
@@ -157,15 +158,78 @@ def _stop(signum: int, frame) -> None:
         line = _message(signum) if _message else "isf-sim: stopped"
     except Exception:  # noqa: BLE001
         line = "isf-sim: stopped"
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\x1b[K")
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
+    say(err, line)
     sys.stdout.flush()
     os._exit(128 + signum)
 
 
+def quiet_stderr() -> int:
+    """Point this process's stderr (fd 2) at /dev/null and return a descriptor of the real one.
+
+    Stopping takes a moment (killing the workers, removing temporary files), and more so on a
+    loaded machine. Meanwhile the other threads go on: loky's manager thread sees its workers
+    killed and may print a traceback or a warning, a process it starts then inherits fd 2, and
+    Python's warnings go there too. The promise is one line on stderr: the stopping command's
+    own, written to the descriptor returned here; whatever else is said while stopping is not."""
+    sys.stderr.flush()
+    real = os.dup(2)
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+    except OSError:  # pragma: no cover - no /dev/null: say everything
+        pass
+    return real
+
+
+def say(fd: int, line: str) -> None:
+    """Write the stopping line to ``fd`` (the real stderr, :func:`quiet_stderr`)."""
+    text = ("\r\x1b[K" if os.isatty(fd) else "") + line + "\n"
+    try:
+        os.write(fd, text.encode("utf-8", "replace"))
+    except OSError:
+        pass
+
+
 _main_pid = os.getpid()
+
+
+def wind_down(prog: str) -> None:
+    """After the command's work is done, when it runs as its own program: a Ctrl-C (or SIGTERM,
+    SIGHUP) from now on says so in one line and exits 128 + its number; the worker pool is stopped
+    here; then the process exits at once.
+
+    Left to the interpreter, the exit took 1-3 s on a loaded machine (loky's pool stopping, then
+    the interpreter's teardown). Python resets its signal handlers early in that teardown, so a
+    Ctrl-C then killed the command by the default action: exit -2 and nothing printed. Here the
+    pool stops and the ``atexit`` functions run under the handler below; only the teardown of
+    the interpreter's memory is skipped (:func:`os._exit`), files being closed and flushed. Called
+    in-process (a test calling :func:`sim.cli.main`), it does nothing: the caller's process is not ours."""
+    import atexit
+
+    main_module = sys.modules.get("__main__")
+    script = getattr(main_module, "__file__", None)
+    if not script or not sys.argv or os.path.realpath(script) != os.path.realpath(sys.argv[0]):
+        return
+
+    def late(signum: int, frame) -> None:
+        err = quiet_stderr()  # one line, whatever the pool says as it is killed
+        kill_marked()  # the pool's resource trackers too, which would warn of leaks
+        sys.stdout.flush()
+        say(err, f"{prog}: interrupted as it ended; what it wrote is complete and kept")
+        os._exit(128 + signum)
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signal.signal(getattr(signal, name), late)
+    from joblib.externals.loky import reusable_executor
+
+    pool = reusable_executor._executor  # noqa: SLF001 - loky keeps its reusable pool there
+    if pool is not None:
+        pool.shutdown(wait=True, kill_workers=True)
+    atexit._run_exitfuncs()  # multiprocessing's and loky's clean-up, under the handler above
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # the interpreter's own teardown is the slow part, and runs no handler
 
 
 def _guard_main(token: str) -> None:

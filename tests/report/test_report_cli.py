@@ -87,7 +87,8 @@ def test_every_figure_from_sweep_sampled_and_trace(fake, tmp_path, capsys):
     assert "veto_yielded" in summary  # key events of the trace
     trace = "baseline seed=3 runs=1 uncertainty=fixed"
     assert f"Left out (fewer than 10 runs): {trace}." in summary  # one traced run is not a population
-    assert f"| {sweep} | 360 |" in summary and f"| {trace} | 1 |" not in summary
+    # the grid's 9 cells, pooled and labelled so (their intervals resample seeds)
+    assert f"| {sweep} (pooled over 9 cells) | 360 |" in summary and f"| {trace} | 1 |" not in summary
     assert "independent: a folder has up to 9 runs per seed" in stdout  # a sweep against a job
 
 

@@ -1,0 +1,117 @@
+"""The rule range: a job's seeds run again under every other admitted bargaining rule.
+
+No article settles how positions move under pressure (:mod:`sim.model.mechanisms.bargaining`),
+so a probability is shown with two ranges: its Monte Carlo interval (more runs narrow it) and
+the range across the rules the case admits (:func:`~sim.model.mechanisms.bargaining.admitted`;
+more runs do not narrow it). After a job has written its folder, :func:`add_to_folder` runs the
+same seeds, with the same drawn parameters (common random numbers), under each admitted rule
+other than the job's own and writes their runs to ``rules.parquet`` beside ``runs.parquet``
+(which stays as it was): the same columns, one block of rows per rule in the order of
+``admitted``, without the ``param.*`` columns (the same draws as in ``runs.parquet``). Readers
+compute any outcome's share under each rule from it (:mod:`sim.report.table`, isf-report).
+
+The job's ``manifest.json`` is then written again with ``rules.parquet`` among its tables (so a
+resumed sweep checks it like the others) and a ``rule_range`` entry: the rules run, or why there
+is no range. There is none for a traced job (a story, not an estimate), a sensitivity design,
+a job whose command line fixes ``mechanisms.pressure.rule`` (or a sweep that sweeps it), and a
+case that admits no other rule. The same command and seed give the same bytes, whatever the
+number of workers.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from sim.sweep.folders import MANIFEST, atomic_write_text, read_manifest, write_parquet
+
+RULES_FILE = "rules.parquet"
+RULE_KEY = "mechanisms.pressure.rule"
+
+
+def skip_reason(job, task_overrides: list[str], design=None) -> str | None:
+    """Why this job gets no rule range (None: it gets one)."""
+
+    if job.trace:
+        return "a traced run tells one story; no rule range"
+    if design is not None:
+        return "a sensitivity design; no rule range"
+    given = [o.lstrip("+~").partition("=")[0] for o in task_overrides]
+    if RULE_KEY in given:
+        return f"the rule is set on the command line ({RULE_KEY}); no rule range"
+    if not others(job.params):
+        return "the case admits no other bargaining rule"
+    return None
+
+
+def others(params) -> tuple[str, ...]:
+    """The admitted rules other than the job's own, in the order of ``admitted``."""
+    from sim.model.mechanisms.bargaining import admitted
+
+    own = params.mechanisms.pressure.rule
+    return tuple(r for r in admitted(params) if r != own)
+
+
+def run_rules(job, workers: int) -> pd.DataFrame:
+    """The job's seeds under each other admitted rule: their runs tables, one block per rule."""
+    from sim.model.paths import with_values
+    from sim.model.run import simulate
+
+    frames = []
+    for rule in others(job.params):
+        rule_job = replace(job, params=with_values(job.params, {RULE_KEY: rule}), trace=False, weekly=False)
+        runs = simulate(rule_job, workers=workers).runs
+        frames.append(runs[[c for c in runs.columns if not c.startswith("param.")]])
+    return pd.concat(frames, ignore_index=True)
+
+
+def add_to_folder(folder: Path, job, task_overrides: list[str], workers: int, design=None) -> dict:
+    """Run the other rules for the job written in ``folder`` and add ``rules.parquet`` to it
+    (or only say in its manifest why not). Returns the manifest's ``rule_range`` entry."""
+    reason = skip_reason(job, task_overrides, design)
+    if reason is not None:
+        entry = {"skipped": reason}
+        _update_manifest(folder, entry, None)
+        return entry
+    t0 = time.perf_counter()
+    table = run_rules(job, workers)
+    check = write_parquet(folder / RULES_FILE, table)
+    entry = {
+        "own": job.params.mechanisms.pressure.rule,
+        "rules": list(others(job.params)),
+        "runs": len(table),
+        "what": "the job's seeds under each other admitted rule (bargaining.admitted); param.* as in runs.parquet",
+    }
+    _update_manifest(folder, entry, check)
+    entry["wall_time_s"] = time.perf_counter() - t0  # printed, not stored: the files keep the same bytes
+    return entry
+
+
+def _update_manifest(folder: Path, entry: dict, check: dict | None) -> None:
+    manifest = read_manifest(folder)
+    if manifest is None:  # pragma: no cover - the job has just written it
+        return
+    manifest["rule_range"] = entry
+    if check is not None:
+        manifest.setdefault("tables", {})[RULES_FILE] = check
+    atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2, default=str) + "\n")
+
+
+def for_job_folder(folder: Path, workers: int) -> dict:
+    """:func:`add_to_folder` for a finished job folder of a sweep (its ``config.yaml`` and the
+    overrides in its manifest make the job again); nothing if it already has its rule range."""
+    import yaml
+
+    from sim.sweep.job import make_job
+
+    manifest = read_manifest(folder) or {}
+    if "rule_range" in manifest:
+        return manifest["rule_range"]
+    raw = yaml.safe_load((folder / "config.yaml").read_text(encoding="utf-8"))
+    overrides = [str(o) for o in manifest.get("overrides") or []]
+    job, _, design = make_job(raw, overrides)
+    return add_to_folder(folder, job, overrides, workers, design)

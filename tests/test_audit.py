@@ -70,7 +70,11 @@ def test_every_ranged_parameter_and_every_scenario_is_audited():
     levers = [c for c in comps if c.lever]
     assert levers and all(c.a.fixed == c.b.fixed for c in levers)
     for c in levers:
-        assert lever_keys(raw_config(c.label)) <= c.b.fixed
+        scenario = c.label.split(" without ")[0]  # a channel check holds its scenario's levers too
+        assert lever_keys(raw_config(scenario)) <= c.b.fixed
+        if " without " in c.label:  # and its channel, at the same value in both arms
+            held = c.meta["channel"]["hold"]
+            assert set(held) <= c.a.fixed and set(held) <= c.b.fixed
     for c in comps[:5]:  # the audited parameter is held in both arms, at the two ends of its range
         assert c.label in c.a.fixed and c.a.fixed == c.b.fixed
 

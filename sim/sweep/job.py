@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -131,20 +131,26 @@ def run_or_fail(
     try:
         return run_job(raw, out, task_overrides, in_sweep=in_sweep, launcher=launcher)
     except Exception as exc:
-        _discard_quietly(out)
-        line = fault_line(exc, out, resume=in_sweep)
-        if line is None:
-            raise
-        if in_sweep:  # the jobs already handed to the pipeline: written, or their failure ignored
-            try:
-                pipeline.stop()
-            except Exception:  # noqa: BLE001, S110 - the error being reported is the first one
-                pass
-        print(f"isf-sim: error: {line}", file=sys.stderr)
-        sys.exit(2)
+        fail(exc, out, in_sweep)
     except BaseException:
         _discard_quietly(out)
         raise
+
+
+def fail(exc: Exception, out: Path, in_sweep: bool) -> NoReturn:
+    """End the command for a job that failed: its folder cleaned up (:func:`discard`), then one
+    line and exit code 2 for a fault of the folder or a bad config (anything else is raised)."""
+    _discard_quietly(out)
+    line = fault_line(exc, out, resume=in_sweep)
+    if line is None:
+        raise exc
+    if in_sweep:  # the jobs already handed to the pipeline: written, or their failure ignored
+        try:
+            pipeline.stop()
+        except Exception:  # noqa: BLE001, S110 - the error being reported is the first one
+            pass
+    print(f"isf-sim: error: {line}", file=sys.stderr)
+    sys.exit(2)
 
 
 def _discard_quietly(folder: Path) -> None:

@@ -1,8 +1,8 @@
 """What one job may ask: memory this machine can give it, and a story a reader can read.
 
 A job streams its runs table to disk (:mod:`sim.sweep.stream`), so its memory is bounded by one
-row group (:data:`sim.sweep.stream.ROW_GROUP` rows) plus a few bytes a run for the table
-``isf-sim`` prints. Two outputs are still held whole, and grow with ``runs x horizon_weeks``:
+row group (:data:`sim.sweep.stream.GROUP_BYTES`) plus a few bytes a run for the table ``isf-sim``
+prints (read back from the file). Two outputs are still held whole, and grow with ``runs x horizon_weeks``:
 
 - ``weekly=true``: the weekly table (one row per run and week) is gathered before it is written
   (its categories are the union of every run's);
@@ -59,10 +59,10 @@ def weekly_row_bytes(params: ModelParams) -> int:
 
 def estimate(settings: RunSettings, params: ModelParams, drawn: int) -> int:
     """Peak bytes one job of these settings holds (a rough upper bound)."""
-    from sim.sweep.stream import ROW_GROUP
+    from sim.sweep.stream import GROUP_BYTES
 
-    runs = settings.runs
-    need = BASE + min(runs, ROW_GROUP) * row_bytes(params, drawn) + runs * SUMMARY_BYTES
+    runs = settings.runs  # the table waits one row group at a time (and one block being joined)
+    need = BASE + min(runs * row_bytes(params, drawn), 2 * GROUP_BYTES) + runs * SUMMARY_BYTES
     if settings.weekly:
         need += WEEKLY_COPIES * runs * settings.horizon_weeks * weekly_row_bytes(params)
     return need
@@ -95,11 +95,14 @@ def check_job(settings: RunSettings, params: ModelParams, drawn: int) -> None:
     if need <= budget:
         return
     most = _most_runs(settings, params, drawn, budget)
-    what = " with weekly=true (the weekly table is held whole)" if settings.weekly else ""
-    split = f"-m 'seed=range({settings.seed},{settings.seed + settings.runs},{most})' runs={most}"
+    if settings.weekly:  # a sweep joins its jobs' weekly tables too: fewer runs, or no weekly table
+        allowed = f"up to {most:,} runs with weekly=true, or weekly=false (the weekly table is held whole)"
+    else:
+        split = f"-m 'seed=range({settings.seed},{settings.seed + settings.runs},{most})' runs={most}"
+        allowed = f"up to {most:,} runs in one job, or a sweep of such jobs: {split}"
     raise ConfigError(
-        f"runs = {settings.runs}{what} needs about {_gb(need)} of memory in one job, more than the "
-        f"{_gb(budget)} allowed here; allowed: up to {most:,} runs in one job, or a sweep of such jobs: {split}"
+        f"runs = {settings.runs} needs about {_gb(need)} of memory in one job, more than the "
+        f"{_gb(budget)} this machine allows one job; allowed: {allowed}"
     )
 
 

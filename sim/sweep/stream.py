@@ -1,21 +1,24 @@
 """A job's tables written as its runs arrive, so memory does not grow with the number of runs.
 
 A job of 100,000 runs used to gather every row in this process (as Python objects, ~7 KB a
-sampled run) before writing ``runs.parquet``. :func:`write_job_chunks` takes the runs chunk by
-chunk, in seed order (:func:`sim.model.run.chunks`), turns each into its piece of the table and
-lets the chunk go: the table waits as Arrow columns (8 bytes a number) until a row group is full,
-and each row group is written to the file as soon as it is.
+sampled run) before writing ``runs.parquet``. :func:`write_runs` takes the runs chunk by chunk,
+in seed order (:func:`sim.model.run.chunks`), turns each into its piece of the table and lets the
+chunk go: the table waits as Arrow columns (8 bytes a number) until a row group is full, and each
+row group is written to the file as soon as it is. Memory holds one row group, about
+:data:`GROUP_BYTES`, whatever the number of runs.
 
-The file's bytes are those the whole table written at once gives (``DataFrame.to_parquet`` with
-pyarrow, zstd): the same schema and pandas metadata, and row groups of pyarrow's default size
-(:data:`ROW_GROUP`), which is how pyarrow splits a whole table too; pyarrow encodes a column made
-of pieces as it encodes the same column in one piece (tested: the sha256 of the tables of the
-same jobs before and after this module). So memory is bounded by one row group, whatever the
-number of runs (:mod:`sim.sweep.limits` says what that costs and refuses what the machine cannot
-hold).
+A row group has :func:`group_rows` rows: as many as fill :data:`GROUP_BYTES` at the table's
+width, a multiple of :data:`ALIGN`. It depends on the columns only, never on the data or the
+number of workers, so the same job gives the same bytes however it runs. A table of one row
+group is byte for byte what the whole table written at once gives (``DataFrame.to_parquet`` with
+pyarrow and zstd: the same schema and pandas metadata), because pyarrow encodes a column in
+mini-batches of 1,024 values and the pieces are joined into blocks of :data:`ALIGN` rows, so its
+mini-batches fall where they fall in one contiguous column (tested: the sha256 of the tables of
+the same jobs before and after this module). A larger table has more row groups than pyarrow's
+own split (1,048,576 rows) would give it: the same values, other bytes.
 
 The weekly table (``weekly=true``) is still gathered whole: its categories are the union of all
-the runs' (the file's dictionary depends on every chunk), and :mod:`sim.sweep.limits` caps it.
+the runs' (the file's dictionaries depend on every chunk); :mod:`sim.sweep.limits` bounds it.
 """
 
 from __future__ import annotations
@@ -31,7 +34,22 @@ from sim.model import weekly as weekly_table
 from sim.model.params import ModelParams
 from sim.model.run import to_frame
 
-ROW_GROUP = 1024 * 1024  # pyarrow's default largest row group: the rows a whole table's groups hold
+GROUP_BYTES = 32 * 1024**2  # about what one row group holds in memory while it waits
+ALIGN = 8 * 1024  # rows: pieces are joined into blocks of this size (a multiple of pyarrow's 1,024)
+MAX_GROUP = 1024 * 1024  # pyarrow's own largest row group
+STRING_WIDTH = 32  # bytes a text value is counted for (offset and a short label)
+
+
+def group_rows(schema: Any) -> int:
+    """Rows of a row group for a table of this schema: :data:`GROUP_BYTES` at its width."""
+    import pyarrow as pa
+
+    width = 0
+    for field in schema:
+        t = field.type
+        width += 1 if pa.types.is_boolean(t) else t.byte_width if pa.types.is_primitive(t) else STRING_WIDTH
+    rows = GROUP_BYTES // max(1, width) // ALIGN * ALIGN
+    return min(MAX_GROUP, max(ALIGN, rows))
 
 
 class TableWriter:
@@ -45,8 +63,10 @@ class TableWriter:
         self.file = os.fdopen(open_new(self.tmp), "wb")
         self.writer: Any = None
         self.schema: Any = None
-        self.waiting: list[Any] = []  # Arrow tables not yet written (fewer than ROW_GROUP rows)
-        self.held = self.rows = 0
+        self.group = 0
+        self.staged: list[Any] = []  # pieces not yet joined into a block of ALIGN rows
+        self.waiting: list[Any] = []  # blocks of ALIGN rows (or a multiple) not yet written
+        self.n_staged = self.n_waiting = self.rows = 0
 
     def add(self, df: pd.DataFrame) -> None:
         import pyarrow as pa
@@ -54,24 +74,37 @@ class TableWriter:
 
         piece = pa.Table.from_pandas(df, preserve_index=False)
         if self.writer is None:
-            self.schema = piece.schema
+            self.schema, self.group = piece.schema, group_rows(piece.schema)
             self.writer = pq.ParquetWriter(self.file, piece.schema, compression="zstd")
         elif not piece.schema.equals(self.schema, check_metadata=True):
             raise RuntimeError(f"{self.path.name}: a chunk's columns differ from the first chunk's")  # a bug
-        self.waiting.append(piece)
-        self.held += piece.num_rows
+        self.staged.append(piece)
+        self.n_staged += piece.num_rows
         self.rows += piece.num_rows
-        while self.held >= ROW_GROUP:
-            self._write(ROW_GROUP)
+        if self.n_staged >= ALIGN:
+            self._block(self.n_staged // ALIGN * ALIGN)
+        while self.n_waiting >= self.group:
+            self._write(self.group)
+
+    def _block(self, n: int) -> None:
+        """Join the first ``n`` staged rows into one contiguous block (a copy of a few thousand rows)."""
+        import pyarrow as pa
+
+        staged = pa.concat_tables(self.staged).combine_chunks()
+        self.waiting.append(staged.slice(0, n))
+        self.n_waiting += n
+        rest = staged.slice(n)
+        self.staged = [rest] if rest.num_rows else []
+        self.n_staged = rest.num_rows
 
     def _write(self, n: int) -> None:
         import pyarrow as pa
 
-        table = pa.concat_tables(self.waiting)  # no copy: the pieces become chunks of its columns
+        table = pa.concat_tables(self.waiting)  # no copy: the blocks become chunks of its columns
         write_group(self.writer, table.slice(0, n))
         rest = table.slice(n)
         self.waiting = [rest] if rest.num_rows else []
-        self.held = rest.num_rows
+        self.n_waiting = rest.num_rows
 
     def close(self) -> dict[str, Any]:
         """Write what waits, rename the file into place; return its check: rows and sha256."""
@@ -79,8 +112,10 @@ class TableWriter:
 
         if self.writer is None:
             raise RuntimeError(f"{self.path.name}: no rows to write")  # a job has at least one run
-        if self.held:
-            self._write(self.held)
+        if self.n_staged:
+            self._block(self.n_staged)
+        while self.n_waiting:
+            self._write(min(self.group, self.n_waiting))
         self.writer.close()
         self.file.close()
         check = {"rows": self.rows, "sha256": file_sha256(self.tmp)}

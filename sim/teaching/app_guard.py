@@ -183,7 +183,8 @@ def _release_memory(period: float = 2.0) -> None:
 
 def preload() -> None:
     """Import what every session uses (Solara's widgets, Mesa's visualisation, the model, the
-    page's helpers) before the first session, not during it. Loaded code stays for the life of
+    page's helpers), and fill the caches they share (one model of the case built and stepped, one
+    figure drawn), before the first session, not during it. Loaded code stays for the life of
     the process, as it should; loaded during a session it would look like that session's memory,
     and the server's memory after its sessions close would never come back to its start."""
     import importlib
@@ -200,6 +201,18 @@ def preload() -> None:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001, S112 - a module the page does not need after all: it loads it itself
             continue
+    try:  # the caches every session shares: the case's config and levers, a figure's fonts
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from sim.teaching import app_model
+
+        app_model.TeachingModel(**app_model.default_settings()).step()
+        figure = Figure()
+        figure.text(0.5, 0.5, "isf-app")
+        FigureCanvasAgg(figure).draw()
+    except Exception:  # noqa: BLE001, S110 - a case the page will report itself; the warm-up is only a warm-up
+        pass
 
 
 def max_sessions() -> int:

@@ -136,6 +136,17 @@ COMMAND_LINE = [
     (["-m", "+experiment=sensitivity_morris", "design.outcomes=[nope]"], "design.outcomes"),
     (["-m", "hydra.sweep.dir="], "hydra.sweep.dir is empty"),
     (["-m", "scenario=baseline,credible_amnesty", "hydra/launcher=nope"], "allowed hydra/launcher=basic"),
+    # config groups set to null (Hydra: "Config group override must be a string or a list")
+    (["scenario=null"], "scenario=null: scenario is a config group and takes a file's name, not null"),
+    (["actors=null"], "actors=null: actors is a config group"),
+    (["actors="], "actors=: actors is a config group"),
+    (["+experiment=null"], "+experiment=null: experiment is a config group"),
+    (["-m", "scenario=baseline,null"], "scenario=null: scenario is a config group"),
+    # what one job may ask of the machine (sim/sweep/limits.py)
+    (["trace=true", "runs=20", "horizon_weeks=520"], "trace=true with runs = 20 and horizon_weeks = 520"),
+    (["trace=true", "runs=51"], "allowed: up to 2,600"),
+    (["runs=10000000", "weekly=true"], "runs = 10000000 needs about"),
+    (["-m", "seed=0,1", "runs=5000000", "weekly=true"], "allowed: up to"),
 ]
 
 
@@ -252,6 +263,18 @@ FILES = {
     "scenario with unsafe name": (
         lambda c: _write(c / "scenario/ x.yaml", "# @package _global_\nscenario: {name: ' x'}\n"),
         "not a safe scenario name",
+    ),
+    "a key twice in an actor": (
+        lambda c: _replace(c / "actors/JOR.yaml", "name: Jordan", "name: Jordan\nname: Jordanie"),
+        "JOR.yaml, line 4: the key 'name' is given twice in the same mapping",
+    ),
+    "a key twice in a flow mapping": (
+        lambda c: _replace(c / "actors/ISR.yaml", "resolve: 0.8", "resolve: 0.8\nsalience: {mandate: 1, mandate: 2}"),
+        "ISR.yaml, line",
+    ),
+    "a sponsor in two actor files": (
+        lambda c: _replace(c / "actors/GBR.yaml", "name: ", "sponsor: {confidence: 0.5}\nname: "),
+        "actors/GBR.yaml and ",
     ),
     "lever on no parameter": (
         lambda c: _replace(

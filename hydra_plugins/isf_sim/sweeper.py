@@ -12,7 +12,9 @@ says so in this sweeper's config (``hydra.sweeper.prechecked=true``) and the che
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+from typing import Any
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from omegaconf import OmegaConf
@@ -22,6 +24,24 @@ class Sweeper(BasicSweeper):
     def __init__(self, max_batch_size: int | None, params: dict | None = None, prechecked: bool = False) -> None:
         super().__init__(max_batch_size=max_batch_size, params=params)
         self.prechecked = prechecked
+
+    def sweep(self, arguments: list[str]) -> Any:
+        """The basic sweeper's sweep; a file-system error it meets itself (writing ``multirun.yaml``
+        into a full or read-only folder) is the project's one line and exit code 2, not Hydra's
+        traceback (a job's own faults are reported by the job: :func:`sim.sweep.job.fail`)."""
+        try:
+            return super().sweep(arguments)
+        except OSError as exc:
+            from pathlib import Path
+
+            from sim.sweep.job import fault_line
+
+            assert self.config is not None
+            print(
+                f"isf-sim: error: {fault_line(exc, Path(str(self.config.hydra.sweep.dir)), resume=True)}",
+                file=sys.stderr,
+            )
+            sys.exit(2)
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         from sim.sweep.plan import check_jobs

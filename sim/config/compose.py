@@ -217,6 +217,33 @@ def check_syntax(overrides: Iterable[str]) -> None:
             ) from None
 
 
+NULLS = ("null", "~", "Null", "NULL", "")
+
+
+def check_group_values(overrides: Iterable[str], conf_dir: Path) -> None:
+    """A config group (``scenario``, ``experiment``, ``actors``) given ``null`` or nothing names the
+    override and what the group takes, instead of Hydra's "Config group override must be a string
+    or a list" (a sweep's values are checked one by one, so ``scenario=null,baseline`` too)."""
+    for ov in overrides:
+        key, _, value = ov.partition("=")
+        group = key.lstrip("+~")
+        if group not in ("scenario", "experiment", "actors") or not any(v in NULLS for v in _sweep_values(value)):
+            continue
+        if group == "actors":
+            raise ConfigError(
+                f"{ov}: actors is a config group (the actors of the case's config.yaml) and cannot be null; "
+                "allowed: leave it out, or change one actor with actors.ID.KEY=VALUE"
+            )
+        names = (
+            scenarios(conf_dir)
+            if group == "scenario"
+            else sorted(p.stem for p in experiments_dir(conf_dir).glob("*.yaml"))
+        )
+        raise ConfigError(
+            f"{ov}: {group} is a config group and takes a file's name, not null or nothing; allowed: {', '.join(names)}"
+        )
+
+
 def _sweep_values(value: str) -> list[str]:
     return [v.strip() for v in value.split(",")] if "," in value and "(" not in value else [value.strip()]
 
@@ -285,6 +312,7 @@ def compose(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> d
     conf_dir = Path(conf_dir).resolve()
     files.check_tree(conf_dir, experiments_dir(conf_dir))  # every file readable, as data (once per process)
     check_syntax(overrides)
+    check_group_values(overrides, conf_dir)
     groups = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") in ("scenario", "experiment")]
     added = [o for o in overrides if o.startswith(("+", "~"))]
     if added:  # additions: check against the config without them first

@@ -7,11 +7,12 @@ with a traceback or no bound on memory. :func:`check_tree` reads every file of `
 ``experiments/`` once, with limits, and states the first problem in one line:
 
 - a file is UTF-8 text without a byte-order mark, at most ``MAX_BYTES``, valid YAML without
-  aliases (``*name``), and a mapping;
+  aliases (``*name``) or a key given twice in one mapping, and a mapping;
 - ``conf/actors/ID.yaml`` starts with ``# @package actors.ID``, and its ID is an actor id;
 - ``conf/scenario/NAME.yaml`` starts with ``# @package _global_`` and sets ``scenario.name:
   NAME``, a safe file name;
 - the actors of the defaults list of ``conf/config.yaml`` are unique and each has its file;
+- a role only one actor may hold (``sponsor``) is given in one actor file of the case, not two;
 - no file sets ``hydra.callbacks`` or Hydra's logging (``hydra.job_logging``,
   ``hydra.hydra_logging``): those run code. Interpolations (``${...}``) are allowed only in
   the ``hydra:`` section (folder names), never in model values.
@@ -35,6 +36,7 @@ from sim.model.params import ConfigError
 MAX_BYTES = 1_000_000  # the largest config file in conf/ is ~10 kB
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # scenario names become folder names
 ACTOR_ID = re.compile(r"[A-Z][A-Z0-9_]{1,15}")
+SINGLE_ROLES = ("sponsor",)  # role blocks the engine takes from one actor (the first would win silently)
 CODE_KEYS = ("callbacks", "job_logging", "hydra_logging")  # hydra.<key> that import and call code
 INTERPOLATION = re.compile(r"\$\{")
 # in hydra's section (folder names) only the time, Hydra's own keys, the scenario's name and the folder
@@ -79,6 +81,7 @@ def read_yaml(path: Path) -> tuple[str, Any]:
             if isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark
                 raise ConfigError(f"{name}, line {mark.line + 1}: YAML aliases (*name) are not allowed in config files")
+        _duplicate_keys(name, yaml.compose(text, Loader=_loader()))
         node = yaml.load(text, Loader=_loader())  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -88,6 +91,27 @@ def read_yaml(path: Path) -> tuple[str, Any]:
     if node is not None and not isinstance(node, dict):
         raise ConfigError(f"{name}: the file holds a {type(node).__name__}; allowed: a mapping of keys to values")
     return text, node or {}
+
+
+def _duplicate_keys(name: str, node: Any) -> None:
+    """A key given twice in one mapping: YAML's loader keeps the last silently, Hydra's refuses it
+    with "while constructing a mapping"; here it is one line naming the file, the line and the key."""
+    stack = [node] if node is not None else []
+    while stack:
+        n = stack.pop()
+        if isinstance(n, yaml.MappingNode):
+            seen: set[str] = set()
+            for k, v in n.value:
+                key = str(k.value)
+                if isinstance(k, yaml.ScalarNode) and key in seen:
+                    raise ConfigError(
+                        f"{name}, line {k.start_mark.line + 1}: the key '{key}' is given twice in the same mapping; "
+                        "allowed: each key once"
+                    )
+                seen.add(key)
+                stack.append(v)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
 
 
 def header(text: str) -> str | None:
@@ -156,6 +180,7 @@ def _check_tree(conf_dir: Path, experiment_dir: Path, stamp: tuple) -> None:
             raise ConfigError(
                 f"{where(config)} lists actor {aid}, but {where(conf_dir / 'actors')}/{aid}.yaml does not exist"
             )
+    holders: dict[str, list[Path]] = {role: [] for role in SINGLE_ROLES}
     for f in sorted((conf_dir / "actors").glob("*.yaml")):
         text, data = read_yaml(f)
         if not ACTOR_ID.fullmatch(f.stem):
@@ -163,6 +188,16 @@ def _check_tree(conf_dir: Path, experiment_dir: Path, stamp: tuple) -> None:
         if header(text) != f"actors.{f.stem}":
             raise ConfigError(f"{where(f)} must start with '# @package actors.{f.stem}' (the id is the file's name)")
         check_data(where(f), data)
+        for role, files_with in holders.items():
+            if f.stem in seen and data.get(role) is not None:
+                files_with.append(f)
+    for role, files_with in holders.items():
+        if len(files_with) > 1:
+            first, second = (where(f) for f in files_with[:2])
+            raise ConfigError(
+                f"{first} and {second} both hold the {role} role, which only one actor may hold; "
+                f"allowed: a '{role}:' block in one actor file of the case"
+            )
     for f in sorted((conf_dir / "scenario").glob("*.yaml")):
         check_scenario_file(f)
     for f in sorted(conf_dir.glob("hydra/*/*.yaml")):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -94,8 +94,10 @@ def _run_chunk(job: Job, seeds: range) -> dict[str, list]:
     return out
 
 
-def _results(job: Job, parts: list[dict[str, list]]) -> Results:
-    """Chunks, in seed order -> the job's tables."""
+def _results(job: Job, parts: Iterable[dict[str, list]]) -> Results:
+    """Chunks, in seed order -> the job's tables, whole in memory (what :func:`simulate` returns;
+    a job writing a folder streams the chunks to disk instead: :mod:`sim.sweep.stream`)."""
+    parts = list(parts)
     frames = [part.pop("_weekly") for part in parts if "_weekly" in part]
     weekly = weekly_table.concat(frames) if job.weekly else None
     return Results(to_frame(concat(parts), job.params), weekly=weekly)
@@ -163,7 +165,9 @@ def _ready() -> bool:
 
 
 class Pending:
-    """A job's runs submitted to the pool; :meth:`result` waits for them, in seed order."""
+    """A job's runs submitted to the pool; :meth:`parts` yields them chunk by chunk, in seed order
+    (a chunk is dropped here once handed on, so memory holds the chunks not yet consumed, not the
+    job); :meth:`result` gathers them into tables."""
 
     def __init__(self, job: Job, workers: int, progress: Callable[[int], None] | None = None):
         self.job, self.progress = job, progress
@@ -174,39 +178,53 @@ class Pending:
         pool = executor(workers)
         self.futures = [pool.submit(_run_chunk, job, c) for c in self.chunks]
 
-    def result(self) -> Results:
-        parts: list[dict[str, list]] = []
+    def parts(self) -> Iterator[dict[str, list]]:
         try:
-            for fut, chunk in zip(self.futures, self.chunks):
-                parts.append(fut.result())
+            for i, chunk in enumerate(self.chunks):
+                part = self.futures[i].result()
+                self.futures[i] = None  # type: ignore[call-overload] - the future held the chunk's columns
                 if self.progress:
                     self.progress(len(chunk))
+                yield part
         except BaseException:
             self.cancel()
             raise
-        return _results(self.job, parts)
+
+    def result(self) -> Results:
+        return _results(self.job, self.parts())
 
     def cancel(self) -> None:
         for fut in self.futures:
-            fut.cancel()
+            if fut is not None:
+                fut.cancel()
+
+
+def chunks(
+    job: Job, workers: int | None = None, progress: Callable[[int], None] | None = None
+) -> Iterator[dict[str, list]]:
+    """The job's runs (not traced) chunk by chunk, in seed order, as columns (:func:`to_frame`
+    makes each a piece of the runs table; with ``job.weekly`` its weekly table is under
+    ``"_weekly"``). Chunks are made as they are consumed (one process) or as the pool finishes
+    them (several), so a consumer that writes each one and lets it go holds one at a time."""
+    workers = auto_workers(job.runs) if workers is None else workers
+    if workers > 1:
+        yield from Pending(job, workers, progress).parts()
+        return
+    seeds = range(job.seed, job.seed + job.runs)
+    step = max(1, min(500, job.runs // 20 or 1))
+    for start in range(0, job.runs, step):
+        chunk = seeds[start : start + step]
+        part = _run_chunk(job, chunk)
+        if progress:
+            progress(len(chunk))
+        yield part
 
 
 def simulate(job: Job, workers: int | None = None, progress: Callable[[int], None] | None = None) -> Results:
     """Run the job's replicates (in parallel when worth it) and return tidy tables."""
     if job.trace:
         return _simulate_traced(job)
-    workers = auto_workers(job.runs) if workers is None else workers
-    if workers > 1:
-        return Pending(job, workers, progress).result()
-    seeds = range(job.seed, job.seed + job.runs)
-    parts: list[dict[str, list]] = []
-    step = max(1, min(500, job.runs // 20 or 1))
-    for start in range(0, job.runs, step):
-        chunk = seeds[start : start + step]
-        parts.append(_run_chunk(job, chunk))
-        if progress:
-            progress(len(chunk))
-    return _results(job, parts)
+    return _results(job, chunks(job, workers, progress))
 
 
 def _simulate_traced(job: Job) -> Results:

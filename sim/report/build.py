@@ -151,7 +151,7 @@ def _assemble(folders: list[ResultFolder], opts: Options) -> Report:
     label = dict(zip(map(id, folders), labels))
     kept, left_out = population(folders)
     runs = combined_runs(kept, [label[id(f)] for f in kept])
-    notes: list[str] = []
+    notes: list[str] = [f.incomplete for f in folders if f.incomplete]  # a sweep's missing jobs, said first
     rules = combined_runs(kept, [label[id(f)] for f in kept], lambda f: rules_of(f, notes))
     note = f"Left out (fewer than {MIN_POPULATION} runs): {', '.join(label[id(f)] for f in left_out)}."
     note = note if left_out else ""

@@ -210,6 +210,12 @@ def _main(argv: list[str] | None) -> int:
             return _fail(
                 f"--outcome: unknown outcome {args.outcome!r}; use one of {', '.join(an.OUTCOMES)} or a boolean column"
             )
+        not_yes_no = _not_yes_no(an, outcome, folders)
+        if not_yes_no:
+            return _fail(
+                f"--outcome {args.outcome!r}: {not_yes_no}, not yes/no; allowed: one of {', '.join(an.OUTCOMES)} "
+                "or a true/false column"
+            )
     out = args.out or folders[0].path / "report"
     opts = Options(outcome, args.top_k, args.seed, args.prim_threshold, args.top, labels)
     report = assemble(folders, opts)
@@ -222,6 +228,25 @@ def _main(argv: list[str] | None) -> int:
         return _fail(f"--out {out}: cannot write the report ({(exc.strerror or type(exc).__name__).lower()})")
     _print(report, folders, out, args.csv, comparison_lines)
     return 0
+
+
+def _not_yes_no(an, outcome: str, folders) -> str:
+    """Why ``outcome`` is not a yes/no outcome of the folders' runs ("" if it is one): a named
+    outcome, or a true/false column. The heat map and scenario discovery need one; a count such as
+    ``troops`` would otherwise be skipped without a word (or read as yes/no where it is 0 or 1)."""
+    if outcome in an.OUTCOMES or outcome in an.active().outcomes:
+        return ""
+    for f in folders:
+        if f.runs is None or outcome not in f.runs.columns:
+            continue
+        col = f.runs[outcome]
+        if col.dtype == bool or str(col.dtype) == "boolean":
+            continue
+        import pandas as pd
+
+        shown = ", ".join(str(v) for v in sorted(pd.unique(col.dropna()), key=str)[:3])
+        return f"column {outcome} of {f.name} holds {col.dtype} values ({shown}{', ...' if shown else ''})"
+    return ""
 
 
 def _forecast(args, forecast) -> int:

@@ -34,6 +34,7 @@ class ResultFolder:
     job: dict = field(default_factory=dict)  # a sweep's first job's manifest (a run's own manifest)
     configs: list[dict] = field(default_factory=list)  # multirun.yaml, config.yaml, .hydra/, first job's
     jobs: list[Path] = field(default_factory=list)  # a sweep's job folders
+    incomplete: str = ""  # what a sweep that did not finish lacks (the jobs missing), "" if complete
 
     @property
     def kind(self) -> str:
@@ -186,9 +187,37 @@ def _load(given: Path) -> ResultFolder:
             f = trace_dir / f"{name}.parquet"
             if f.is_file():
                 setattr(folder, name, check_table(read_parquet(f), name, f, horizon, folder.case))
+    folder.incomplete = _incomplete(folder)
     if not folder.usable:
         folder.notes.append(f"{path}: {_empty(folder)}")
     return folder
+
+
+def _finished(job: Path) -> bool:
+    return (job / "manifest.json").is_file() and (job / "runs.parquet").is_file()
+
+
+def _incomplete(folder: ResultFolder) -> str:
+    """For a sweep that did not finish (its manifest says ``running``, or a job it planned has no
+    result): which jobs are missing and how many runs the report covers, in one sentence."""
+    jobs, planned = folder.manifest.get("jobs"), folder.manifest.get("runs")
+    if folder.kind != "sweep" or not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        return ""
+    done = {int(j.name) for j in folder.jobs if _finished(j)}
+    missing = [i for i in range(jobs) if i not in done]
+    if not missing and folder.manifest.get("status", "complete") == "complete":
+        return ""
+    runs = len(folder.runs) if folder.runs is not None else 0
+    if missing:
+        listed = ", ".join(map(str, missing[:12])) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+        what = f"{jobs - len(missing)} of {jobs} jobs finished (missing: job {listed})"
+    else:
+        what = f"all {jobs} jobs finished, but the sweep did not complete (no combined table)"
+    of = f" of the {planned:,} planned" if isinstance(planned, int) and not isinstance(planned, bool) else ""
+    again = (
+        f"; run its command again to finish it: {folder.manifest['resume']}" if folder.manifest.get("resume") else ""
+    )
+    return f"{folder.name} is an incomplete sweep: {what}; this report covers {runs:,} runs{of}{again}"
 
 
 def _runs_file(folder: ResultFolder) -> Path:
@@ -209,7 +238,8 @@ def _runs(folder: ResultFolder, horizon: float | None) -> pd.DataFrame | None:
             if (job / "runs.parquet").is_file():
                 f = job / "runs.parquet"
                 runs = check_table(read_parquet(f), "runs", f, horizon, folder.case)
-                frames.append(runs.assign(job=int(job.name)))
+                job_column = pd.DataFrame({"job": int(job.name)}, index=runs.index)
+                frames.append(pd.concat([runs, job_column], axis=1))  # one block added: no fragmented frame
         if not frames:
             return None
         runs = pd.concat(frames, ignore_index=True)

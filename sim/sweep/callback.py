@@ -190,6 +190,13 @@ class SweepCallback(Callback):
         guard.on_stop(lambda: (lock.remove_own_temps(out), discard(out) if not existed else None))
         guard.install(lambda signum: f"isf-sim: {_stopped(signum)}; nothing was kept; run it again: {again}")
 
+    def on_job_start(self, config: Any, **kwargs: Any) -> None:
+        """Hydra's copies of the job's config (``.hydra/``), written as isf-sim writes files
+        (Hydra's own writing is off: ``hydra.output_subdir: null``; see :mod:`sim.sweep.hydra_files`)."""
+        from sim.sweep import hydra_files
+
+        hydra_files.write(config)
+
     def on_run_end(self, config: Any, **kwargs: Any) -> None:
         lock.release()
 

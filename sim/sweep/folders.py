@@ -189,6 +189,12 @@ def command(overrides: list[str], replace: dict[str, Any] | None = None) -> str:
 def write_job(folder: Path, results: Results, config_yaml: str, manifest: dict, csv: bool = False) -> None:
     """Write a job's folder; its manifest (written last) records each table's rows and sha256
     (``tables``), so a resume knows a table that was changed or cut short (:func:`check_job`)."""
+    finish_job(folder, write_tables(folder, results, csv), config_yaml, manifest)
+
+
+def write_tables(folder: Path, results: Results, csv: bool = False) -> dict[str, Any]:
+    """Write a job's tables, whole (a traced job or a design; other jobs stream theirs:
+    :mod:`sim.sweep.stream`); return each table's check (rows, sha256) for the manifest."""
     folder.mkdir(parents=True, exist_ok=True)
     tables = {RUNS: write_parquet(folder / RUNS, results.runs)}
     if csv:
@@ -197,6 +203,13 @@ def write_job(folder: Path, results: Results, config_yaml: str, manifest: dict, 
         df = getattr(results, name)
         if df is not None:
             tables[f"{name}.parquet"] = write_parquet(folder / f"{name}.parquet", df)
+    return tables
+
+
+def finish_job(folder: Path, tables: dict[str, Any], config_yaml: str, manifest: dict) -> None:
+    """A job folder's last two files, once its tables are written (by :func:`write_job`, or as the
+    runs arrived: :func:`sim.sweep.stream.write_runs`): its config, then its manifest with each
+    table's check, which makes the folder complete."""
     atomic_write_text(folder / "config.yaml", config_yaml)
     manifest = {**manifest, "tables": tables}
     atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2, default=str) + "\n")

@@ -10,18 +10,28 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
 from sim.config import build, lever_keys, override_keys, parameter_meta
 from sim.model.params import ConfigError, RunSettings
-from sim.model.run import Job, Pending, Results, auto_workers, simulate
-from sim.sweep import guard, lock, pipeline, sensitivity
-from sim.sweep.folders import MANIFEST, RUNS, check_job, command, git_state, job_key, versions, write_job
+from sim.model.run import Job, Pending, Results, auto_workers, chunks, simulate
+from sim.sweep import guard, lock, pipeline, sensitivity, stream
+from sim.sweep.folders import (
+    MANIFEST,
+    RUNS,
+    check_job,
+    command,
+    finish_job,
+    git_state,
+    job_key,
+    versions,
+    write_tables,
+)
 
 
 class WriteFailed(ConfigError):
@@ -121,20 +131,26 @@ def run_or_fail(
     try:
         return run_job(raw, out, task_overrides, in_sweep=in_sweep, launcher=launcher)
     except Exception as exc:
-        _discard_quietly(out)
-        line = fault_line(exc, out, resume=in_sweep)
-        if line is None:
-            raise
-        if in_sweep:  # the jobs already handed to the pipeline: written, or their failure ignored
-            try:
-                pipeline.stop()
-            except Exception:  # noqa: BLE001, S110 - the error being reported is the first one
-                pass
-        print(f"isf-sim: error: {line}", file=sys.stderr)
-        sys.exit(2)
+        fail(exc, out, in_sweep)
     except BaseException:
         _discard_quietly(out)
         raise
+
+
+def fail(exc: Exception, out: Path, in_sweep: bool) -> NoReturn:
+    """End the command for a job that failed: its folder cleaned up (:func:`discard`), then one
+    line and exit code 2 for a fault of the folder or a bad config (anything else is raised)."""
+    _discard_quietly(out)
+    line = fault_line(exc, out, resume=in_sweep)
+    if line is None:
+        raise exc
+    if in_sweep:  # the jobs already handed to the pipeline: written, or their failure ignored
+        try:
+            pipeline.stop()
+        except Exception:  # noqa: BLE001, S110 - the error being reported is the first one
+            pass
+    print(f"isf-sim: error: {line}", file=sys.stderr)
+    sys.exit(2)
 
 
 def _discard_quietly(folder: Path) -> None:
@@ -232,14 +248,22 @@ def _run(job, design, out, pipe, workers, config_yaml, manifest, settings, in_sw
         guard.warm(workers)  # the pool, with Ctrl-C kept from the workers, and its guard
     t0 = time.perf_counter()
 
-    def finish(results: Results) -> float:
-        wall = time.perf_counter() - t0
+    def written(write: Callable[[], dict]) -> float:
+        """Write the job's tables (``write`` returns their checks), then its config and manifest."""
         try:
-            write_job(out, results, config_yaml, {**manifest, "wall_time_s": round(wall, 3)}, csv=settings.csv)
+            tables = write()
+            wall = time.perf_counter() - t0
+            finish_job(out, tables, config_yaml, {**manifest, "wall_time_s": round(wall, 3)})
         except OSError as exc:  # a full disk, a vanished or read-only folder: nothing half-written stays
             _discard_quietly(out)
             raise WriteFailed(f"cannot write {out}: {describe_os_error(exc)}") from exc
         return wall
+
+    def finish(results: Results) -> float:
+        return written(lambda: write_tables(out, results, csv=settings.csv))
+
+    def streamed(parts) -> float:  # the runs written as they arrive: memory does not grow with runs
+        return written(lambda: stream.write_runs(out, parts, job.params, csv=settings.csv))
 
     progress = pipe.progress_hook(str(out)) if pipe is not None else None
     if design is not None:
@@ -250,17 +274,21 @@ def _run(job, design, out, pipe, workers, config_yaml, manifest, settings, in_sw
                 )
             )
         )
-    elif pipe is not None and workers > 1 and not job.trace:
+    elif job.trace:  # a few runs (sim.sweep.limits caps them), kept whole for the story
+        results = simulate(job, workers=workers, progress=progress)
+        wall = finish(results)
+        if not in_sweep:
+            return Finished(results, settings, out, wall, workers)
+    elif pipe is not None and workers > 1:
         # an in-process sweep: submit the runs and move on; the sweep's writer thread finishes
         pending = Pending(job, workers, progress)
-        pipe.defer(out, lambda: finish(pending.result()))
+        pipe.defer(out, lambda: streamed(pending.parts()))
     elif pipe is not None:
-        finish(simulate(job, workers=workers, progress=progress))
+        streamed(chunks(job, workers=workers, progress=progress))
     else:
-        results = _simulate_with_progress(job, workers)
-        wall = finish(results)
+        wall = _streamed_with_progress(job, workers, streamed)
         if not in_sweep:  # a sweep prints one progress bar and one summary, not a table per job
-            return Finished(results, settings, out, wall, workers)
+            return Finished(summary(out), settings, out, wall, workers)
     return None
 
 
@@ -275,10 +303,21 @@ def rerun_row(task_overrides: list[str], explicit: dict[str, Any], points: int |
     return cmd.replace("@SEED@", "{seed}").replace("@POINT@", "{point}")
 
 
-def _simulate_with_progress(job: Job, workers: int) -> Results:
+def _streamed_with_progress(job: Job, workers: int, streamed: Callable[[Iterable], float]) -> float:
+    """A single job's runs, streamed to its folder, with a progress bar on a terminal for long jobs."""
     if job.runs < 2000 or not sys.stderr.isatty():
-        return simulate(job, workers=workers)
+        return streamed(chunks(job, workers=workers))
     from tqdm import tqdm
 
     with tqdm(total=job.runs, unit="run", desc="isf-sim", leave=False) as bar:
-        return simulate(job, workers=workers, progress=bar.update)
+        return streamed(chunks(job, workers=workers, progress=bar.update))
+
+
+def summary(out: Path) -> Results:
+    """What the printed table reads of a streamed job: its runs table without the drawn
+    parameters (``param.*``), read back from the folder (the outcomes only: a few bytes a run)."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    names = [n for n in pq.read_schema(out / RUNS).names if not n.startswith("param.")]
+    return Results(pd.read_parquet(out / RUNS, columns=names))

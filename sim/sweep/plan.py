@@ -172,10 +172,16 @@ def apply_values(raw: dict, values: Sequence[str]) -> dict:
 
 
 def check_config(overrides: Sequence[str], raw: dict) -> int:
-    """Validate one job's composed config; return its number of runs."""
+    """Validate one job's composed config, and what it would ask of this machine
+    (:mod:`sim.sweep.limits`); return its number of runs."""
+    from sim.sweep import limits
     from sim.sweep.sensitivity import split_design
 
-    return build(split_design(raw)[1], override_keys(overrides))[1].runs
+    design, model_raw = split_design(raw)
+    params, settings = build(model_raw, override_keys(overrides))
+    if design is None:  # a design's block is sized by its own checks (sim.sweep.sensitivity)
+        limits.check_job(settings, params, limits.drawn(model_raw, overrides, settings))
+    return settings.runs
 
 
 def check_jobs(jobs: Sequence[Sequence[str]], compose_job: Callable[[list[str]], dict]) -> int:

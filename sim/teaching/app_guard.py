@@ -14,7 +14,8 @@ HTTP request and websocket handshake is checked before Solara sees it:
   ``ISF_APP_MAX_SESSIONS`` (default :data:`MAX_SESSIONS`) is refused (page ``503``, websocket
   handshake refused) until one is freed; a session whose pages are gone is freed after
   ``SOLARA_KERNEL_CULL_TIMEOUT`` (set by ``isf-app``, default :data:`IDLE_TIMEOUT`, instead of
-  Solara's 24 h), and its memory is handed back to the system.
+  Solara's 24 h), and its memory is handed back to the system. The code every session uses is
+  loaded at start (:func:`preload`), so what a session adds is the session's alone.
 
 ``python -m sim.teaching.app_guard PAGE --host H --port N ...`` is ``solara run PAGE ...`` with
 the guard in front (``isf-app`` starts it so).
@@ -180,6 +181,40 @@ def _release_memory(period: float = 2.0) -> None:
         last = now
 
 
+def preload() -> None:
+    """Import what every session uses (Solara's widgets, Mesa's visualisation, the model, the
+    page's helpers), and fill the caches they share (one model of the case built and stepped, one
+    figure drawn), before the first session, not during it. Loaded code stays for the life of
+    the process, as it should; loaded during a session it would look like that session's memory,
+    and the server's memory after its sessions close would never come back to its start."""
+    import importlib
+
+    for name in (
+        "solara",
+        "mesa.visualization",
+        "matplotlib.pyplot",
+        "sim.model.model",
+        "sim.teaching.app_model",
+        "sim.teaching.app_views",
+    ):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001, S112 - a module the page does not need after all: it loads it itself
+            continue
+    try:  # the caches every session shares: the case's config and levers, a figure's fonts
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from sim.teaching import app_model
+
+        app_model.TeachingModel(**app_model.default_settings()).step()
+        figure = Figure()
+        figure.text(0.5, 0.5, "isf-app")
+        FigureCanvasAgg(figure).draw()
+    except Exception:  # noqa: BLE001, S110 - a case the page will report itself; the warm-up is only a warm-up
+        pass
+
+
 def max_sessions() -> int:
     text = os.environ.get(MAX_ENV, "").strip()
     return int(text) if text.isdigit() else MAX_SESSIONS
@@ -198,6 +233,7 @@ def serve(argv: list[str]) -> None:
     # uvicorn loads "solara.server.starlette:app" by name: it finds the guarded app there
     solara_app.app = Guard(solara_app.app, Addresses(host, port, extra), max_sessions())
     threading.Thread(target=_release_memory, name="isf-app-release-memory", daemon=True).start()
+    preload()
     sys.argv = ["solara", "run", *argv]
     solara.__main__.main()
 

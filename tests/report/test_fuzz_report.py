@@ -275,6 +275,8 @@ OPTION_CASES = {
     "--seed -1": (["--seed", "-1"], "--seed"),
     "--seed x": (["--seed", "x"], "--seed"),
     "--outcome unknown": (["--outcome", "P(peace)"], "--outcome: unknown outcome 'P(peace)'"),
+    "--outcome a count": (["--outcome", "troops"], "--outcome 'troops': column troops of run holds int64 values"),
+    "--outcome a word": (["--outcome", "mandate"], "--outcome 'mandate': column mandate of run holds"),
     "--label without =": (["--label", "noequals"], "--label needs NAME=PATH"),
     "--label of another folder": (["--label", "x=/not/given"], "--label names /not/given"),
     "--out is a file": (["--out", "{file}"], "--out"),
@@ -351,3 +353,39 @@ def test_an_unwritable_output_is_one_line_and_leaves_nothing(tmp_path):
 
 def test_the_cases_cover_at_least_forty_bad_inputs():
     assert len(FOLDER_CASES) + len(OPTION_CASES) >= 40
+
+
+def test_an_incomplete_sweep_is_reported_as_such_with_its_missing_jobs(tmp_path):
+    """A sweep stopped before its end (its manifest says running; job 4 of 9 has no result): the
+    printed lines, summary.md and report.html say which jobs are missing and how many runs the
+    report covers; nothing else is printed on stderr (no library warning before the report's line)."""
+    import subprocess
+    import sys
+
+    sweep = fake_results.make_sweep(tmp_path / "sweep", n=N)
+    (sweep / "runs.parquet").unlink()
+    for name in ("runs.parquet", "manifest.json"):
+        (sweep / "4" / name).unlink()
+    manifest = json.loads((sweep / "manifest.json").read_text())
+    resume = "isf-sim -m x=1,2 hydra.sweep.dir=sweep"
+    manifest |= {"status": "running", "jobs": 9, "runs": 9 * N, "resume": resume}
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
+    proc = subprocess.run(
+        [sys.executable, "-W", "default", "-m", "sim.report.cli", str(sweep), "--out", str(tmp_path / "r")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    said = f"8 of 9 jobs finished (missing: job 4); this report covers {8 * N:,} runs of the {9 * N:,} planned"
+    assert said in proc.stdout and resume in proc.stdout, proc.stdout
+    for page in ("summary.md", "report.html"):
+        assert said in (tmp_path / "r" / page).read_text(), page
+
+
+def test_a_complete_sweep_is_not_called_incomplete(tmp_path):
+    sweep = fake_results.make_sweep(tmp_path / "sweep", n=N)
+    manifest = json.loads((sweep / "manifest.json").read_text()) | {"status": "complete", "jobs": 9}
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
+    code, err, out = run_cli([sweep, "--out", tmp_path / "r"])
+    assert code == 0 and "incomplete" not in out + (tmp_path / "r" / "summary.md").read_text(), err

@@ -21,8 +21,16 @@ SINGLE = ["runs=6", "horizon_weeks=10"]
 DRIVER = """
 import errno, importlib, os, sys
 where, nth, code = sys.argv[1], int(sys.argv[2]), getattr(errno, sys.argv[3])
-module_name, name = where.rsplit(".", 1)
-module = importlib.import_module(module_name)
+parts = where.split(".")  # a module's function, or a class's (omegaconf.OmegaConf.save)
+for i in range(len(parts) - 1, 0, -1):
+    try:
+        module = importlib.import_module(".".join(parts[:i]))
+        break
+    except ImportError:
+        continue
+for part in parts[i:-1]:
+    module = getattr(module, part)
+name = parts[-1]
 real, calls = getattr(module, name), [0]
 def failing(*args, **kwargs):
     calls[0] += 1
@@ -71,9 +79,9 @@ def whole(tmp_path_factory):
 @pytest.mark.parametrize(
     ("where", "nth", "code", "workers", "words"),  # nth: the call of ``where`` that fails
     [
-        ("sim.sweep.folders.write_parquet", 2, "ENOSPC", "1", ["/sw/1", "No space left on device (ENOSPC)"]),
-        ("sim.sweep.folders.write_parquet", 2, "ENOSPC", "2", ["/sw/1", "No space left on device (ENOSPC)"]),
-        ("sim.sweep.folders.write_parquet", 3, "EIO", "2", ["/sw/2", "(EIO)"]),  # the last job: seen at the end
+        ("sim.sweep.stream.write_group", 2, "ENOSPC", "1", ["/sw/1", "No space left on device (ENOSPC)"]),
+        ("sim.sweep.stream.write_group", 2, "ENOSPC", "2", ["/sw/1", "No space left on device (ENOSPC)"]),
+        ("sim.sweep.stream.write_group", 3, "EIO", "2", ["/sw/2", "(EIO)"]),  # the last job: seen at the end
         ("sim.sweep.folders.atomic_write_text", 3, "EROFS", "1", ["/sw/", "(EROFS)"]),  # a job's config or manifest
         ("sim.sweep.callback.atomic_write_text", 1, "ENOSPC", "1", ["/sw", "(ENOSPC)"]),  # the sweep manifest
         ("sim.sweep.callback.atomic_write_text", 2, "ENOSPC", "1", ["/sw", "(ENOSPC)"]),  # ... completed
@@ -109,7 +117,7 @@ def test_a_vanished_sweep_folder_is_one_line(tmp_path):
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("HYDRA_")}
     env["PYTHONPATH"] = str(ROOT)
-    inject = ["sim.sweep.folders.write_parquet", "2", "ENOENT"]
+    inject = ["sim.sweep.stream.write_group", "2", "ENOENT"]
     proc = subprocess.run(
         [sys.executable, "-c", driver, *inject, *SWEEP, f"hydra.sweep.dir={out}"],
         cwd=tmp_path,
@@ -128,7 +136,41 @@ def test_a_full_disk_during_a_single_job_is_one_line_and_it_runs_again(whole, tm
     (tmp_path / "keep").touch()  # a job that failed removes its folder, and its parent if left empty
     out = tmp_path / "job"
     args = [*SINGLE, f"hydra.run.dir={out}"]
-    one_line(faulty(tmp_path, "sim.sweep.folders.write_parquet", 1, "ENOSPC", *args), str(out), "(ENOSPC)")
+    one_line(faulty(tmp_path, "sim.sweep.stream.write_group", 1, "ENOSPC", *args), str(out), "(ENOSPC)")
     assert not (out / "manifest.json").exists() and not (out / ".isf-sim.lock").exists()
     isf_sim(tmp_path, *args)
     assert (out / "runs.parquet").read_bytes() == whole["single"]
+
+
+@pytest.mark.parametrize("nth", [1, 3])  # .hydra/config.yaml, .hydra/overrides.yaml: before the job runs
+def test_a_full_disk_when_the_hydra_copies_are_written_is_one_line(whole, tmp_path, nth):
+    from helpers import isf_sim
+
+    (tmp_path / "keep").touch()  # a job that failed removes its folder, and its parent if left empty
+    out = tmp_path / "job"
+    args = [*SINGLE, f"hydra.run.dir={out}"]
+    proc = faulty(tmp_path, "sim.sweep.folders.atomic_write_bytes", nth, "ENOSPC", *args)
+    one_line(proc, str(out), "(ENOSPC)")
+    assert not out.exists() and not list(tmp_path.rglob(".*.tmp-*"))
+    isf_sim(tmp_path, *args)  # the same command, with space again
+    assert (out / "runs.parquet").read_bytes() == whole["single"]
+    assert sorted(p.name for p in (out / ".hydra").iterdir()) == ["config.yaml", "hydra.yaml", "overrides.yaml"]
+
+
+def test_a_read_only_folder_when_a_sweep_job_writes_its_hydra_copies_is_one_line(whole, tmp_path):
+    from helpers import isf_sim
+
+    out = tmp_path / "sw"  # Hydra's basic launcher: each job's .hydra/ (isf-sim's own launcher writes none)
+    args = [*SWEEP, "hydra/launcher=basic", f"hydra.sweep.dir={out}"]
+    # calls: the sweep manifest (1), job 0's three copies, config and manifest (2-6), job 1's first copy (7)
+    one_line(faulty(tmp_path, "sim.sweep.folders.atomic_write_bytes", 7, "EROFS", *args), "/sw/1", "(EROFS)")
+    assert not (out / "1").exists() and (out / "0" / "runs.parquet").is_file()
+    isf_sim(tmp_path, *args)
+    assert (out / "runs.parquet").read_bytes() == whole["sweep"]
+
+
+def test_a_full_disk_when_the_sweep_writes_multirun_yaml_is_one_line(tmp_path):
+    out = tmp_path / "sw"
+    proc = faulty(tmp_path, "omegaconf.OmegaConf.save", 1, "ENOSPC", *SWEEP, f"hydra.sweep.dir={out}")
+    one_line(proc, str(out), "(ENOSPC)")
+    assert not (out / ".isf-sim.lock").exists()

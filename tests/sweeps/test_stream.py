@@ -1,0 +1,81 @@
+"""A job's runs table written as the runs arrive (sim/sweep/stream.py): the bytes the whole table
+written at once gives, whatever the pieces (one worker or two cut a job differently), and never
+more than about one row group held in memory, however many runs."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from sim.sweep import stream
+
+
+def table(n: int, seed: int = 0) -> pd.DataFrame:
+    """A runs-like table: numbers, flags, short words with few values, drawn parameters."""
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {
+            "seed": np.arange(n, dtype="int64"),
+            "deployed": rng.uniform(size=n) < 0.5,
+            "week_deployed": np.where(rng.uniform(size=n) < 0.5, rng.integers(1, 52, n), np.nan),
+            "configuration": pd.array(rng.choice(["TUR+EGY | enforcement", "EGY | borders", "none"], n), "string"),
+        }
+    )
+    for i in range(6):
+        df[f"param.p{i}"] = rng.uniform(size=n)
+    return df
+
+
+def streamed(tmp_path, df: pd.DataFrame, sizes: list[int], name: str = "runs.parquet") -> bytes:
+    writer = stream.TableWriter(tmp_path / name)
+    start, held = 0, []
+    for size in sizes:
+        writer.add(df.iloc[start : start + size].reset_index(drop=True))
+        start += size
+        held.append(writer.n_staged + writer.n_waiting)
+    assert start == len(df)
+    writer.close()
+    assert max(held) < writer.group + stream.ALIGN + max(sizes)  # one row group waits, never the table
+    return (tmp_path / name).read_bytes()
+
+
+def pieces(n: int, rng: random.Random, most: int = 500) -> list[int]:
+    out = []
+    while n > 0:
+        out.append(min(n, rng.randint(1, most)))
+        n -= out[-1]
+    return out
+
+
+@pytest.mark.parametrize("n", [1, 499, 8192, 20_000])
+def test_a_table_of_one_row_group_has_the_bytes_of_the_whole_table(tmp_path, n):
+    df = table(n)
+    whole = io.BytesIO()
+    df.to_parquet(whole, index=False, engine="pyarrow", compression="zstd")
+    got = streamed(tmp_path, df, pieces(n, random.Random(n)))
+    assert hashlib.sha256(got).hexdigest() == hashlib.sha256(whole.getvalue()).hexdigest()
+
+
+def test_a_larger_table_has_the_same_values_and_the_same_bytes_however_it_is_cut(tmp_path, monkeypatch):
+    monkeypatch.setattr(stream, "GROUP_BYTES", 64 * 1024)  # small row groups: many of them, quickly
+    n = 40_000
+    df = table(n)
+    one = streamed(tmp_path, df, pieces(n, random.Random(1)), "a.parquet")  # one worker's chunks
+    two = streamed(tmp_path, df, pieces(n, random.Random(2), 40), "b.parquet")  # another cut
+    assert one == two
+    meta = pq.ParquetFile(tmp_path / "a.parquet").metadata
+    assert meta.num_row_groups > 1 and meta.num_rows == n
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a.parquet"), df)
+
+
+def test_a_failed_write_leaves_no_file(tmp_path):
+    writer = stream.TableWriter(tmp_path / "runs.parquet")
+    writer.add(table(10))
+    writer.abort()
+    assert list(tmp_path.iterdir()) == []

@@ -37,12 +37,12 @@ def skip_reason(job, task_overrides: list[str], design=None) -> str | None:
     """Why this job gets no rule range (None: it gets one)."""
 
     if job.trace:
-        return "a traced run tells one story; no rule range"
+        return "a traced run tells one story"
     if design is not None:
-        return "a sensitivity design; no rule range"
+        return "a sensitivity design"
     given = [o.lstrip("+~").partition("=")[0] for o in task_overrides]
     if RULE_KEY in given:
-        return f"the rule is set on the command line ({RULE_KEY}); no rule range"
+        return f"the rule is set on the command line: {RULE_KEY}"
     if not others(job.params):
         return "the case admits no other bargaining rule"
     return None

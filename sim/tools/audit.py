@@ -74,6 +74,7 @@ OUTCOMES = (
     Outcome("P(ceasefire collapsed)", "ceasefire_collapsed", "p", _bool),
     Outcome("mean disarmament", "disarmament", "mean", _float),
     Outcome("P(any money released)", "funding_usd", "p", lambda s: s.to_numpy(dtype=float) > 0),
+    Outcome("P(force's funding secured)", "fund_secured", "p", _bool),  # a case with force funders
     Outcome("mean troops", "troops", "mean", _float),
     Outcome("mean deaths", "deaths", "mean", _float),
     Outcome("mean failed votes", "failed_votes", "mean", _float),

@@ -35,6 +35,7 @@ def test_the_audit_takes_the_mini_case(tmp_path):
     assert p.returncode in (0, 1), p.stderr  # 1: some parameter shows no effect at so few runs
     text = out.read_text()
     assert "actors.HLD.resolve" in text and "actors.ISR" not in text
+    assert f"python -m sim.audit case={MINI} --runs 40" in text  # the page's command names its case
 
 
 @pytest.mark.slow

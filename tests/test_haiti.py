@@ -107,7 +107,7 @@ def test_the_questions_load(raw):
     params, _ = build(raw)
     ids = tuple(params.actors)
     qs = questions.load(CASE / "questions.yaml", list(weekly.columns(params)), params.horizon_weeks, ids)
-    assert 8 <= len(qs) <= 12
+    assert len(qs) >= 8
     assert {"KEN", "GANGS"} <= {q.member for q in qs} | {q.column.split(".")[-1] for q in qs}
 
 
@@ -123,3 +123,37 @@ def test_isf_forecast_answers_the_questions(tmp_path):
     assert "resolution_by_week_2" in proc.stdout and "kenya_deployed_by_week_52" in proc.stdout
     assert not OTHER_CASE.findall(proc.stdout)
     assert any(out.iterdir())
+
+
+# ---------------------------------------------------------------- the engine's pieces this case uses
+def test_the_case_uses_the_host_the_force_fund_and_domestic_gates(raw):
+    """Henry's government is the host; the US $100m is a force-fund pledge waiting for Congress (a
+    gate the US holds); Kenya's constitutional steps bind Kenya's own deployment, not a phase."""
+    from sim.model import roles
+    from sim.model.model import ISFModel
+
+    params, _ = build(raw)
+    assert params.mechanisms.host.enabled and params.mechanisms.force_fund.enabled
+    m = ISFModel(params, rng=0)
+    assert m.host.aid == "HTI" and [f.aid for f in m.force_funders][:1] == ["USA"]
+    assert m.lead.aid == "KEN"
+    own = dict(zip((g.aid for g in m.gate_holders), m.own_gate))
+    assert own == {"USA": True, "KEN": True}
+    assert roles.gates_open(m)  # no gate of this case holds up the next phase
+    labels = [label for label, _ in m.deploy_extra]
+    assert "force's funding secured" in labels and "Kenyan approval" in labels
+
+
+def test_no_money_enters_the_fund_before_the_council_authorises(raw):
+    """The weekly table: the fund's balance grows only once a resolution is in force (the US
+    pledge waits for one and for Congress), not at once as in the first version of the case."""
+    from sim.model.model import ISFModel
+
+    params, _ = build(raw)
+    for seed in range(5):
+        m = ISFModel(params, rng=seed, weekly=True).run()
+        table = weekly.frame([(seed, m.weekly)], params)
+        paid = table["fund_paid_usd"] > 0
+        first = paid.idxmax() if paid.any() else None
+        if first is not None:
+            assert table["authorized"].iloc[: first + 1].any(), f"seed {seed}: paid before any resolution"

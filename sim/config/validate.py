@@ -20,6 +20,7 @@ from sim.config import files, provenance
 from sim.config.case import build_case
 from sim.model.params import (
     MECHANISM_TYPES,
+    OPTIONAL_MECHANISMS,
     ROLE_TYPES,
     UNIT,
     ActorIds,
@@ -246,6 +247,15 @@ def _check_roles(actors: dict[str, ActorParams], case) -> None:
     sponsors = [a.id for a in actors.values() if a.sponsor is not None]
     if len(sponsors) > 1:
         raise ConfigError(f"actors {', '.join(sponsors)} all hold the sponsor role; allowed: one sponsor")
+    hosts = [a for a in actors.values() if a.host is not None]
+    if len(hosts) > 1:
+        raise ConfigError(f"actors {', '.join(a.id for a in hosts)} all hold the host role; allowed: one host")
+    for a in hosts:
+        if a.host.notify_on not in case.dimensions:
+            raise ConfigError(
+                f"actors.{a.id}.host.notify_on = {a.host.notify_on!r} is not a dimension of the case; allowed: "
+                f"{', '.join(case.dimensions)}"
+            )
     role_of = {"role_of": "contributor", "control_of": "territory", "disarmament_of": "armed_group"}
     for o in case.outcomes:
         role = role_of[o.kind]
@@ -364,6 +374,8 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
     mech_kw = {}
     for name, cls in MECHANISM_TYPES.items():
         path = f"mechanisms.{name}"
+        if name in OPTIONAL_MECHANISMS and mech_raw.get(name) is None:
+            continue  # a mechanism the case does not configure is off (its module's OFF)
         section = mapping(path, mech_raw.get(name))
         provenance.check(path, section, exempt)
         mech_kw[name] = dataclass_of(cls, path, {k: v for k, v in section.items() if k != "meta"})

@@ -15,6 +15,7 @@ PROTOCOL = (
     "council.settle_design",
     "council.vote",
     "sequencing.release",
+    "force_fund.pay",
     "commitments.contributors",
     "sequencing.advance",
     "money.release",

@@ -18,7 +18,7 @@ from sim.model import roles
 from sim.model import weekly as weekly_table
 from sim.model.agents import Actor
 from sim.model.case import PROTOCOL
-from sim.model.mechanisms import commitments, council, ground, money, pressure, sequencing, vetoes
+from sim.model.mechanisms import commitments, council, force_fund, ground, host, money, pressure, sequencing, vetoes
 from sim.model.params import ConfigError, ModelParams
 from sim.model.state import Trace
 
@@ -31,12 +31,13 @@ STEPS = {
     "council.settle_design": council.settle_design,  # 5. the sponsor settles the force's design,
     "council.vote": council.vote,  #    chooses the draft, tables it when it can pass
     "sequencing.release": sequencing.release,  # 6. gate holders release; the next phase opens or not
+    "force_fund.pay": force_fund.pay,  #    force funders pay into the force's fund
     "commitments.contributors": commitments.contributors,  # 7. contributors commit, pull out, deploy
     "sequencing.advance": sequencing.advance,  # 8. police, withdrawal, disarmament
     "money.release": money.release,  # 9. funders pay when their conditions hold
 }
 assert tuple(STEPS) == PROTOCOL  # the names a case may list (sim.model.case.PROTOCOL)
-INIT = (vetoes, money, pressure, council, ground, sequencing, commitments)  # who builds state first
+INIT = (vetoes, money, pressure, host, council, ground, sequencing, force_fund, commitments)  # who builds state first
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 logging.getLogger("mesa").setLevel(logging.WARNING)
@@ -60,6 +61,7 @@ class ISFModel(mesa.Model):
         self.actor_list: list[Actor] = self.agents.to_list()
         self.actors: dict[str, Actor] = {a.aid: a for a in self.actor_list}
         self._index_roles()
+        self.deploy_extra: list = []  # (label, test of a contributor): deployment conditions mechanisms add
         for mechanism in INIT:  # each mechanism builds its own state, in this order
             mechanism.init(self)
         self.protocol = [STEPS[name] for name in (self.case.protocol or PROTOCOL)]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.model.case import Case
-from sim.model.mechanisms import commitments, council, ground, money, pressure, sequencing, vetoes
+from sim.model.mechanisms import commitments, council, force_fund, ground, money, pressure, sequencing, vetoes
 
 GENERIC = Case(name="", dimensions=(), drafts=())
 
@@ -40,6 +40,7 @@ SENTENCES = {
     **council.SENTENCES,
     **sequencing.SENTENCES,
     **commitments.SENTENCES,
+    **force_fund.SENTENCES,
     "condition": lambda a, t, v, d, c: _condition(a, d),
 }
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.model.mechanisms import commitments, council, ground, money, pressure, sequencing, vetoes
+from sim.model.mechanisms import commitments, council, force_fund, ground, host, money, pressure, sequencing, vetoes
 from sim.model.mechanisms.commitments import ROLES_IN_FORCE, role_in_force  # noqa: F401 - re-exported
 
-MECHANISMS = (commitments, council, money, ground, vetoes, pressure, sequencing)  # each adds its columns
+# each adds its columns
+MECHANISMS = (commitments, council, money, ground, vetoes, pressure, sequencing, host, force_fund)
 
 if TYPE_CHECKING:  # the model (and Mesa) is imported where runs happen, not to read tables
     from sim.model.model import ISFModel
@@ -72,6 +73,8 @@ def role_columns(params: ModelParams) -> dict[str, str]:
     out.update({f"role.{a.id}": "string" for a in acts if a.contributor is not None})
     out.update({f"control.{a.id}": "float64" for a in acts if a.territory is not None})
     out.update({f"disarmament.{a.id}": "float64" for a in acts if a.armed_group is not None})
+    if any(a.force_funder is not None for a in acts):  # the force's own fund (sim.model.mechanisms.force_fund)
+        out.update(force_fund.COLUMNS)
     return out
 
 

@@ -29,7 +29,11 @@ from sim.model.declare import UNIT, ConfigError, flag, num, share  # noqa: F401 
 from sim.model.mechanisms.bargaining import Rule  # noqa: F401 - re-exported
 from sim.model.mechanisms.commitments import Params as CommitmentParams
 from sim.model.mechanisms.council import Params as CouncilParams
+from sim.model.mechanisms.force_fund import OFF as FORCE_FUND_OFF
+from sim.model.mechanisms.force_fund import Params as ForceFundParams
 from sim.model.mechanisms.ground import Params as GroundParams
+from sim.model.mechanisms.host import OFF as HOST_OFF
+from sim.model.mechanisms.host import Params as HostParams
 from sim.model.mechanisms.money import Params as MoneyParams
 from sim.model.mechanisms.pressure import Params as PressureParams
 from sim.model.mechanisms.sequencing import Params as SequencingParams
@@ -123,6 +127,22 @@ class Gate:
 
 
 @dataclass(frozen=True, slots=True)
+class Host:
+    consent: float = share("how far it asks for the force (1: it requested it)")
+    legitimacy: float = share("how far others accept that it speaks for the country")
+    notify_on: DimensionName = flag("the dimension on which a draft asks it to notify each contributor in writing")
+    notify_at: float = share("a draft at or above this on notify_on asks for the written notification")
+    notify_weeks: int = num((0, 104), "weeks", "weeks its written notification of a contributor takes")
+
+
+@dataclass(frozen=True, slots=True)
+class ForceFunder:
+    pledge_usd: float = num((0.0, 1e12), "USD", "money pledged to the force's own fund (not reconstruction)")
+    pay_weeks: int = num((1, 520), "weeks", "weeks over which the pledge is paid in, in equal instalments")
+    needs_resolution: bool = flag("pays only once the Council has authorized the force")
+
+
+@dataclass(frozen=True, slots=True)
 class CouncilSeat:
     seats: int = num((1, 10), "seats", "Council seats this bloc holds")
     permanent: bool = flag("a permanent member (its 'no' is a veto)")
@@ -140,6 +160,8 @@ ROLE_TYPES: dict[str, type] = {
     "armed_group": ArmedGroup,
     "gate": Gate,
     "council": CouncilSeat,
+    "host": Host,
+    "force_funder": ForceFunder,
 }
 
 
@@ -170,6 +192,8 @@ class ActorParams:
     armed_group: ArmedGroup | None = None
     gate: Gate | None = None
     council: CouncilSeat | None = None
+    host: Host | None = None
+    force_funder: ForceFunder | None = None
 
 
 # --------------------------------------------------------------------------- mechanisms
@@ -182,7 +206,10 @@ MECHANISM_TYPES: dict[str, type] = {
     "council": CouncilParams,
     "ground": GroundParams,
     "sequencing": SequencingParams,
+    "host": HostParams,
+    "force_fund": ForceFundParams,
 }
+OPTIONAL_MECHANISMS = ("host", "force_fund")  # a case may leave these out of its config.yaml: then they are off
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +221,8 @@ class Mechanisms:
     council: CouncilParams
     ground: GroundParams
     sequencing: SequencingParams
+    host: HostParams = HOST_OFF  # a case that does not configure it has it off
+    force_fund: ForceFundParams = FORCE_FUND_OFF
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,9 @@ or more mechanisms ask, so that no mechanism imports another for them:
   (:func:`consent`, one-sided on what the force is asked to do);
 - a pressed actor's effective resolve (:func:`effective_resolve`: an armed group's is lowered
   by a credible amnesty and stiffened by violence above the baseline);
-- how much of the territory the force covers (:func:`coverage`) and whether the gates are open
-  (:func:`gates_open`).
+- how much of the territory the force covers (:func:`coverage`), whether the gates of the next
+  phase are open (:func:`gates_open`) and whether an actor's own, domestic gates are clear
+  (:func:`own_gates_clear`).
 """
 
 from __future__ import annotations
@@ -88,6 +89,10 @@ def _binding(model: ISFModel) -> tuple[list[tuple[int, int, int]], dict]:
         "territory_id": holders[0].aid if holders else "",
         "armed_id": model.armed_groups[0].aid if model.armed_groups else "",
         "gate_words": gate_words,
+        # a gate held by a contributor or a force funder binds only its holder (a domestic gate:
+        # its constitutional steps, its legislature); the others hold up the next phase
+        "own_gate": [h.p.contributor is not None or h.p.force_funder is not None for h in model.gate_holders],
+        "gate_of": {h.aid: i for i, h in enumerate(model.gate_holders)},
         # the words of the contributors' and funders' conditions (the trace shows them)
         "gate_label": " and ".join(dict.fromkeys(w.label for w in gate_words)) or "gates",
         "consent_label": case.words.get("consent", "consent"),
@@ -204,11 +209,21 @@ def coverage(model: ISFModel) -> float:
 
 
 def gates_open(model: ISFModel) -> bool:
-    """Every gate open: its holder still holds no more than the territory holders tolerate."""
+    """Every gate of the next phase open: its holder still holds no more than the territory
+    holders tolerate (a holder's own, domestic gates are read by its own steps: :func:`own_gates_clear`)."""
     if model.gate_tolerance is None:
         return True
     tolerance = model.gate_tolerance
-    for n in model.progress.outstanding:
-        if n > tolerance:
+    for n, own in zip(model.progress.outstanding, model.own_gate):
+        if n > tolerance and not own:
             return False
     return True
+
+
+def own_gates_clear(model: ISFModel, actor: Actor) -> bool:
+    """An actor's own, domestic gate is clear: it holds nothing more (True without one, or with
+    the sequencing mechanism off)."""
+    i = model.gate_of.get(actor.aid)
+    if i is None or not model.own_gate[i] or not model.params.mechanisms.sequencing.enabled:
+        return True
+    return model.progress.outstanding[i] == 0

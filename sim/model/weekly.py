@@ -19,6 +19,7 @@ column                   dtype        meaning
 ``control.<ID>``         float32      share held by each territory holder
 ``disarmament.<ID>``     float32      each armed group's disarmament
 ``decided.<ID>``         bool         each armed group has decided to disarm
+``fund_paid_usd``        float64      paid into the force's own fund so far (a case with force funders)
 ``collapsed``            bool         the situation is collapsed this week
 ``deaths``               int32        deaths this week
 =======================  ===========  ===================================================
@@ -55,6 +56,8 @@ def columns(params: ModelParams) -> dict[str, str]:
     share = {f"control.{a.id}": "float32" for a in acts if a.territory is not None}
     share |= {f"disarmament.{a.id}": "float32" for a in acts if a.armed_group is not None}
     share |= {f"decided.{a.id}": "bool" for a in acts if a.armed_group is not None}
+    if any(a.force_funder is not None for a in acts):
+        share["fund_paid_usd"] = "float64"
     return FIXED | share | TAIL
 
 
@@ -73,8 +76,8 @@ def record(model: ISFModel) -> None:
     agenda, situation, progress = model.agenda, model.situation, model.progress
     model.weekly.append(
         (model.week, agenda.authorized, agenda.failed_votes, committed, deployed, troops_c, troops_d,
-         model.funding_usd, *progress.control, *progress.disarmament, *progress.decided, situation.collapsed,
-         situation.deaths_week)
+         model.funding_usd, *progress.control, *progress.disarmament, *progress.decided,
+         *((model.fund.balance,) if model.force_funders else ()), situation.collapsed, situation.deaths_week)
     )  # fmt: skip
 
 

@@ -27,7 +27,11 @@ in the first week in which
   :mod:`sim.model.mechanisms.sequencing`);
 * the troops pledged in all reach ``min_force`` (nobody goes in alone), and the lead contributor,
   if the case names one (``contributor.lead``), has deployed first;
-* the situation has not collapsed.
+* the situation has not collapsed;
+* and any condition another mechanism registers in ``model.deploy_extra`` (the host's backing and
+  its written notification, :mod:`sim.model.mechanisms.host`; the force's funding secured,
+  :mod:`sim.model.mechanisms.force_fund`; the contributor's own domestic gates,
+  :mod:`sim.model.mechanisms.sequencing`), each a label and a test of one contributor.
 
 Pledges lapse and are renewed: a pledged contributor whose troops have not arrived drops its
 pledge if violence exceeds ``withdraw_margin`` times its tolerance, and a collapse ends every
@@ -98,7 +102,7 @@ def deploy_holds(model: ISFModel, c: Actor) -> tuple[bool, ...]:
     """Whether each condition of contributor ``c``'s deployment holds this week (:func:`deploy_labels`)."""
     p = c.p.contributor
     lead = model.lead
-    return (
+    flags = (
         roles.consent(model, caveat=c.caveats) >= p.min_consent,
         model.situation.violence_4w <= p.violence_tolerance,
         p.min_restraint <= 0 or roles.restraint(model) >= p.min_restraint,
@@ -106,12 +110,15 @@ def deploy_holds(model: ISFModel, c: Actor) -> tuple[bool, ...]:
         model.troops_committed >= model.min_force and (lead is None or lead is c or lead.deployed > 0),
         not model.situation.collapsed,
     )
+    if model.deploy_extra:  # conditions other mechanisms register (host, force fund, domestic gates)
+        flags += tuple(holds(model, c) for _, holds in model.deploy_extra)
+    return flags
 
 
 def deploy_labels(model: ISFModel) -> tuple[str, ...]:
     """The deployment conditions' names, as the trace says them (the case's words for three)."""
     return (model.consent_label, "violence", "restraint", model.gate_label, "force generated",
-            model.situation_label)  # fmt: skip
+            model.situation_label, *(label for label, _ in model.deploy_extra))  # fmt: skip
 
 
 def conditions(model: ISFModel, c: Actor) -> dict[str, bool]:

@@ -113,7 +113,7 @@ def support(model: ISFModel, m: Actor, mandate: str, seen: bool = True) -> float
         return 1.0
     pos = m.shown if seen else m.settled
     sal = m.p.salience
-    s = m.p.council.support
+    s = m.p.council.support - model.host_discount  # a weak host's request (sim.model.mechanisms.host; 0 without)
     for d, v in model.drafts[mandate]:
         if v > pos[d]:
             s -= sal[d] * (v - pos[d])

@@ -8,6 +8,10 @@ The case's plan puts steps in order; three links are modelled:
   when every gate holds no more than the territory holders tolerate (``gate_tolerance``;
   :func:`sim.model.roles.gates_open`). The case names each gate and its sentences
   (``case.yaml``: ``gates``).
+* **domestic gates -> the holder's own step.** A gate held by a contributor (its constitutional
+  steps, a court case) or by a force funder (a legislature's appropriation) binds only its
+  holder: that contributor deploys, that funder pays, once its own gate holds nothing
+  (:func:`sim.model.roles.own_gates_clear`); the others and the next phase do not wait for it.
 * **a force in place, and disarmament -> withdrawal.** A territory holder withdraws only while a
   force is on the ground: its control moves toward
 
@@ -35,7 +39,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.model.declare import flag, num, share
-from sim.model.roles import coverage, gates_open
+from sim.model.roles import coverage, gates_open, own_gates_clear
 
 if TYPE_CHECKING:
     from sim.model.model import ISFModel
@@ -76,13 +80,18 @@ def pars(model: ISFModel) -> Params:
 
 
 def init(model: ISFModel) -> None:
-    """The plan at week 0: what each gate holder holds, what each territory holder holds, no disarmament."""
+    """The plan at week 0: what each gate holder holds, what each territory holder holds, no
+    disarmament; and, when a contributor holds a gate of its own, its deployment's condition."""
     model.progress = Progress(
         outstanding=[g.p.gate.outstanding for g in model.gate_holders],
         control=[t.p.territory.control for t in model.territory_holders],
         disarmament=[0.0 for _ in model.armed_groups],
         decided=[False for _ in model.armed_groups],
     )
+    held = [i for i, h in enumerate(model.gate_holders) if model.own_gate[i] and h.p.contributor is not None]
+    if held and pars(model).enabled:
+        label = " and ".join(dict.fromkeys(model.gate_words[i].label for i in held))
+        model.deploy_extra.append((label, lambda mdl, c: own_gates_clear(mdl, c)))
 
 
 def release(model: ISFModel) -> None:
@@ -99,7 +108,10 @@ def release(model: ISFModel) -> None:
             prog.outstanding[i] = held - n
             words = model.gate_words[i]
             model.log(words.released_kind, h.aid, model.territory_id, float(n), still_held=prog.outstanding[i])
-            if gates_open(model) and not prog.phase_two_logged:
+            if model.own_gate[i]:  # a domestic gate: open for its holder once nothing is held
+                if prog.outstanding[i] == 0:
+                    model.log(words.opened_kind, h.aid, "", 0.0, holder=h.aid)
+            elif gates_open(model) and not prog.phase_two_logged:
                 prog.phase_two_logged = True
                 model.log(words.opened_kind, model.territory_id, "", float(sum(prog.outstanding)), holder=h.aid)
 

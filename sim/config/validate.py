@@ -12,7 +12,7 @@ import difflib
 import math
 import typing
 from collections.abc import Iterable
-from dataclasses import MISSING, fields
+from dataclasses import fields
 from functools import cache
 from typing import Any, Literal, get_args, get_origin
 
@@ -162,23 +162,13 @@ def _checkers(cls: type) -> tuple[tuple[str, Any], ...]:
     return tuple(out)
 
 
-@cache
-def _optional(cls: type) -> frozenset[str]:
-    """The fields of a schema dataclass that have a default (a flag that means "absent")."""
-    return frozenset(f.name for f in fields(cls) if f.default is not MISSING)
-
-
 def dataclass_of(cls: type, path: str, raw: dict) -> Any:
-    """Check ``raw`` against the schema ``cls``: every field present (a field with a default — a
-    flag meaning "absent" — may be left out), each of its type and domain."""
+    """Check ``raw`` against the schema ``cls``: every field present, each of its type and domain."""
     raw = mapping(path, raw)
     checkers = _checkers(cls)
     unknown(path, set(raw), [name for name, _ in checkers])
-    optional = _optional(cls)
     kwargs: dict[str, Any] = {}
     for name, check in checkers:
-        if name not in raw and name in optional:
-            continue
         if name not in raw:
             raise ConfigError(
                 f"{path}.{name} is missing; every {path.rsplit('.', 1)[-1]} sets it (see the case's actors/)"

@@ -89,7 +89,7 @@ class Contributor:
     min_restraint: float = share(
         "the territory holders' settled position on their restraint dimension it needs before deploying (0: none)"
     )
-    lead: bool = field(default=False, metadata={"doc": "the lead contributor: the others deploy only after its troops"})
+    lead: bool = flag("the lead contributor: the others deploy only after its troops")
 
 
 @dataclass(frozen=True, slots=True)

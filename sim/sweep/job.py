@@ -100,12 +100,10 @@ def workers_for(runs: int, kind: str, sweep_runs: int | None = None) -> int:
 
 
 def discard(folder: Path) -> None:
-    """Remove a job folder that holds no results (nothing half-written stays behind)."""
+    """Remove a job folder that holds no results (nothing half-written stays behind). Only the
+    job's own folder: a parent, even an empty one, may be the user's (``hydra.run.dir=mine/job``)."""
     if folder.exists() and not (folder / RUNS).exists():
         shutil.rmtree(folder, ignore_errors=True)
-        parent = folder.parent
-        if parent.exists() and not any(parent.iterdir()):
-            parent.rmdir()
 
 
 def dump_config(raw: dict) -> str:

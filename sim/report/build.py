@@ -7,6 +7,8 @@ it does no rendering itself.
 
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -142,8 +144,30 @@ def _numbered(items: list, name: str) -> list[tuple[str, object]]:
 def assemble(folders: list[ResultFolder], opts: Options) -> Report:
     """The report's figures and tables that these folders allow (each skipped one with its reason),
     with the outcomes of the first folder's case."""
-    with use(folders[0].case if folders else None):
+    with use(folders[0].case if folders else None), _progress(sys.stderr.isatty()):
         return _assemble(folders, opts)
+
+
+@contextmanager
+def _progress(enabled: bool):
+    """A bar on stderr that counts the sections as they are made (only on a terminal: a pipe or a
+    log gets nothing), so a long report says how far it is."""
+    if not enabled:
+        yield
+        return
+    from tqdm import tqdm
+
+    with tqdm(desc="isf-report", unit=" sections", file=sys.stderr, dynamic_ncols=True, leave=False) as progress:
+
+        def tick(title: str) -> None:
+            progress.set_postfix_str(str(title)[:40], refresh=False)
+            progress.update(1)
+
+        sec.PROGRESS = tick
+        try:
+            yield
+        finally:
+            sec.PROGRESS = None
 
 
 def _assemble(folders: list[ResultFolder], opts: Options) -> Report:

@@ -28,14 +28,26 @@ class Item:
     skipped: str = ""
 
 
+#: called after each section is made, with its title (isf-report's progress on a terminal; None: silent)
+PROGRESS = None
+
+
 def guard(item: Item, make) -> Item:
+    try:
+        _make(item, make)
+    finally:
+        if PROGRESS is not None:
+            PROGRESS(item.title)
+    return item
+
+
+def _make(item: Item, make) -> None:
     try:
         make(item)
     except KeyError as exc:
         item.figure, item.skipped = None, f"missing data: {exc.args[0] if exc.args else exc}"
     except Exception as exc:  # noqa: BLE001 - one failing figure must not stop the others
         item.figure, item.skipped = None, f"failed ({type(exc).__name__}: {exc})"
-    return item
 
 
 def _need(runs, *cols):

@@ -12,9 +12,9 @@ from helpers import run_scenario as run
 EXPECTED = {
     # uncertainty: (deployed, authorized, collapsed, sum of week_deployed, deaths, turkey_role counts,
     #               failed votes, deployed at the horizon, sum of disarmament rounded to 1e-6)
-    # model version 2 (issue space, strategic sponsor, money as leverage): recalibrated on purpose
-    "fixed": (92, 100, 18, 1660.0, 365278, {"liaison": 93, "none": 7}, 2, 86, 45.24076),
-    "sample": (43, 66, 25, 670.0, 453716, {"liaison": 90, "none": 10}, 6, 41, 48.078232),
+    # model version 3 (force generation, the agenda as reported, decisions, restraint): recalibrated on purpose
+    "fixed": (97, 100, 16, 1256.0, 421127, {"liaison": 96, "none": 4}, 2, 89, 0.0),
+    "sample": (93, 100, 17, 1311.0, 396943, {"liaison": 95, "none": 5}, 9, 84, 10.583929),
 }
 
 

@@ -106,7 +106,9 @@ def test_hamas_decides_on_the_money_once_per_offer_and_on_its_positions():
     text = out.getvalue()
     assert "disarmament (0 Hamas keeps its arms ... 1 full verified disarmament)" in text  # case.yaml's words
     assert 1 <= text.count("[money] QAT") <= 2 and model.actors["HAMAS"].prize == (0.0, 0.0)
-    assert model.actors["HAMAS"].settled == list(params.actors["HAMAS"].position)  # held every week
+    hamas = params.actors["HAMAS"]
+    cares = [d for d, sal in enumerate(hamas.salience) if sal > 0]  # what it is asked about; the rest follows
+    assert [model.actors["HAMAS"].settled[d] for d in cares] == [hamas.position[d] for d in cares]  # held every week
 
 
 def test_version_answers_without_importing_the_model():

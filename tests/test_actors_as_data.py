@@ -40,7 +40,8 @@ def test_a_new_trainer_appears_in_runs_without_code(tmp_path):
     assert actor_ids(conf)[-1] == "NOR"
     proc = isf_sim(tmp_path, f"case={conf}", "runs=6", "trace=true", "seed=2")
     assert "error" not in proc.stderr
-    [folder] = [p for p in (tmp_path / "results" / "baseline" / "trace").iterdir() if p.name != "latest"]  # traced jobs: their own folder
+    traced = tmp_path / "results" / "baseline" / "trace"  # traced jobs have their own folder
+    [folder] = [p for p in traced.iterdir() if p.name != "latest"]
     runs = pd.read_parquet(folder / "runs.parquet")
     assert len(runs) == 6
     assert "param.actors.NOR.trainer.police_per_week" in runs.columns

@@ -246,7 +246,7 @@ def test_a_second_territory_holder_gets_its_own_column(tmp_path):
 
 def test_two_sponsors_are_a_one_line_error(tmp_path):
     conf = copy_with_actor(tmp_path, MINI, "SPN", "SPO")
-    with pytest.raises(ConfigError, match=r"SPN, SPO.*sponsor role"):
+    with pytest.raises(ConfigError, match=r"SPN\.yaml and .*SPO\.yaml both hold the sponsor role"):
         runs_of(conf, runs=2)
     proc = isf_sim(tmp_path, f"case={conf}", "runs=2", f"hydra.run.dir={tmp_path / 'out'}", check=False)
     assert proc.returncode == 2, proc.stderr[-2000:]

@@ -28,10 +28,10 @@ from sim.config.compose import case_dir
 from sim.model.mechanisms import bargaining, council, vetoes
 from sim.model.model import ISFModel
 from sim.model.narrative import describe
-from sim.model.params import MECHANISM_TYPES, ConfigError, ModelParams
+from sim.model.params import MECHANISM_TYPES, OPTIONAL_MECHANISMS, ConfigError, ModelParams
 from sim.model.paths import get_value, with_values
 
-MECHANISMS = tuple(MECHANISM_TYPES)
+MECHANISMS = tuple(m for m in MECHANISM_TYPES if m not in OPTIONAL_MECHANISMS)  # the switches every case has
 P5_VETO = "mechanisms.council.p5_veto"
 CASE_ENV = "ISF_APP_CASE"  # isf-app case=NAME|PATH reaches the page (solara run's process) through it
 SWITCHES = (*MECHANISMS, "p5_veto")  # the mechanisms' on/off switches and the permanent members' veto

@@ -37,7 +37,7 @@ from sim.model.params import ConfigError, ModelParams
 from sim.model.paths import with_values
 from sim.model.run import Job, simulate
 from sim.stats import paired_difference_of_means, paired_difference_of_proportions
-from sim.tools.audit_verdict import Effect, Row
+from sim.tools.audit_verdict import Effect, Row, _interval, channel_lines
 
 # runs per arm: model v2's 182 ranged parameters and 6 scenarios make 376 arms, 112,800 runs at 300 a
 # arm: 3 min 43 s on this 2-core machine when idle, 10 min 20 s when other jobs took half of it
@@ -242,19 +242,6 @@ def run_all(comps: list[Comparison], runs: int, seed: int, workers: int, progres
 # --------------------------------------------------------------------------- the table
 
 
-def _fmt(x: float, kind: str) -> str:
-    if kind == "p":
-        return f"{100 * x:+.1f} pp"
-    return f"{x:+.3g}"
-
-
-def _interval(e: Effect) -> str:
-    if math.isnan(e.diff.lo):
-        return f"{_fmt(e.diff.diff, e.kind)} [no interval]"
-    lo, hi = (_fmt(v, e.kind).removesuffix(" pp") for v in (e.diff.lo, e.diff.hi))
-    return f"{_fmt(e.diff.diff, e.kind)} [{lo}, {hi}]"
-
-
 def cells(row: Row) -> list[str]:
     top = row.top
     if top is None or (top.d == 0 and not row.moved):  # no outcome differs on average: no "largest" one
@@ -283,39 +270,6 @@ def command(runs: int, seed: int, only: str | None, case: str | None = None) -> 
     opts = [f"case={case}"] * bool(case) + [f"--runs {runs}"] * (runs != RUNS) + [f"--seed {seed}"] * (seed != SEED)
     opts += [f"--only '{only}'"] * bool(only)
     return " ".join(["python -m sim.audit", *opts])
-
-
-def channel_lines(rows: list[Row], comps: list[Comparison]) -> list[str]:
-    """The decomposition of each scenario's effect by its channels: the effect on the channel's
-    outcome with every channel on, with this one off in both arms, and the share that stays."""
-    by_label = {r.label: r for r in rows}
-
-    def effect(row: Row | None, outcome: str) -> Effect | None:
-        return next((e for e in row.effects if e.outcome == outcome), None) if row else None
-
-    lines = []
-    for c in comps:
-        ch = (c.meta or {}).get("channel")
-        if not ch:
-            continue
-        whole, part = effect(by_label.get(c.meta["of"]), ch["outcome"]), effect(by_label.get(c.label), ch["outcome"])
-        if whole is None or part is None:
-            continue
-        kept = part.diff.diff / whole.diff.diff if whole.diff.diff else math.nan
-        lines.append(
-            f"| {c.meta['of']} | {ch['name']} (held: "
-            + ", ".join(f"`{k}={v}`" for k, v in ch["hold"].items())
-            + f") | {ch['outcome']} | {_interval(whole)} | {_interval(part)} | "
-            + (f"{kept:.0%}" if math.isfinite(kept) else "—")
-            + f" | {ch['why']} |"
-        )
-    if not lines:
-        return []
-    head = "| lever | channel switched off in both arms | outcome | effect | effect without it | share kept | why |"
-    return ["", "## Each lever's channels", "",
-            "Each scenario's effect, and the same comparison with one of its channels switched off in both arms"
-            " (its file's `scenario.channels`): the share kept is what goes through the lever's other channels.",
-            "", head, "|" + "|".join(" --- " for _ in range(7)) + "|", *lines]  # fmt: skip
 
 
 def markdown(

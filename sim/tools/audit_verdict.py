@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sim.stats import Difference
@@ -58,3 +59,50 @@ class Row:
         if self.inert:
             return f"inert: {self.inert}"
         return "no detectable effect" + (" (every run identical)" if self.identical and self.effects else "")
+
+
+# --------------------------------------------------------------------------- the table's cells
+def _fmt(x: float, kind: str) -> str:
+    if kind == "p":
+        return f"{100 * x:+.1f} pp"
+    return f"{x:+.3g}"
+
+
+def _interval(e: Effect) -> str:
+    if math.isnan(e.diff.lo):
+        return f"{_fmt(e.diff.diff, e.kind)} [no interval]"
+    lo, hi = (_fmt(v, e.kind).removesuffix(" pp") for v in (e.diff.lo, e.diff.hi))
+    return f"{_fmt(e.diff.diff, e.kind)} [{lo}, {hi}]"
+
+
+def channel_lines(rows: list[Row], comps: list) -> list[str]:
+    """The decomposition of each scenario's effect by its channels: the effect on the channel's
+    outcome with every channel on, with this one off in both arms, and the share that stays."""
+    by_label = {r.label: r for r in rows}
+
+    def effect(row: Row | None, outcome: str) -> Effect | None:
+        return next((e for e in row.effects if e.outcome == outcome), None) if row else None
+
+    lines = []
+    for c in comps:
+        ch = (c.meta or {}).get("channel")
+        if not ch:
+            continue
+        whole, part = effect(by_label.get(c.meta["of"]), ch["outcome"]), effect(by_label.get(c.label), ch["outcome"])
+        if whole is None or part is None:
+            continue
+        kept = part.diff.diff / whole.diff.diff if whole.diff.diff else math.nan
+        lines.append(
+            f"| {c.meta['of']} | {ch['name']} (held: "
+            + ", ".join(f"`{k}={v}`" for k, v in ch["hold"].items())
+            + f") | {ch['outcome']} | {_interval(whole)} | {_interval(part)} | "
+            + (f"{kept:.0%}" if math.isfinite(kept) else "—")
+            + f" | {ch['why']} |"
+        )
+    if not lines:
+        return []
+    head = "| lever | channel switched off in both arms | outcome | effect | effect without it | share kept | why |"
+    return ["", "## Each lever's channels", "",
+            "Each scenario's effect, and the same comparison with one of its channels switched off in both arms"
+            " (its file's `scenario.channels`): the share kept is what goes through the lever's other channels.",
+            "", head, "|" + "|".join(" --- " for _ in range(7)) + "|", *lines]  # fmt: skip

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.model.declare import flag, num
+from sim.model.policy import DEFAULT_POLICY
 
 if TYPE_CHECKING:
     from sim.model.agents import Actor
@@ -101,7 +102,7 @@ def weigh(model: ISFModel) -> None:
             if p.disarmament_threshold <= 0 or not on_offer(model, f):
                 continue
             w = value * p.pledge_usd / scale
-            if w > 0 and h.policy.take_offer(model, h, f.aid, True):
+            if w > 0 and (h.policy is DEFAULT_POLICY or h.policy.take_offer(model, h, f.aid, True)):
                 weight += w
                 demand += w * p.disarmament_threshold
         h.prize = (weight, demand / weight if weight > 0 else 0.0)

@@ -38,6 +38,7 @@ class Actor(mesa.Agent):
         self.ideal = params.position
         self.settled = list(params.position)
         self.pressure_in = [0.0] * len(params.position)  # pressure received this week, per dimension
+        self.demand_in = [0.0] * len(params.position)  # the pressers' demand, weighted by their pressure
         self.goal = list(params.position)  # where its pressers want it, per dimension
         self.backing = 1.0  # what multiplies its pressure (money publishes it)
         self.prize = (0.0, 0.0)  # an armed group: the money on offer's pull and where it pulls (money publishes it)
@@ -55,7 +56,7 @@ class Actor(mesa.Agent):
         self.commit_week: int | None = None
         self.liaison = False  # settled for a liaison role instead of troops
         self.weeks_vetoed = 0
-        self.readiness = float("nan")  # share of its conditions that hold (contributors, funders)
+        self.readiness = float("nan")  # share of its conditions that hold (contributors, funders; kept when tracing)
         # funder state
         self.released = 0.0
         # veto state: target id -> standing?

@@ -115,6 +115,26 @@ def deploy_holds(model: ISFModel, c: Actor) -> tuple[bool, ...]:
     return flags
 
 
+def deploy_ready(model: ISFModel, c: Actor) -> bool:
+    """``all(deploy_holds(model, c))``, the cheap conditions first, stopping at the first that
+    fails (every condition is a pure reading of the state: the order changes nothing else)."""
+    p = c.p.contributor
+    situation = model.situation
+    if situation.collapsed or situation.violence_4w > p.violence_tolerance:
+        return False
+    lead = model.lead
+    if not (lead is None or lead is c or lead.deployed > 0) or model.troops_committed < model.min_force:
+        return False
+    if p.min_restraint > 0 and roles.restraint(model) < p.min_restraint:
+        return False
+    if not roles.gates_open(model) or roles.consent(model, caveat=c.caveats) < p.min_consent:
+        return False
+    for _, holds in model.deploy_extra:
+        if not holds(model, c):
+            return False
+    return True
+
+
 def deploy_labels(model: ISFModel) -> tuple[str, ...]:
     """The deployment conditions' names, as the trace says them (the case's words for three)."""
     return (model.consent_label, "violence", "restraint", model.gate_label, "force generated",
@@ -160,7 +180,8 @@ def contributors(model: ISFModel) -> None:
 def _pledge(model: ISFModel, c: Actor, on: bool) -> None:
     p = c.p.contributor
     flags = pledge_holds(model, c)
-    c.readiness = sum(flags) / len(flags)
+    if model.tracing:
+        c.readiness = sum(flags) / len(flags)
     allowed = not on or all(flags)
     choice = c.policy.commit(model, c, allowed, p.commit_rate) if allowed else False
     if choice is None:
@@ -177,12 +198,13 @@ def _pledge(model: ISFModel, c: Actor, on: bool) -> None:
 
 
 def _deploy(model: ISFModel, c: Actor, on: bool) -> None:
-    flags = deploy_holds(model, c) if on else ()
-    if flags:
+    if on and model.tracing:  # which conditions hold is shown (traced runs, the page)
+        flags = deploy_holds(model, c)
         c.readiness = sum(flags) / len(flags)
-    if on and not all(flags):
-        if model.tracing:
+        if not all(flags):
             model.log_conditions(c, dict(zip(deploy_labels(model), flags)), "deploy")
+            return
+    elif on and not deploy_ready(model, c):
         return
     if c.aid in model.barred:
         return

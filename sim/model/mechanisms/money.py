@@ -59,6 +59,8 @@ def init(model: ISFModel) -> None:
     publish(model)
     for h in model.armed_groups:
         h.prize = (0.0, 0.0)
+    # each funder's excluded actors, looked up once (its conditions are read every week)
+    model.excluded_by = {f.aid: [model.actors[x] for x in f.p.funder.excludes] for f in model.funders}
 
 
 MAX_BACKING = 2.0
@@ -81,8 +83,15 @@ def publish(model: ISFModel) -> None:
 
 def on_offer(model: ISFModel, f: Actor) -> bool:
     """Can the armed groups still win this funder's pledge (unpaid, no excluded troops, no collapse)?"""
-    return (f.released == 0 and not model.situation.collapsed
-            and not any(model.actors[x].deployed > 0 for x in f.p.funder.excludes))  # fmt: skip
+    return f.released == 0 and not model.situation.collapsed and not _excluded_in(model, f)
+
+
+def _excluded_in(model: ISFModel, f: Actor) -> bool:
+    """Has an actor funder ``f`` excludes troops in the force?"""
+    for x in model.excluded_by[f.aid]:
+        if x.deployed > 0:
+            return True
+    return False
 
 
 def weigh(model: ISFModel) -> None:
@@ -92,7 +101,7 @@ def weigh(model: ISFModel) -> None:
     on = pars(model).enabled
     scale = pars(model).scale_usd
     for h in model.armed_groups:
-        if not on:
+        if not on or model.situation.collapsed:  # nothing on offer
             h.prize = (0.0, 0.0)
             continue
         value = h.p.armed_group.money_value
@@ -111,15 +120,20 @@ def weigh(model: ISFModel) -> None:
 def holds(model: ISFModel, f: Actor) -> tuple[bool, bool, bool]:
     """Whether each of funder ``f``'s conditions holds: disarmament (decided, and verified at the
     threshold), exclusions, no collapse."""
-    p = f.p.funder
+    return _disarmament_holds(model, f), not _excluded_in(model, f), not model.situation.collapsed
+
+
+def _disarmament_holds(model: ISFModel, f: Actor) -> bool:
+    threshold = f.p.funder.disarmament_threshold
+    if threshold <= 0:
+        return True
     prog = model.progress
-    level = prog.disarmament
-    return (
-        p.disarmament_threshold <= 0
-        or (all(prog.decided) and min(level, default=0.0) >= p.disarmament_threshold - VERIFIED),
-        not any(model.actors[x].deployed > 0 for x in p.excludes),
-        not model.situation.collapsed,
-    )
+    return all(prog.decided) and min(prog.disarmament, default=0.0) >= threshold - VERIFIED
+
+
+def _all_hold(model: ISFModel, f: Actor) -> bool:
+    """``all(holds(model, f))``, stopping at the first condition that fails."""
+    return _disarmament_holds(model, f) and not _excluded_in(model, f) and not model.situation.collapsed
 
 
 def conditions(model: ISFModel, f: Actor) -> dict[str, bool]:
@@ -130,16 +144,19 @@ def conditions(model: ISFModel, f: Actor) -> dict[str, bool]:
 def release(model: ISFModel) -> None:
     """Funders pay when their conditions hold (when conditions are not checked — the
     commitments mechanism off, ``model.conditions_checked`` — at once)."""
-    on = model.conditions_checked
+    on, tracing = model.conditions_checked, model.tracing
     for f in model.funders:
         if f.released > 0:
             f.readiness = 1.0
             continue
-        flags = holds(model, f)
-        f.readiness = sum(flags) / len(flags)
-        if on and model.tracing:
-            model.log_conditions(f, conditions(model, f), "pay")
-        allowed = not on or all(flags)
+        if tracing:  # the share of its conditions that hold is shown (traced runs, the page)
+            flags = holds(model, f)
+            f.readiness = sum(flags) / len(flags)
+            if on:
+                model.log_conditions(f, conditions(model, f), "pay")
+            allowed = not on or all(flags)
+        else:
+            allowed = not on or _all_hold(model, f)
         if allowed and f.policy.fund(model, f, allowed):
             f.released = f.p.funder.pledge_usd
             model.log("funding", f.aid, "", f.released)

@@ -123,48 +123,60 @@ def _lobbied(model: ISFModel, t: Actor) -> bool:
 
 
 def apply(model: ISFModel) -> None:
-    """Pressers push their targets; settled positions move toward their equilibria."""
+    """Pressers push their targets; settled positions move toward their equilibria.
+
+    The hot loop of a run (a few dozen links and targets, a few dimensions, every week): it adds
+    up each target's pressure and demand in the links' order and moves each target by its rule,
+    without a dict or a list per link (the arithmetic, and so every bit of a run, is unchanged)."""
     cfg = pars(model)
     n = len(model.case.dimensions)
-    dims = range(n)
-    demand: dict[str, list[float]] = {}
+    zeros = [0.0] * n
     for t in model.pressed:
-        t.pressure_in = [0.0] * n
-        demand[t.aid] = [0.0] * n
+        t.pressure_in = zeros[:]
+        t.demand_in = zeros[:]
     week_links = current_links(model)
     barred = model.barred
+    excluded = cfg.excluded_effort
     for presser, target, wd in week_links:
-        f = cfg.excluded_effort if presser.offer > 0 and not presser.liaison and presser.aid in barred else 1.0
-        pos, pin, dem = presser.settled, target.pressure_in, demand[target.aid]
-        for d in dims:
-            x = wd[d] * f
-            pin[d] += x
-            dem[d] += x * pos[d]
+        pos, pin, dem = presser.settled, target.pressure_in, target.demand_in
+        if presser.offer > 0 and not presser.liaison and presser.aid in barred:
+            for d in range(n):
+                x = wd[d] * excluded
+                pin[d] += x
+                dem[d] += x * pos[d]
+        else:
+            for d in range(n):
+                x = wd[d]
+                pin[d] += x
+                dem[d] += x * pos[d]
     for g in model.armed_groups:  # the money on offer pulls toward the funders' thresholds
         w, toward = g.prize
         if w > 0 and g.is_pressed:
             d = g.compliance_dim
             g.pressure_in[d] += w
-            demand[g.aid][d] += w * toward
+            g.demand_in[d] += w * toward
     if not cfg.enabled:
         return
     speed, rule = cfg.speed, cfg.rule
-    equilibrium, resolve_of = bargaining.equilibrium, roles.effective_resolve  # bound once: called per target
+    default = rule == "default"
+    resolve_of = roles.effective_resolve  # bound once: called per target
+    authorized = model.agenda.authorized
     for t in model.pressed:
-        if not _lobbied(model, t):
-            t.pressure_in = [0.0] * n
+        if authorized and not _lobbied(model, t):
+            t.pressure_in = zeros[:]
             continue
-        before, ideal, sal, pin = t.settled, t.ideal, t.p.salience, t.pressure_in
+        before, ideal, sal, pin, dem = t.settled, t.ideal, t.p.salience, t.pressure_in, t.demand_in
         r = resolve_of(model, t)
-        goal = [demand[t.aid][d] / pin[d] if pin[d] > 0 else ideal[d] for d in dims]
+        goal = [dem[d] / pin[d] if pin[d] > 0 else ideal[d] for d in range(n)]
         t.goal = goal
         proposed = []
-        for d in dims:
+        for d in range(n):
             p = pin[d]
             if p <= 0:
                 eq = ideal[d] if rule != "compromise" else before[d]
-            elif rule == "default":
-                eq = equilibrium(ideal[d], p, r * sal[d], goal[d])  # the rule's one definition
+            elif default:  # bargaining.equilibrium, inline: ideal + (D - ideal) x P / (P + R)
+                i = ideal[d]
+                eq = i + (goal[d] - i) * p / (p + r * sal[d])
             else:
                 eq = bargaining.target(rule, ideal[d], before[d], p, r * sal[d], goal[d])
             x = before[d] + speed * (eq - before[d])

@@ -117,9 +117,10 @@ def current_links(model: ISFModel) -> list[tuple[Actor, Actor, tuple[float, ...]
 
 
 def _lobbied(model: ISFModel, t: Actor) -> bool:
-    """Council members are lobbied until the draft passes (then only on what else they decide)."""
-    return not (model.agenda.authorized and t.p.council is not None and t.p.sponsor is None
-                and t.p.armed_group is None and t.p.territory is None)  # fmt: skip
+    """Council members are lobbied until the draft passes (then only on what else they decide),
+    and again from a mandate's review to its renewal vote (:mod:`sim.model.mechanisms.term`)."""
+    return not (model.agenda.authorized and not model.renewal_open and t.p.council is not None
+                and t.p.sponsor is None and t.p.armed_group is None and t.p.territory is None)  # fmt: skip
 
 
 def apply(model: ISFModel) -> None:
@@ -151,7 +152,7 @@ def apply(model: ISFModel) -> None:
     speed, rule = cfg.speed, cfg.rule
     equilibrium, resolve_of = bargaining.equilibrium, roles.effective_resolve  # bound once: called per target
     for t in model.pressed:
-        if not _lobbied(model, t):
+        if not _lobbied(model, t) or t.spoiling:  # a spoiler does not bargain (mechanisms.spoiler)
             t.pressure_in = [0.0] * n
             continue
         before, ideal, sal, pin = t.settled, t.ideal, t.p.salience, t.pressure_in

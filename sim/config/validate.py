@@ -377,12 +377,6 @@ def build(raw: dict, exempt: frozenset[str] = frozenset()) -> tuple[ModelParams,
     mechanisms = Mechanisms(**mech_kw)
     if mechanisms.council.no_below > mechanisms.council.yes_at:
         raise ConfigError("mechanisms.council.no_below must not exceed mechanisms.council.yes_at")
-    term = mechanisms.term
-    if term.review_week > term.term_weeks:
-        raise ConfigError(
-            f"mechanisms.term.review_week = {term.review_week} is after the term's end; allowed: 0 .. "
-            f"mechanisms.term.term_weeks ({term.term_weeks})"
-        )
 
     workers = raw.get("workers", "auto")
     if workers != "auto":

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sim.model.declare import flag, num
+from sim.model.declare import ConfigError, flag, num
 from sim.model.mechanisms import council
 
 if TYPE_CHECKING:
@@ -41,6 +41,13 @@ class Params:
     enabled: bool = flag()
     term_weeks: int = num((1, 520), "weeks", "weeks a resolution authorises the force for")
     review_week: int = num((0, 520), "weeks", "weeks after the resolution at which the Council reviews it")
+
+    def __post_init__(self) -> None:
+        if self.review_week > self.term_weeks:  # the one check across the two (each is checked alone first)
+            raise ConfigError(
+                f"mechanisms.term.review_week = {self.review_week} is after the term's end; allowed: 0 .. "
+                f"mechanisms.term.term_weeks ({self.term_weeks})"
+            )
 
 
 OFF = Params(enabled=False, term_weeks=520, review_week=0)  # a case without a mechanisms.term section

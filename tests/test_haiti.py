@@ -157,3 +157,27 @@ def test_no_money_enters_the_fund_before_the_council_authorises(raw):
         first = paid.idxmax() if paid.any() else None
         if first is not None:
             assert table["authorized"].iloc[: first + 1].any(), f"seed {seed}: paid before any resolution"
+
+
+def test_the_case_uses_the_spoiler_the_bloc_and_the_mandate_term(raw):
+    """The gangs are a spoiler (they do not bargain; their ground is contested on the mandate's
+    robustness); the seven other willing states of H20 are one bloc; the draft's 12 months with a
+    review at nine (H47) are the mandate's term, renewed or not by a vote at its end."""
+    from sim.model.model import ISFModel
+
+    params, _ = build(raw)
+    mech = params.mechanisms
+    assert mech.spoiler.enabled and mech.blocs.enabled and mech.term.enabled
+    assert (mech.term.term_weeks, mech.term.review_week) == (52, 39)
+    gangs = params.actors["GANGS"]
+    assert gangs.spoiler is not None and gangs.territory.restraint_on == "robustness"
+    assert params.actors["WILLING"].bloc.members == 7
+    for seed in range(3):
+        m = ISFModel(params, rng=seed, trace=True).run()
+        g = m.actors["GANGS"]
+        assert g.spoiling and g.settled == list(g.ideal)  # pressed by the US, it does not move
+        assert 0 <= m.actors["WILLING"].members <= 7
+        passed = m.agenda.week_authorized
+        if passed is not None and passed + 52 <= params.horizon_weeks:
+            votes = [w for w, k, *_ in m.trace.events if k in ("mandate_renewed", "mandate_lapsed")]
+            assert votes and votes[0] == passed + 52

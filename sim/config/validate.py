@@ -246,6 +246,11 @@ def _check_roles(actors: dict[str, ActorParams], case) -> None:
                 f"actors.{a.id}.host.notify_on = {a.host.notify_on!r} is not a dimension of the case; allowed: "
                 f"{', '.join(case.dimensions)}"
             )
+    needs = {"spoiler": "territory", "bloc": "contributor"}  # a role that only makes sense beside another
+    for a in actors.values():
+        for role, base in needs.items():
+            if getattr(a, role) is not None and getattr(a, base) is None:
+                raise ConfigError(f"actors.{a.id}.{role} needs actors.{a.id}.{base}: a {role} is also a {base}")
     role_of = {"role_of": "contributor", "control_of": "territory", "disarmament_of": "armed_group"}
     for o in case.outcomes:
         role = role_of[o.kind]

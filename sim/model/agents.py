@@ -44,6 +44,8 @@ class Actor(mesa.Agent):
         self.prize = (0.0, 0.0)  # an armed group: the money on offer's pull and where it pulls (money publishes it)
         # where its roles meet the issue space (sim.model.roles.bind): -1 without the role
         self.veto_dim = self.compliance_dim = self.restraint_dim = -1
+        self.spoiling = False  # a spoiler, with its mechanism on: it does not bargain (sim.model.mechanisms.spoiler)
+        self.members = 0  # a contributor bloc: its members that come (sim.model.mechanisms.blocs)
         # contributor state
         c = params.contributor
         self.offer = c.offer if c else 0

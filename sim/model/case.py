@@ -14,6 +14,7 @@ PROTOCOL = (
     "vetoes.update",
     "council.settle_design",
     "council.vote",
+    "term.renew",
     "sequencing.release",
     "force_fund.pay",
     "commitments.contributors",

@@ -18,7 +18,20 @@ from sim.model import roles
 from sim.model import weekly as weekly_table
 from sim.model.agents import Actor
 from sim.model.case import PROTOCOL
-from sim.model.mechanisms import commitments, council, force_fund, ground, host, money, pressure, sequencing, vetoes
+from sim.model.mechanisms import (
+    blocs,
+    commitments,
+    council,
+    force_fund,
+    ground,
+    host,
+    money,
+    pressure,
+    sequencing,
+    spoiler,
+    term,
+    vetoes,
+)
 from sim.model.params import ConfigError, ModelParams
 from sim.model.state import Trace
 
@@ -30,6 +43,7 @@ STEPS = {
     "vetoes.update": vetoes.update,  # 4. vetoes hold or yield
     "council.settle_design": council.settle_design,  # 5. the sponsor settles the force's design,
     "council.vote": council.vote,  #    chooses the draft, tables it when it can pass
+    "term.renew": term.renew,  #    a mandate's term: its review, its renewal vote, its lapse
     "sequencing.release": sequencing.release,  # 6. gate holders release; the next phase opens or not
     "force_fund.pay": force_fund.pay,  #    force funders pay into the force's fund
     "commitments.contributors": commitments.contributors,  # 7. contributors commit, pull out, deploy
@@ -37,7 +51,8 @@ STEPS = {
     "money.release": money.release,  # 9. funders pay when their conditions hold
 }
 assert tuple(STEPS) == PROTOCOL  # the names a case may list (sim.model.case.PROTOCOL)
-INIT = (vetoes, money, pressure, host, council, ground, sequencing, force_fund, commitments)  # who builds state first
+# who builds state first
+INIT = (blocs, vetoes, money, pressure, host, council, term, ground, sequencing, force_fund, spoiler, commitments)
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 logging.getLogger("mesa").setLevel(logging.WARNING)

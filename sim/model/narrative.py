@@ -17,7 +17,18 @@ from __future__ import annotations
 from typing import Any
 
 from sim.model.case import Case
-from sim.model.mechanisms import commitments, council, force_fund, ground, money, pressure, sequencing, vetoes
+from sim.model.mechanisms import (
+    blocs,
+    commitments,
+    council,
+    force_fund,
+    ground,
+    money,
+    pressure,
+    sequencing,
+    term,
+    vetoes,
+)
 
 GENERIC = Case(name="", dimensions=(), drafts=())
 
@@ -41,6 +52,8 @@ SENTENCES = {
     **sequencing.SENTENCES,
     **commitments.SENTENCES,
     **force_fund.SENTENCES,
+    **blocs.SENTENCES,
+    **term.SENTENCES,
     "condition": lambda a, t, v, d, c: _condition(a, d),
 }
 

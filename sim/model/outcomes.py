@@ -17,11 +17,24 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.model.mechanisms import commitments, council, force_fund, ground, host, money, pressure, sequencing, vetoes
+from sim.model.mechanisms import (
+    blocs,
+    commitments,
+    council,
+    force_fund,
+    ground,
+    host,
+    money,
+    pressure,
+    sequencing,
+    spoiler,
+    term,
+    vetoes,
+)
 from sim.model.mechanisms.commitments import ROLES_IN_FORCE, role_in_force  # noqa: F401 - re-exported
 
 # each adds its columns
-MECHANISMS = (commitments, council, money, ground, vetoes, pressure, sequencing, host, force_fund)
+MECHANISMS = (commitments, council, money, ground, vetoes, pressure, sequencing, host, force_fund, spoiler, blocs, term)
 
 if TYPE_CHECKING:  # the model (and Mesa) is imported where runs happen, not to read tables
     from sim.model.model import ISFModel

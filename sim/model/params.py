@@ -13,7 +13,8 @@ ends mean — and the drafts a sponsor can table, as named points of that space.
 to dimensions through roles: a veto names the dimension it is on (``veto.dimension``), the
 drafts name the mandate dimension(s), an armed group names its compliance dimension
 (``armed_group.dimension``), a territory holder the dimension on which its concessions restrain
-its strikes (``territory.restraint_on``).
+its strikes (``territory.restraint_on``; for a spoiler, which concedes nothing, the dimension of the
+mandate that says how hard the force contests its ground).
 
 Validation (:mod:`sim.config.validate`) reads these declarations and dispatches on the types;
 the model reads the frozen dataclasses. Nothing here imports Hydra or reads files.
@@ -27,6 +28,8 @@ from typing import Literal, NewType
 from sim.model.case import Case, GateWords, NamedOutcome  # noqa: F401 - re-exported: the case's part
 from sim.model.declare import UNIT, ConfigError, flag, num, share  # noqa: F401 - re-exported
 from sim.model.mechanisms.bargaining import Rule  # noqa: F401 - re-exported
+from sim.model.mechanisms.blocs import OFF as BLOCS_OFF
+from sim.model.mechanisms.blocs import Params as BlocParams
 from sim.model.mechanisms.commitments import Params as CommitmentParams
 from sim.model.mechanisms.council import Params as CouncilParams
 from sim.model.mechanisms.force_fund import OFF as FORCE_FUND_OFF
@@ -37,6 +40,10 @@ from sim.model.mechanisms.host import Params as HostParams
 from sim.model.mechanisms.money import Params as MoneyParams
 from sim.model.mechanisms.pressure import Params as PressureParams
 from sim.model.mechanisms.sequencing import Params as SequencingParams
+from sim.model.mechanisms.spoiler import OFF as SPOILER_OFF
+from sim.model.mechanisms.spoiler import Params as SpoilerParams
+from sim.model.mechanisms.term import OFF as TERM_OFF
+from sim.model.mechanisms.term import Params as TermParams
 from sim.model.mechanisms.vetoes import Params as VetoParams
 
 Uncertainty = Literal["fixed", "sample"]
@@ -68,7 +75,10 @@ class Territory:
         (0.0, 10.0), "x first weeks' strikes", "strike intensity, 1 = the ceasefire's first weeks"
     )
     strike_restraint: float = share("how much conceding on restraint_on lowers its strikes")
-    restraint_on: DimensionName = flag("the dimension on which its concessions to pressure restrain its strikes")
+    restraint_on: DimensionName = flag(
+        "the dimension on which its concessions to pressure restrain its strikes (a spoiler: on which the "
+        "mandate says how hard the force contests its ground)"
+    )
     gate_tolerance: int = num(
         (0, 1000), "items", "items still outstanding at the gates that it tolerates before the next phase"
     )
@@ -143,6 +153,21 @@ class ForceFunder:
 
 
 @dataclass(frozen=True, slots=True)
+class Spoiler:
+    escalation: float = num(
+        (0.0, 10.0),
+        "x strike level",
+        "rise of its strikes against a full-strength force whose mandate is 1 on its territory.restraint_on",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Bloc:
+    members: int = num((1, 1000), "states", "member states the contributor stands for (its offer: all of them)")
+    follow_through: float = num(UNIT, "chance", "chance each member sends its share of the offer")
+
+
+@dataclass(frozen=True, slots=True)
 class CouncilSeat:
     seats: int = num((1, 10), "seats", "Council seats this bloc holds")
     permanent: bool = flag("a permanent member (its 'no' is a veto)")
@@ -162,6 +187,8 @@ ROLE_TYPES: dict[str, type] = {
     "council": CouncilSeat,
     "host": Host,
     "force_funder": ForceFunder,
+    "spoiler": Spoiler,
+    "bloc": Bloc,
 }
 
 
@@ -194,6 +221,8 @@ class ActorParams:
     council: CouncilSeat | None = None
     host: Host | None = None
     force_funder: ForceFunder | None = None
+    spoiler: Spoiler | None = None
+    bloc: Bloc | None = None
 
 
 # --------------------------------------------------------------------------- mechanisms
@@ -208,8 +237,12 @@ MECHANISM_TYPES: dict[str, type] = {
     "sequencing": SequencingParams,
     "host": HostParams,
     "force_fund": ForceFundParams,
+    "spoiler": SpoilerParams,
+    "blocs": BlocParams,
+    "term": TermParams,
 }
-OPTIONAL_MECHANISMS = ("host", "force_fund")  # a case may leave these out of its config.yaml: then they are off
+# a case may leave these out of its config.yaml: then they are off
+OPTIONAL_MECHANISMS = ("host", "force_fund", "spoiler", "blocs", "term")
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +256,9 @@ class Mechanisms:
     sequencing: SequencingParams
     host: HostParams = HOST_OFF  # a case that does not configure it has it off
     force_fund: ForceFundParams = FORCE_FUND_OFF
+    spoiler: SpoilerParams = SPOILER_OFF
+    blocs: BlocParams = BLOCS_OFF
+    term: TermParams = TERM_OFF
 
 
 @dataclass(frozen=True, slots=True)

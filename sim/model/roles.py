@@ -208,6 +208,22 @@ def coverage(model: ISFModel) -> float:
     return min(1.0, (troops + police) / cfg.target_troops)
 
 
+def contest(model: ISFModel, spoiler: Actor, cover: float | None = None) -> float:
+    """How hard the force contests a spoiler's ground: its coverage (``cover``, if already worked
+    out) times the mandate in force's value on the spoiler's ``territory.restraint_on`` dimension
+    (1 if the draft does not set it); 0 with no force in (:mod:`sim.model.mechanisms.spoiler`)."""
+    x = coverage(model) if cover is None else cover
+    if x <= 0:
+        return 0.0
+    return x * model.draft_maps[model.agenda.mandate].get(spoiler.restraint_dim, 1.0)
+
+
+def spoiler_strikes(model: ISFModel, spoiler: Actor, cover: float | None = None) -> float:
+    """A spoiler's strike intensity: its level, raised by its escalation against the force's contest."""
+    t = spoiler.p.territory
+    return t.strike_level * (1.0 + spoiler.p.spoiler.escalation * contest(model, spoiler, cover))
+
+
 def gates_open(model: ISFModel) -> bool:
     """Every gate of the next phase open: its holder still holds no more than the territory
     holders tolerate (a holder's own, domestic gates are read by its own steps: :func:`own_gates_clear`)."""

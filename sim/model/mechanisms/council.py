@@ -305,7 +305,8 @@ def vote(model: ISFModel) -> None:
             model.log("vote", aid, "", sum(vs) / len(vs), votes=vs)
     if yes >= PASS_VOTES and not blocked_by:
         a.authorized = True
-        a.week_authorized = model.week
+        if a.week_authorized is None:  # the first resolution (a new one after a lapse starts a new term)
+            a.week_authorized = model.week
         model.log("resolution_passed", model.council_id, "", float(yes), mandate=a.mandate)
         return
     a.failed_votes += 1

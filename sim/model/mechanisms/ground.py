@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.model.declare import UNIT, flag, num, share
-from sim.model.roles import coverage
+from sim.model.roles import coverage, spoiler_strikes
 
 if TYPE_CHECKING:
     from sim.model.model import ISFModel
@@ -99,17 +99,24 @@ def record_deaths(model: ISFModel, deaths: int) -> None:
         model.log("deaths", "", "", float(deaths), strikes=strike_factor(model))
 
 
-def strike_factor(model: ISFModel) -> float:
-    """The territory holders' mean strike intensity (1 without a territory holder)."""
+def strike_factor(model: ISFModel, cover: float | None = None) -> float:
+    """The territory holders' mean strike intensity (1 without a territory holder); a spoiler's
+    rises with the force's contest instead of falling with its concessions
+    (:func:`sim.model.roles.spoiler_strikes`; ``cover``: the force's coverage, if worked out)."""
     holders = model.territory_holders
     if not holders:
         return 1.0
     if len(holders) == 1:
         h = holders[0]
+        if h.spoiling:
+            return spoiler_strikes(model, h, cover)
         t, d = h.p.territory, h.restraint_dim
         return t.strike_level * max(0.0, 1.0 - t.strike_restraint * max(0.0, h.settled[d] - h.ideal[d]))
     total = 0.0
     for h in holders:
+        if h.spoiling:
+            total += spoiler_strikes(model, h, cover)
+            continue
         t, d = h.p.territory, h.restraint_dim
         moved = max(0.0, h.settled[d] - h.ideal[d])
         total += t.strike_level * max(0.0, 1.0 - t.strike_restraint * moved)
@@ -119,8 +126,9 @@ def strike_factor(model: ISFModel) -> float:
 def mean_deaths(model: ISFModel, cover: float | None = None) -> float:
     """This week's expected deaths (``cover``: the force's coverage, if already worked out)."""
     g = pars(model)
-    m = baseline_weekly(model) * strike_factor(model)
-    m *= 1.0 - g.isf_damping * (coverage(model) if cover is None else cover)
+    cover = coverage(model) if cover is None else cover
+    m = baseline_weekly(model) * strike_factor(model, cover)
+    m *= 1.0 - g.isf_damping * cover
     m *= 1.0 - g.disarm_damping * model.progress.mean_disarmament
     if g.surge_weeks and g.surge_start <= model.week < g.surge_start + g.surge_weeks:
         m *= g.surge_multiplier

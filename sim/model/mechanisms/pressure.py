@@ -117,9 +117,10 @@ def current_links(model: ISFModel) -> list[tuple[Actor, Actor, tuple[float, ...]
 
 
 def _lobbied(model: ISFModel, t: Actor) -> bool:
-    """Council members are lobbied until the draft passes (then only on what else they decide)."""
-    return not (model.agenda.authorized and t.p.council is not None and t.p.sponsor is None
-                and t.p.armed_group is None and t.p.territory is None)  # fmt: skip
+    """Council members are lobbied until the draft passes (then only on what else they decide),
+    and again from a mandate's review to its renewal vote (:mod:`sim.model.mechanisms.term`)."""
+    return not (model.agenda.authorized and not model.renewal_open and t.p.council is not None
+                and t.p.sponsor is None and t.p.armed_group is None and t.p.territory is None)  # fmt: skip
 
 
 def apply(model: ISFModel) -> None:
@@ -162,7 +163,7 @@ def apply(model: ISFModel) -> None:
     resolve_of = roles.effective_resolve  # bound once: called per target
     authorized = model.agenda.authorized
     for t in model.pressed:
-        if authorized and not _lobbied(model, t):
+        if (authorized and not _lobbied(model, t)) or t.spoiling:  # a spoiler does not bargain (mechanisms.spoiler)
             t.pressure_in = zeros[:]
             continue
         before, ideal, sal, pin, dem = t.settled, t.ideal, t.p.salience, t.pressure_in, t.demand_in

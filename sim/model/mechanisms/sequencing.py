@@ -129,7 +129,9 @@ def advance(model: ISFModel) -> None:
         dis = prog.mean_disarmament
         for i, h in enumerate(model.territory_holders):
             t = h.p.territory
-            if on:
+            if on and h.spoiling:  # taken back by the force and the police, not handed over (mechanisms.spoiler)
+                target = t.control - (t.control - t.floor) * cover
+            elif on:
                 w = t.withdraw_before_disarmament
                 target = t.control - (t.control - t.floor) * cover * (w + (1.0 - w) * dis)
             else:

@@ -275,6 +275,7 @@ def main() -> None:
     if cmd.multirun and not cmd.info and not any(a.startswith("hydra/sweeper=") for a in cmd.overrides):
         sys.argv.append(PRECHECKED)  # the isf sweeper need not check the jobs again
     _logging_quiet()
+    _mode_from_command(cmd)
     try:
         hydra_entry()()
     except KeyboardInterrupt:  # before the sweep's own handlers are in place (they print their line)
@@ -286,6 +287,23 @@ def main() -> None:
 
 
 # --------------------------------------------------------------------------- Hydra's side
+def _mode_from_command(cmd: Command) -> None:
+    """Hydra 1.3 composes the whole config one more time only to read ``hydra.mode``
+    (``Hydra.get_mode``): about a second of every command. Unless the command line or the case's
+    config.yaml sets ``hydra.mode``, the answer is None (Hydra then runs one job, or a sweep with
+    ``-m``), which isf-sim gives without composing. Hydra is pinned to 1.3 (pyproject.toml)."""
+    if any(o.lstrip("+~").startswith("hydra.mode") for o in cmd.overrides):
+        return
+    try:
+        if "mode:" in (Path(cmd.conf_dir) / "config.yaml").read_text(encoding="utf-8"):
+            return
+    except OSError:
+        return
+    from hydra._internal.hydra import Hydra
+
+    Hydra.get_mode = lambda self, config_name, overrides: None  # type: ignore[method-assign]
+
+
 def _logging_quiet() -> None:
     import logging
 
@@ -325,9 +343,11 @@ def hydra_entry():
     import hydra
 
     from sim.config.compose import CONF_DIR
+    from sim.config.fast_yaml import install
     from sim.report.table import print_sweep
     from sim.sweep import callback
 
+    install()  # Hydra reads the case's files through libyaml (sim/config/fast_yaml.py)
     register_resolvers()
     callback.TABLE = print_sweep  # the sweep's summary speaks the case's outcomes (the report layer's)
     return hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")(task)

@@ -283,6 +283,9 @@ def _compose(conf_dir: Path, overrides: list[str]) -> dict:
     from hydra import compose as hcompose
     from omegaconf import OmegaConf
 
+    from sim.config.fast_yaml import install
+
+    install()  # the case's files parsed by libyaml (sim/config/fast_yaml.py)
     with _hydra(conf_dir):
         try:
             raw = OmegaConf.to_container(hcompose(config_name="config", overrides=overrides), resolve=False)

@@ -53,6 +53,8 @@ from sim.model.run import cores
 from sim.tools.numbers_speed import BENCH
 
 CASE: list[str] = []  # ["case=NAME|PATH"] for --case: the isf-sim commands the bench times run it
+# the sizes of the measurements (--smoke shrinks them to check that every part of the bench runs)
+SIZES = {"job": 1000, "workers": 10_000, "small": 10_000, "weekly": 1000, "grid": 40, "repeats": 7}
 RECORD: list[Path] = []  # [the bench file] unless --record '' (or another case: its speeds are not the docs')
 
 
@@ -119,41 +121,44 @@ def job_wall(*args: str) -> tuple[float, float]:
 def print_targets(params: ModelParams, bare: float, big: int = 100_000) -> None:
     """The speed issue's acceptance figures, each a ratio measured in this one run of the bench."""
     print("  targets (docs/sweeps.md: 'Speed')")
-    f_rate, s_rate, ratio = chunk_ratio(min(2000, max(200, int(bare * 2))))
+    f_rate, s_rate, ratio = chunk_ratio(
+        min(2000, max(SIZES["job"] // 5, int(bare * 2))), 1 if SIZES["job"] < 1000 else 3
+    )
     record("chunk_fixed", f_rate)
     record("chunk_sample", s_rate)
     record("sampled_over_fixed", ratio)
     print(f"    sampled / fixed, one core, same seeds    : {ratio:6.2f}x the time (target <= 1.10x; "
           f"{f_rate:.0f} vs {s_rate:.0f} runs/s)")  # fmt: skip
-    wall, _ = job_wall("runs=1000", "uncertainty=fixed")
-    model_s = 1000 / bare
+    n_job, n_workers, n_small = SIZES["job"], SIZES["workers"], SIZES["small"]
+    wall, _ = job_wall(f"runs={n_job}", "uncertainty=fixed")
+    model_s = n_job / bare
     record("job_1000_wall", wall)
     record("job_over_model", wall / model_s)
-    print(f"    isf-sim runs=1000 (fixed) / model time   : {wall / model_s:6.2f}x ({wall:.2f} s against "
+    print(f"    isf-sim runs={n_job} (fixed) / model time   : {wall / model_s:6.2f}x ({wall:.2f} s against "
           f"{model_s:.2f} s of runs on one core; target <= 1.5x)")  # fmt: skip
-    one, _ = job_wall("runs=10000", "uncertainty=fixed", "workers=1")
-    two, _ = job_wall("runs=10000", "uncertainty=fixed", "workers=2")
+    one, _ = job_wall(f"runs={n_workers}", "uncertainty=fixed", "workers=1")
+    two, _ = job_wall(f"runs={n_workers}", "uncertainty=fixed", "workers=2")
     record("workers_2_over_1", one / two)
-    print(f"    runs=10000, 2 workers / 1 worker         : {one / two:6.2f}x as fast ({one:.1f} s vs {two:.1f} s; "
-          "target >= 1.8x)")  # fmt: skip
-    wall_small, rss_small = job_wall("runs=10000")
+    print(f"    runs={n_workers}, 2 workers / 1 worker         : {one / two:6.2f}x as fast ({one:.1f} s vs "
+          f"{two:.1f} s; target >= 1.8x)")  # fmt: skip
+    wall_small, rss_small = job_wall(f"runs={n_small}")
     wall_big, rss_big = job_wall(f"runs={big}")
     record("job_sample_100k_wall", wall_big)
     record("job_rss_10k", rss_small)
     record("job_rss_100k", rss_big)
-    print(f"    isf-sim runs={big:,} (sampled), {cores()} cores: {wall_big:6.1f} s (target < 60 s; 10,000 runs: "
+    print(f"    isf-sim runs={big:,} (sampled), {cores()} cores: {wall_big:6.1f} s (target < 60 s; {n_small:,} runs: "
           f"{wall_small:.1f} s)")  # fmt: skip
-    print(f"    peak memory of that job, {big:,} / 10,000 runs: {rss_big / rss_small:6.2f}x ({rss_big:.0f} MB "
+    print(f"    peak memory of that job, {big:,} / {n_small:,} runs: {rss_big / rss_small:6.2f}x ({rss_big:.0f} MB "
           f"vs {rss_small:.0f} MB; target <= 1.20x)")  # fmt: skip
 
 
-def weekly_cost(params: ModelParams, runs: int, rounds: int = 3) -> float:
+def weekly_cost(params: ModelParams, runs: int, rounds: int | None = None) -> float:
     """Time of a job's runs with the weekly table over the same runs without it (the job's own
     path, sim.model.run.simulate, one core), the median of interleaved rounds."""
     from sim.model.run import Job, simulate
 
     ratios = []
-    for _ in range(rounds):
+    for _ in range(rounds or (3 if runs >= 1000 else 1)):
         t = time.perf_counter()
         simulate(Job(params, runs=runs), workers=1)
         plain = time.perf_counter() - t
@@ -213,8 +218,9 @@ def _timed(args: list[str], cwd: Path) -> float:
     return time.perf_counter() - t
 
 
-def grid(runs_per_job: int = 40) -> tuple[float, float, int]:
+def grid(runs_per_job: int | None = None) -> tuple[float, float, int]:
     """Wall seconds of the 6 x 6 grid sweep and of the same runs as one job on one core; runs."""
+    runs_per_job = runs_per_job or SIZES["grid"]
     total = runs_per_job * 36
     out = Path(tempfile.mkdtemp(prefix="isf-bench-"))
     try:
@@ -229,7 +235,7 @@ def print_grid() -> None:
     sweep_s, one_s, total = grid()
     record("grid_sweep", total / sweep_s)
     record("grid_one", total / one_s)
-    print(f"  grid of 36 jobs x 40 runs (isf-sim -m)     : {total / sweep_s:6.0f} runs/s  ({sweep_s:.1f} s)")
+    print(f"  grid of 36 jobs x {total // 36} runs (isf-sim -m)     : {total / sweep_s:6.0f} runs/s  ({sweep_s:.1f} s)")
     print(f"  the same {total:,} runs as one job, 1 core    : {total / one_s:6.0f} runs/s  ({one_s:.1f} s)")
     print(f"  grid / one job                             : {one_s / sweep_s:6.2f}x (target >= 0.7x)")
 
@@ -290,10 +296,11 @@ def batch_run(params: ModelParams, runs: int, processes: int, collect: str = "ou
 TOOLS = ("isf-sim", "isf-report", "isf-app", "isf-play")
 
 
-def startup(repeats: int = 7) -> dict[tuple[str, str], float]:
+def startup(repeats: int | None = None) -> dict[tuple[str, str], float]:
     """Median wall seconds of each command's ``--help`` and ``--version`` (a whole process)."""
     import statistics
 
+    repeats = repeats or SIZES["repeats"]
     bin_dir = Path(sys.executable).parent
     out = {}
     for tool in TOOLS:
@@ -313,10 +320,11 @@ def startup(repeats: int = 7) -> dict[tuple[str, str], float]:
 def print_startup() -> None:
     for (tool, flag), secs in startup().items():
         record(f"startup.{tool}.{flag.strip('-')}", secs)
-        print(f"  {tool + ' ' + flag:<30}: {secs:6.3f} s (median of 7, whole process)")
+        print(f"  {tool + ' ' + flag:<30}: {secs:6.3f} s (median of {SIZES['repeats']}, whole process)")
 
 
-def print_weekly(params: ModelParams, runs: int = 1000) -> None:
+def print_weekly(params: ModelParams, runs: int | None = None) -> None:
+    runs = runs or SIZES["weekly"]
     ratio = weekly_cost(params, runs)
     print(f"  weekly=true / without, {runs:,} runs, 1 core  : {ratio:6.2f}x the time (the bound is 1.25x)")
 
@@ -342,11 +350,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--targets", action="store_true", help="only the bare loop and the speed targets (about 2 min)")
     ap.add_argument("--no-targets", action="store_true", help="leave the speed targets out")
     ap.add_argument("--big", type=int, default=100_000, help="runs of the large sampled job of the targets")
+    ap.add_argument(
+        "--smoke", action="store_true", help="every part at a tiny size, recorded nowhere: checks that the bench runs"
+    )
     argv = list(sys.argv[1:] if argv is None else argv)
     args = ap.parse_args([f"--case={a.split('=', 1)[1]}" if a.startswith("case=") else a for a in argv])
     conf_dir = case_dir(args.case)  # a ConfigError names the cases if there is none such
     CASE[:] = [f"case={conf_dir}"] if args.case else []
-    RECORD[:] = [Path(args.record)] if args.record and not args.case else []
+    RECORD[:] = [Path(args.record)] if args.record and not args.case and not args.smoke else []
+    if args.smoke:  # tiny sizes: the figures mean nothing, the commands all run
+        SIZES.update(job=100, workers=400, small=100, weekly=40, grid=2, repeats=1)
+        args.big, args.runs, args.jobs, args.rate_runs = 400, min(args.runs, 60), min(args.jobs, 2), 40
     if args.jobs < 1 or args.runs < args.jobs:
         ap.error("--runs must be at least --jobs, and --jobs at least 1")
     if args.grid:

@@ -25,14 +25,16 @@ def test_batch_run_adapter_gives_the_model_s_own_outcomes():
 @pytest.mark.slow
 def test_bench_command_runs_end_to_end():
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.tools.bench", "--runs", "60", "--jobs", "2"],
+        [sys.executable, "-m", "sim.tools.bench", "--smoke"],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    for line in ("bare model loop", "uncertainty=fixed", "uncertainty=sample", "outcome once", "every week"):
-        assert line in proc.stdout
+    for line in ("bare model loop", "uncertainty=fixed", "uncertainty=sample", "outcome once", "every week",
+                 "sampled / fixed", "/ model time", "2 workers / 1 worker", "peak memory of that job", "grid of 36",
+                 "isf-sim --help"):  # fmt: skip
+        assert line in proc.stdout, line
 
 
 def test_startup_bench_times_every_command_s_help_and_version():

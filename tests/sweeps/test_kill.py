@@ -27,9 +27,8 @@ import pytest
 SWEEP = ["-m", "seed=range(0,60,20)", "runs=20", "horizon_weeks=12", "workers=2"]
 SINGLE = ["runs=60", "horizon_weeks=12", "workers=2"]
 MARK = "ISF_KILL_TEST"
-# every signal against both kinds, then four more against the sweep (more moments to stop at)
+# every signal against both kinds, each at a random moment (docs/reliability.md: 6 of 6 held)
 TRIALS = [(sig, kind) for kind in ("sweep", "single") for sig in ("SIGKILL", "SIGTERM", "SIGINT")]
-TRIALS += [("SIGINT", "sweep"), ("SIGTERM", "sweep"), ("SIGKILL", "sweep"), ("SIGINT", "single")]
 
 
 def _env(marker: str) -> dict[str, str]:

@@ -274,8 +274,10 @@ def main() -> None:
         os.environ["ISF_SIM_CASE"] = cmd.case
     if cmd.multirun and not cmd.info and not any(a.startswith("hydra/sweeper=") for a in cmd.overrides):
         sys.argv.append(PRECHECKED)  # the isf sweeper need not check the jobs again
+    from hydra_plugins.isf_sim.mode import mode_from_command
+
     _logging_quiet()
-    _mode_from_command(cmd)
+    mode_from_command(cmd.overrides, cmd.conf_dir)
     try:
         hydra_entry()()
     except KeyboardInterrupt:  # before the sweep's own handlers are in place (they print their line)
@@ -287,23 +289,6 @@ def main() -> None:
 
 
 # --------------------------------------------------------------------------- Hydra's side
-def _mode_from_command(cmd: Command) -> None:
-    """Hydra 1.3 composes the whole config one more time only to read ``hydra.mode``
-    (``Hydra.get_mode``): about a second of every command. Unless the command line or the case's
-    config.yaml sets ``hydra.mode``, the answer is None (Hydra then runs one job, or a sweep with
-    ``-m``), which isf-sim gives without composing. Hydra is pinned to 1.3 (pyproject.toml)."""
-    if any(o.lstrip("+~").startswith("hydra.mode") for o in cmd.overrides):
-        return
-    try:
-        if "mode:" in (Path(cmd.conf_dir) / "config.yaml").read_text(encoding="utf-8"):
-            return
-    except OSError:
-        return
-    from hydra._internal.hydra import Hydra
-
-    Hydra.get_mode = lambda self, config_name, overrides: None  # type: ignore[method-assign]
-
-
 def _logging_quiet() -> None:
     import logging
 

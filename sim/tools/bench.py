@@ -308,9 +308,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  bare model loop, 1 core                    : {bare:6.0f} runs/s  ({1000 / bare:.2f} ms a run; "
           "target >= 800)")  # fmt: skip
     if args.targets or not args.no_targets:
-        from sim.tools.bench_targets import print_targets
+        from sim.tools.bench_targets import Bench, print_targets
 
-        print_targets(params, bare, args.big)
+        print_targets(Bench(CASE, SIZES, record, _PEAK), params, bare, args.big)
         if args.targets:
             return
     rate, rows = sweep(args.runs, args.jobs)

@@ -10,15 +10,27 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sim.config.compose import case_dir
 from sim.model.params import ModelParams
 from sim.model.run import cores
-from sim.tools.bench import _PEAK, CASE, SIZES, record
 
 
-def chunk_ratio(runs: int, rounds: int = 3) -> tuple[float, float, float]:
+@dataclass(frozen=True)
+class Bench:
+    """What the bench command gives its targets: the case's words on the command line, the sizes
+    of the measurements, how to record a figure, and the script that reports a job's peak memory."""
+
+    case: list[str]
+    sizes: dict[str, int]
+    record: Callable[[str, float], None]
+    peak: str
+
+
+def chunk_ratio(b: Bench, runs: int, rounds: int = 3) -> tuple[float, float, float]:
     """Sampled runs against fixed ones, in one process (a job's own chunk function, one core):
     (fixed runs/s, sampled runs/s, the median over interleaved rounds of sampled time / fixed
     time). The job is composed as isf-sim composes it, so the sampled runs draw what a job draws."""
@@ -28,7 +40,7 @@ def chunk_ratio(runs: int, rounds: int = 3) -> tuple[float, float, float]:
     from sim.model.run import _run_chunk
     from sim.sweep.job import make_job
 
-    conf = case_dir(CASE[0].split("=", 1)[1] if CASE else None)
+    conf = case_dir(b.case[0].split("=", 1)[1] if b.case else None)
     raw = {k: v for k, v in compose(["uncertainty=sample"], conf).items() if k != "hydra"}
     sampled, _, _ = make_job(raw, ["uncertainty=sample"])
     fixed = replace(sampled, uncertainty="fixed")
@@ -48,11 +60,11 @@ def chunk_ratio(runs: int, rounds: int = 3) -> tuple[float, float, float]:
     return sorted(f_rates)[mid], sorted(s_rates)[mid], sorted(ratios)[mid]
 
 
-def job_wall(*args: str) -> tuple[float, float]:
+def job_wall(b: Bench, *args: str) -> tuple[float, float]:
     """(wall seconds, peak MB of the isf-sim process) of one ``isf-sim`` job, timed from outside."""
     out = Path(tempfile.mkdtemp(prefix="isf-bench-"))
     try:
-        cmd = [sys.executable, "-c", _PEAK, *CASE, *args, "hydra.run.dir=job"]
+        cmd = [sys.executable, "-c", b.peak, *b.case, *args, "hydra.run.dir=job"]
         t = time.perf_counter()
         proc = subprocess.run(cmd, check=True, cwd=out, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         wall = time.perf_counter() - t
@@ -62,36 +74,36 @@ def job_wall(*args: str) -> tuple[float, float]:
     return wall, own / 1024
 
 
-def print_targets(params: ModelParams, bare: float, big: int = 100_000) -> None:
+def print_targets(b: Bench, params: ModelParams, bare: float, big: int = 100_000) -> None:
     """The speed issue's acceptance figures, each a ratio measured in this one run of the bench."""
     print("  targets (docs/sweeps.md: 'Speed')")
     f_rate, s_rate, ratio = chunk_ratio(
-        min(2000, max(SIZES["job"] // 5, int(bare * 2))), 1 if SIZES["job"] < 1000 else 3
+        b, min(2000, max(b.sizes["job"] // 5, int(bare * 2))), 1 if b.sizes["job"] < 1000 else 3
     )
-    record("chunk_fixed", f_rate)
-    record("chunk_sample", s_rate)
-    record("sampled_over_fixed", ratio)
+    b.record("chunk_fixed", f_rate)
+    b.record("chunk_sample", s_rate)
+    b.record("sampled_over_fixed", ratio)
     print(f"    sampled / fixed, one core, same seeds    : {ratio:6.2f}x the time (target <= 1.10x; "
           f"{f_rate:.0f} vs {s_rate:.0f} runs/s)")  # fmt: skip
-    n_job, n_workers, n_small = SIZES["job"], SIZES["workers"], SIZES["small"]
+    n_job, n_workers, n_small = b.sizes["job"], b.sizes["workers"], b.sizes["small"]
     # the rule fixed: the rule range (the same runs under the case's other admitted rules) is more
     # runs, not overhead (sim/sweep/rules.py)
-    wall, _ = job_wall(f"runs={n_job}", "uncertainty=fixed", "mechanisms.pressure.rule=default")
+    wall, _ = job_wall(b, f"runs={n_job}", "uncertainty=fixed", "mechanisms.pressure.rule=default")
     model_s = n_job / bare
-    record("job_1000_wall", wall)
-    record("job_over_model", wall / model_s)
+    b.record("job_1000_wall", wall)
+    b.record("job_over_model", wall / model_s)
     print(f"    isf-sim runs={n_job} (fixed) / model time   : {wall / model_s:6.2f}x ({wall:.2f} s against "
           f"{model_s:.2f} s of its runs on one core, the rule fixed; target <= 1.5x)")  # fmt: skip
-    one, _ = job_wall(f"runs={n_workers}", "uncertainty=fixed", "workers=1")
-    two, _ = job_wall(f"runs={n_workers}", "uncertainty=fixed", "workers=2")
-    record("workers_2_over_1", one / two)
+    one, _ = job_wall(b, f"runs={n_workers}", "uncertainty=fixed", "workers=1")
+    two, _ = job_wall(b, f"runs={n_workers}", "uncertainty=fixed", "workers=2")
+    b.record("workers_2_over_1", one / two)
     print(f"    runs={n_workers}, 2 workers / 1 worker         : {one / two:6.2f}x as fast ({one:.1f} s vs "
           f"{two:.1f} s; target >= 1.8x)")  # fmt: skip
-    wall_small, rss_small = job_wall(f"runs={n_small}")
-    wall_big, rss_big = job_wall(f"runs={big}")
-    record("job_sample_100k_wall", wall_big)
-    record("job_rss_10k", rss_small)
-    record("job_rss_100k", rss_big)
+    wall_small, rss_small = job_wall(b, f"runs={n_small}")
+    wall_big, rss_big = job_wall(b, f"runs={big}")
+    b.record("job_sample_100k_wall", wall_big)
+    b.record("job_rss_10k", rss_small)
+    b.record("job_rss_100k", rss_big)
     print(f"    isf-sim runs={big:,} (sampled), {cores()} cores: {wall_big:6.1f} s (target < 60 s; {n_small:,} runs: "
           f"{wall_small:.1f} s)")  # fmt: skip
     print(f"    peak memory of that job, {big:,} / {n_small:,} runs: {rss_big / rss_small:6.2f}x ({rss_big:.0f} MB "

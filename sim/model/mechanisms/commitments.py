@@ -47,6 +47,7 @@ deploy after their lead time (vetoes still apply if that mechanism is on).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -98,41 +99,29 @@ def pledge_labels(model: ISFModel) -> tuple[str, ...]:
     return ("design final", "resolution", model.situation_label)
 
 
-def deploy_holds(model: ISFModel, c: Actor) -> tuple[bool, ...]:
-    """Whether each condition of contributor ``c``'s deployment holds this week (:func:`deploy_labels`)."""
+def _deploy_flags(model: ISFModel, c: Actor) -> Iterator[bool]:
+    """Whether each condition of contributor ``c``'s deployment holds this week, one by one in the
+    order of :func:`deploy_labels` (each a pure reading of the state)."""
     p = c.p.contributor
     lead = model.lead
-    flags = (
-        roles.consent(model, caveat=c.caveats) >= p.min_consent,
-        model.situation.violence_4w <= p.violence_tolerance,
-        p.min_restraint <= 0 or roles.restraint(model) >= p.min_restraint,
-        roles.gates_open(model),
-        model.troops_committed >= model.min_force and (lead is None or lead is c or lead.deployed > 0),
-        not model.situation.collapsed,
-    )
-    if model.deploy_extra:  # conditions other mechanisms register (host, force fund, domestic gates)
-        flags += tuple(holds(model, c) for _, holds in model.deploy_extra)
-    return flags
+    yield roles.consent(model, caveat=c.caveats) >= p.min_consent
+    yield model.situation.violence_4w <= p.violence_tolerance
+    yield p.min_restraint <= 0 or roles.restraint(model) >= p.min_restraint
+    yield roles.gates_open(model)
+    yield model.troops_committed >= model.min_force and (lead is None or lead is c or lead.deployed > 0)
+    yield not model.situation.collapsed
+    for _, holds in model.deploy_extra:  # conditions other mechanisms register (host, force fund, domestic gates)
+        yield holds(model, c)
+
+
+def deploy_holds(model: ISFModel, c: Actor) -> tuple[bool, ...]:
+    """Whether each condition of contributor ``c``'s deployment holds this week (:func:`deploy_labels`)."""
+    return tuple(_deploy_flags(model, c))
 
 
 def deploy_ready(model: ISFModel, c: Actor) -> bool:
-    """``all(deploy_holds(model, c))``, the cheap conditions first, stopping at the first that
-    fails (every condition is a pure reading of the state: the order changes nothing else)."""
-    p = c.p.contributor
-    situation = model.situation
-    if situation.collapsed or situation.violence_4w > p.violence_tolerance:
-        return False
-    lead = model.lead
-    if not (lead is None or lead is c or lead.deployed > 0) or model.troops_committed < model.min_force:
-        return False
-    if p.min_restraint > 0 and roles.restraint(model) < p.min_restraint:
-        return False
-    if not roles.gates_open(model) or roles.consent(model, caveat=c.caveats) < p.min_consent:
-        return False
-    for _, holds in model.deploy_extra:
-        if not holds(model, c):
-            return False
-    return True
+    """``all(deploy_holds(model, c))``, stopping at the first condition that fails."""
+    return all(_deploy_flags(model, c))
 
 
 def deploy_labels(model: ISFModel) -> tuple[str, ...]:

@@ -140,16 +140,11 @@ def apply(model: ISFModel) -> None:
     excluded = cfg.excluded_effort
     for presser, target, wd in week_links:
         pos, pin, dem = presser.settled, target.pressure_in, target.demand_in
-        if presser.offer > 0 and not presser.liaison and presser.aid in barred:
-            for d in range(n):
-                x = wd[d] * excluded
-                pin[d] += x
-                dem[d] += x * pos[d]
-        else:
-            for d in range(n):
-                x = wd[d]
-                pin[d] += x
-                dem[d] += x * pos[d]
+        f = excluded if presser.offer > 0 and not presser.liaison and presser.aid in barred else 1.0
+        for d in range(n):
+            x = wd[d] * f
+            pin[d] += x
+            dem[d] += x * pos[d]
     for g in model.armed_groups:  # the money on offer pulls toward the funders' thresholds
         w, toward = g.prize
         if w > 0 and g.is_pressed:

@@ -55,10 +55,22 @@ def test_outcomes_are_read_from_the_columns_the_table_has():
     import pandas as pd
 
     runs = pd.DataFrame({"deployed": [True, False], "turkey_role": ["troops", "none"], "funding_usd": [0.0, 5.0]})
-    values = audit.outcome_values(runs)
-    assert set(values) == {"P(deployed)", "P(Turkish troops)", "P(any money released)"}
+    values = audit.outcome_values(runs)  # the default case's (Gaza's): every case's, then its own
+    assert set(values) == {"P(deployed)", "P(Turkish troops)", "P(deployed without Türkiye)", "P(any money released)"}
     assert values["P(Turkish troops)"].tolist() == [True, False]
+    assert values["P(deployed without Türkiye)"].tolist() == [False, False]
     assert values["P(any money released)"].tolist() == [False, True]
+
+
+def test_a_case_audits_its_own_outcomes_and_no_other_cases():
+    from sim.config import compose
+    from sim.config.compose import case_dir
+
+    haiti = [o.label for o in audit.outcomes(compose([], case_dir("haiti"))["case"])]
+    assert "P(China's amendments in the mandate)" in haiti and "mean gang control of Port-au-Prince" in haiti
+    assert not any("Turk" in label or "Israel" in label for label in haiti)
+    assert "P(Turkish troops)" in [o.label for o in audit.outcomes()]
+    assert len(set(haiti)) == len(haiti)  # an outcome every case has is not counted twice
 
 
 def test_every_ranged_parameter_and_every_scenario_is_audited():

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.sweep.folders import MANIFEST, atomic_write_text, read_manifest, write_parquet
+from sim.sweep.folders import MANIFEST, atomic_write_text, read_manifest
 
 RULES_FILE = "rules.parquet"
 RULE_KEY = "mechanisms.pressure.rule"
@@ -56,17 +56,35 @@ def others(params) -> tuple[str, ...]:
     return tuple(r for r in admitted(params) if r != own)
 
 
-def run_rules(job, workers: int) -> pd.DataFrame:
-    """The job's seeds under each other admitted rule: their runs tables, one block per rule."""
+def rule_jobs(job) -> list:
+    """The job under each other admitted rule (not traced, no weekly table), in the order of ``admitted``."""
     from sim.model.paths import with_values
-    from sim.model.run import simulate
 
-    frames = []
-    for rule in others(job.params):
-        rule_job = replace(job, params=with_values(job.params, {RULE_KEY: rule}), trace=False, weekly=False)
-        runs = simulate(rule_job, workers=workers).runs
-        frames.append(runs[[c for c in runs.columns if not c.startswith("param.")]])
-    return pd.concat(frames, ignore_index=True)
+    return [
+        replace(job, params=with_values(job.params, {RULE_KEY: rule}), trace=False, weekly=False)
+        for rule in others(job.params)
+    ]
+
+
+def _outcomes_only(runs: pd.DataFrame) -> pd.DataFrame:
+    return runs[[c for c in runs.columns if not c.startswith("param.")]]
+
+
+def write_rules(path: Path, job, workers: int) -> dict:
+    """``rules.parquet`` written as the runs arrive, chunk by chunk (:mod:`sim.sweep.stream`): memory
+    holds a row group, not the rows, whatever the number of runs; returns the table's check."""
+    from sim.model.run import chunks, to_frame
+    from sim.sweep.stream import TableWriter
+
+    writer = TableWriter(path)
+    try:
+        for rule_job in rule_jobs(job):
+            for part in chunks(rule_job, workers=workers):
+                writer.add(_outcomes_only(to_frame(part, rule_job.params)))
+        return writer.close()
+    except BaseException:
+        writer.abort()
+        raise
 
 
 def add_to_folder(folder: Path, job, task_overrides: list[str], workers: int, design=None) -> dict:
@@ -78,12 +96,11 @@ def add_to_folder(folder: Path, job, task_overrides: list[str], workers: int, de
         _update_manifest(folder, entry, None)
         return entry
     t0 = time.perf_counter()
-    table = run_rules(job, workers)
-    check = write_parquet(folder / RULES_FILE, table)
+    check = write_rules(folder / RULES_FILE, job, workers)
     entry = {
         "own": job.params.mechanisms.pressure.rule,
         "rules": list(others(job.params)),
-        "runs": len(table),
+        "runs": check["rows"],
         "what": "the job's seeds under each other admitted rule (bargaining.admitted); param.* as in runs.parquet",
     }
     _update_manifest(folder, entry, check)

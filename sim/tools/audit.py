@@ -24,7 +24,7 @@ import argparse
 import math
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from sim.model.params import ConfigError, ModelParams
 from sim.model.paths import with_values
 from sim.model.run import Job, simulate
 from sim.stats import paired_difference_of_means, paired_difference_of_proportions
+from sim.tools.audit_outcomes import GENERIC, Outcome, outcome_values, outcomes  # noqa: F401 (the audit's API)
 from sim.tools.audit_verdict import Effect, Row, _interval, channel_lines
 
 # runs per arm: model v2's 182 ranged parameters and 6 scenarios make 376 arms, 112,800 runs at 300 a
@@ -45,46 +46,6 @@ RUNS = 600
 SEED = 0
 OUT = Path("docs/audit.md")
 CHUNK = 100  # runs per task sent to a worker (tasks do not depend on the number of workers)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One outcome the audit compares: a label, the runs-table column it reads, and how."""
-
-    label: str
-    column: str
-    kind: str  # "p": a proportion (paired Newcombe interval); "mean": a mean (paired t interval)
-    value: Callable[[pd.Series], np.ndarray]
-
-
-def _bool(s: pd.Series) -> np.ndarray:
-    return s.to_numpy(dtype=bool)
-
-
-def _float(s: pd.Series) -> np.ndarray:
-    return s.to_numpy(dtype=float)
-
-
-# each is used only if its column is in the runs table (model version 2 adds some)
-OUTCOMES = (
-    Outcome("P(deployed)", "deployed", "p", _bool),
-    Outcome("P(deployed at horizon)", "deployed_at_horizon", "p", _bool),
-    Outcome("P(Turkish troops)", "turkey_role", "p", lambda s: (s == "troops").to_numpy(dtype=bool)),
-    Outcome("P(UN resolution)", "un_authorized", "p", _bool),
-    Outcome("P(ceasefire collapsed)", "ceasefire_collapsed", "p", _bool),
-    Outcome("mean disarmament", "disarmament", "mean", _float),
-    Outcome("P(any money released)", "funding_usd", "p", lambda s: s.to_numpy(dtype=float) > 0),
-    Outcome("P(force's funding secured)", "fund_secured", "p", _bool),  # a case with force funders
-    Outcome("mean troops", "troops", "mean", _float),
-    Outcome("mean deaths", "deaths", "mean", _float),
-    Outcome("mean failed votes", "failed_votes", "mean", _float),
-    Outcome("mean Israeli control", "israeli_control", "mean", _float),
-)
-
-
-def outcome_values(runs: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The runs table -> {outcome label: one value per run}, for the outcomes whose column exists."""
-    return {o.label: o.value(runs[o.column]) for o in OUTCOMES if o.column in runs.columns}
 
 
 # --------------------------------------------------------------------------- the verdict
@@ -101,13 +62,13 @@ def standardized(x1: np.ndarray, x2: np.ndarray) -> float:
 
 def effects(low: dict[str, np.ndarray], high: dict[str, np.ndarray]) -> tuple[Effect, ...]:
     """Paired effects (high − low) of every outcome both arms have; arms are run on the same seeds."""
-    kinds = {o.label: o.kind for o in OUTCOMES}
     out = []
     for label in (k for k in low if k in high):
         x1, x2 = low[label], high[label]
-        pair = paired_difference_of_proportions if kinds[label] == "p" else paired_difference_of_means
-        same = bool(np.array_equal(x1, x2, equal_nan=kinds[label] == "mean"))
-        out.append(Effect(label, kinds[label], pair(x1, x2), standardized(x1, x2), same))
+        kind = "p" if x1.dtype == bool else "mean"  # a yes/no outcome is a proportion
+        pair = paired_difference_of_proportions if kind == "p" else paired_difference_of_means
+        same = bool(np.array_equal(x1, x2, equal_nan=kind == "mean"))
+        out.append(Effect(label, kind, pair(x1, x2), standardized(x1, x2), same))
     return tuple(out)
 
 
@@ -118,13 +79,14 @@ def assess(
     meta: dict | None = None,
     ends: tuple[str, str] = ("low", "high"),
     lever: bool = False,
+    case: dict | None = None,
 ) -> Row:
     """Two arms' outcomes (runs tables, or {outcome label: values}) -> the audit's row and verdict.
 
     ``meta``: the parameter's meta entry (for a scenario lever, ``lever=True``, its file's
     ``scenario.inert``); an ``inert:`` reason there excuses no effect."""
-    lo = outcome_values(low) if isinstance(low, pd.DataFrame) else low
-    hi = outcome_values(high) if isinstance(high, pd.DataFrame) else high
+    lo = outcome_values(low, case) if isinstance(low, pd.DataFrame) else low
+    hi = outcome_values(high, case) if isinstance(high, pd.DataFrame) else high
     inert = (meta or {}).get("inert")
     return Row(label, ends[0], ends[1], effects(lo, hi), str(inert) if inert else None, lever)
 
@@ -137,6 +99,7 @@ class Arm:
     params: ModelParams
     meta: dict[str, dict]
     fixed: frozenset[str]
+    case: dict | None = None  # the case block (its outcomes are the audit's; None: the default case)
 
 
 @dataclass(frozen=True)
@@ -163,6 +126,7 @@ def comparisons(only: str | None = None, case: str | None = None) -> list[Compar
     params, _ = build(raw)
     meta = parameter_meta(raw)
     base_fixed = lever_keys(raw)
+    case = raw.get("case") if isinstance(raw.get("case"), dict) else None  # its outcomes are the audit's
     out = []
     for path in sorted(meta):
         m = meta[path]
@@ -170,8 +134,8 @@ def comparisons(only: str | None = None, case: str | None = None) -> list[Compar
             continue
         lo, hi = _end(m, 0), _end(m, 1)
         fixed = base_fixed | {path}
-        a = Arm(with_values(params, {path: lo}), meta, fixed)
-        b = Arm(with_values(params, {path: hi}), meta, fixed)
+        a = Arm(with_values(params, {path: lo}), meta, fixed, case)
+        b = Arm(with_values(params, {path: hi}), meta, fixed, case)
         out.append(Comparison(path, a, b, (f"{lo:g}", f"{hi:g}"), m, False))
     base_name = (raw.get("scenario") or {}).get("name", "baseline")
     for name in scenarios(conf_dir):
@@ -183,8 +147,8 @@ def comparisons(only: str | None = None, case: str | None = None) -> list[Compar
         smeta = parameter_meta(sraw)
         if set(smeta) != set(meta):  # the draws would not line up: say so rather than compare noise
             print(f"warning: {label} has other ranged parameters than the baseline; draws differ", file=sys.stderr)
-        a = Arm(params, meta, fixed)
-        b = Arm(build(sraw)[0], smeta, fixed)
+        a = Arm(params, meta, fixed, case)
+        b = Arm(build(sraw)[0], smeta, fixed, case)
         scen = sraw.get("scenario") or {}  # a scenario may say why it moves nothing (scenario.inert)
         out.append(
             Comparison(label, a, b, (base_name, name), {"inert": scen["inert"]} if scen.get("inert") else None, True)
@@ -204,8 +168,8 @@ def channel_checks(label: str, a: Arm, b: Arm, ends: tuple[str, str], channels: 
         meta = {"inert": f"its effect runs through {ch['name']}: {ch['why']}", "channel": ch, "of": label}
         out.append(Comparison(
             f"{label} without {ch['name']}",
-            Arm(with_values(a.params, off), a.meta, a.fixed | keys),
-            Arm(with_values(b.params, off), b.meta, b.fixed | keys),
+            Arm(with_values(a.params, off), a.meta, a.fixed | keys, a.case),
+            Arm(with_values(b.params, off), b.meta, b.fixed | keys, b.case),
             ends, meta, True,
         ))  # fmt: skip
     return out
@@ -213,7 +177,7 @@ def channel_checks(label: str, a: Arm, b: Arm, ends: tuple[str, str], channels: 
 
 def _run(arm: Arm, seed: int, runs: int) -> dict[str, np.ndarray]:
     job = Job(arm.params, seed=seed, runs=runs, uncertainty="sample", meta=arm.meta, fixed=arm.fixed)
-    return outcome_values(simulate(job, workers=1).runs)
+    return outcome_values(simulate(job, workers=1).runs, arm.case)
 
 
 def run_all(comps: list[Comparison], runs: int, seed: int, workers: int, progress: bool = False) -> list[Row]:
@@ -284,7 +248,7 @@ def markdown(
     same file."""
     params = [r for r in rows if not r.lever]
     failing = [r for r in rows if r.fails]
-    outcomes = ", ".join(dict.fromkeys(e.outcome for r in rows for e in r.effects))
+    compared = ", ".join(dict.fromkeys(e.outcome for r in rows for e in r.effects))
 
     def esc(s: str) -> str:
         return s.replace("|", "\\|")
@@ -302,7 +266,7 @@ def markdown(
         f"- **Runs**: {runs} runs per arm on seeds {seed}–{seed + runs - 1}, `uncertainty=sample`: every other ranged"
         " parameter is drawn from its range, the same draws in both arms (common random numbers; the audited"
         " parameter or the scenario's levers are held fixed in both).",
-        f"- **Outcomes** (high − low, or scenario − baseline): {outcomes}.",
+        f"- **Outcomes** (high − low, or scenario − baseline): {compared}.",
         "- **Intervals**: paired 95 % intervals from `sim/stats.py` — Newcombe's method 10 for proportions (pp:"
         " percentage points), the t interval of the run-by-run differences for means. A row *moves* an outcome"
         " when that interval excludes 0; the verdict lists the outcomes moved, largest effect first.",

@@ -79,3 +79,34 @@ def test_a_failed_write_leaves_no_file(tmp_path):
     writer.add(table(10))
     writer.abort()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_rule_range_is_streamed_with_the_bytes_of_the_whole_table(tmp_path, monkeypatch):
+    """rules.parquet (the same seeds under the other admitted rules) is written chunk by chunk,
+    one rule after the other: the bytes of the whole table written at once, and the table holds
+    only what a row group holds while it is written."""
+    from dataclasses import replace
+
+    from helpers import params_for
+    from sim.model.paths import with_values
+    from sim.model.run import Job, simulate
+    from sim.sweep import rules
+
+    job = Job(params_for(), seed=3, runs=60, uncertainty="fixed")
+    held: list[int] = []
+    add = stream.TableWriter.add
+
+    def watched(self, df):
+        add(self, df)
+        held.append(self.n_staged + self.n_waiting)
+
+    monkeypatch.setattr(stream.TableWriter, "add", watched)
+    check = rules.write_rules(tmp_path / "rules.parquet", job, workers=1)
+    frames = []
+    for rule in rules.others(job.params):
+        runs = simulate(replace(job, params=with_values(job.params, {rules.RULE_KEY: rule})), workers=1).runs
+        frames.append(runs[[c for c in runs.columns if not c.startswith("param.")]])
+    whole = io.BytesIO()
+    pd.concat(frames, ignore_index=True).to_parquet(whole, index=False, engine="pyarrow", compression="zstd")
+    assert (tmp_path / "rules.parquet").read_bytes() == whole.getvalue()
+    assert check["rows"] == 60 * len(rules.others(job.params)) and len(held) > 1

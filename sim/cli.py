@@ -388,7 +388,11 @@ def _rule_range(raw: dict, task_overrides: list[str], done):
         fail(f"{fault_line(exc, done.folder)}; runs.parquet is complete, without the rule range")
     if "skipped" in entry:
         return None, f"rule range: none ({entry['skipped']})"
-    rules = pd.read_parquet(done.folder / RULES_FILE)
+    import pyarrow.parquet as pq
+
+    printed = set(done.results.runs.columns)  # what the printed table reads (sim.sweep.job.summary)
+    names = [n for n in pq.read_schema(done.folder / RULES_FILE).names if n in printed]
+    rules = pd.read_parquet(done.folder / RULES_FILE, columns=names)
     note = (
         f"rule range: the same seeds under {', '.join(entry['rules'])} ({entry['runs']:,} more runs in "
         f"{entry['wall_time_s']:.2f} s on {workers} worker(s); the job's own rule: {entry['own']})"

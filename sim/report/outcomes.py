@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -113,6 +113,11 @@ class Registry:
     reported: tuple[str, ...]
     means: dict[str, tuple[str, str]]
     aliases: dict[str, str]
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # outcome -> the columns its test reads
+
+    def reads(self, key: str) -> tuple[str, ...]:
+        """The runs-table columns outcome ``key`` is computed from (a column's own name for a column)."""
+        return self.columns.get(key, (key,))
 
     def resolve(self, name: str, columns=()) -> str:
         """The canonical key of an outcome name, label, alias or column (KeyError if unknown)."""
@@ -182,7 +187,13 @@ def registry(case: Mapping[str, Any] | None = None) -> Registry:
         means[col] = (str(spec.get("label", f"mean {col}")), str(spec.get("unit", "")))
     means |= {k: v for k, v in GENERIC_MEANS.items() if k not in means}
     aliases = GENERIC_ALIASES | {str(a): str(k) for a, k in (report.get("aliases") or {}).items()}
-    return Registry(outcomes, reported, means, aliases)
+    columns = {"funding_released": ("funding_usd",)}
+    for key, spec in (report.get("outcomes") or {}).items():
+        spec = spec or {}
+        both = spec.get("and")
+        own = ("funders",) if spec.get("funded_by") is not None else (str(spec.get("column")),)
+        columns[key] = own + (columns.get(str(both), (str(both),)) if both is not None else ())
+    return Registry(outcomes, reported, means, aliases, columns)
 
 
 _active: list[Registry] = []

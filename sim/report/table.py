@@ -159,6 +159,25 @@ def _story_of_one(events: pd.DataFrame, timeline: pd.DataFrame | None, case_bloc
     return "\n".join(lines)
 
 
+def printed_columns(case_block: dict | None, names: list[str]) -> list[str]:
+    """The columns of a runs table (its ``names``) that :func:`print_job` reads: the configuration,
+    the rule, the weeks of the medians and those of the case's headline outcomes (reading only
+    these keeps a large job's printed table from holding the whole table in memory)."""
+    from sim.report.outcomes import default_case, registry
+
+    case_block = default_case() if case_block is None else case_block
+    reg = registry(case_block)
+    wanted = {"configuration", "rule", "week_deployed", "week_authorized"}
+    for row in case_block.get("headline") or ():
+        for name in (row.get("outcome"), row.get("given")):
+            if name is not None:
+                try:
+                    wanted.update(reg.reads(reg.resolve(str(name), names)))
+                except KeyError:  # print_job says so in its own words
+                    return list(names)
+    return [n for n in names if n in wanted]
+
+
 def job_case(out: Path) -> dict | None:
     """The case block of the config.yaml a job wrote in ``out`` (None if none can be read)."""
     import yaml

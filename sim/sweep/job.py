@@ -312,10 +312,12 @@ def _streamed_with_progress(job: Job, workers: int, streamed: Callable[[Iterable
 
 
 def summary(out: Path) -> Results:
-    """What the printed table reads of a streamed job: its runs table without the drawn
-    parameters (``param.*``), read back from the folder (the outcomes only: a few bytes a run)."""
+    """What the printed table reads of a streamed job, read back from the folder: only the columns
+    it prints (:func:`sim.report.table.printed_columns`: a few bytes a run)."""
     import pandas as pd
     import pyarrow.parquet as pq
 
-    names = [n for n in pq.read_schema(out / RUNS).names if not n.startswith("param.")]
+    from sim.report.table import job_case, printed_columns
+
+    names = printed_columns(job_case(out), pq.read_schema(out / RUNS).names)
     return Results(pd.read_parquet(out / RUNS, columns=names))

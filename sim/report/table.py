@@ -182,8 +182,10 @@ def job_case(out: Path) -> dict | None:
     """The case block of the config.yaml a job wrote in ``out`` (None if none can be read)."""
     import yaml
 
+    from sim.config.fast_yaml import safe_load
+
     try:
-        raw = yaml.safe_load((Path(out) / "config.yaml").read_text(encoding="utf-8"))
+        raw = safe_load((Path(out) / "config.yaml").read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return None
     block = raw.get("case") if isinstance(raw, dict) else None
@@ -251,10 +253,11 @@ def print_sweep(sweep_dir: Path, labels: list[str]) -> None:
     import pyarrow.parquet as pq
     import yaml
 
+    from sim.config.fast_yaml import safe_load
     from sim.report.outcomes import default_case, registry
 
     try:
-        raw = yaml.safe_load((Path(sweep_dir) / "0" / "config.yaml").read_text(encoding="utf-8")) or {}
+        raw = safe_load((Path(sweep_dir) / "0" / "config.yaml").read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         raw = {}
     case_block = raw.get("case") if isinstance(raw.get("case"), dict) else default_case()

@@ -121,14 +121,13 @@ def _update_manifest(folder: Path, entry: dict, check: dict | None) -> None:
 def for_job_folder(folder: Path, workers: int) -> dict:
     """:func:`add_to_folder` for a finished job folder of a sweep (its ``config.yaml`` and the
     overrides in its manifest make the job again); nothing if it already has its rule range."""
-    import yaml
-
+    from sim.config.fast_yaml import safe_load
     from sim.sweep.job import make_job
 
     manifest = read_manifest(folder) or {}
     if "rule_range" in manifest:
         return manifest["rule_range"]
-    raw = yaml.safe_load((folder / "config.yaml").read_text(encoding="utf-8"))
+    raw = safe_load((folder / "config.yaml").read_text(encoding="utf-8"))
     overrides = [str(o) for o in manifest.get("overrides") or []]
     job, _, design = make_job(raw, overrides)
     return add_to_folder(folder, job, overrides, workers, design)

@@ -259,10 +259,9 @@ def analyse(cfg: Any, sweep_dir: Path, swept: list[str] | tuple[str, ...] = ()) 
         return {}
     import json
 
-    import yaml
-
     from sim.config import parameter_meta
     from sim.config.compose import lever_keys
+    from sim.config.fast_yaml import safe_load
 
     design, _ = split_design({"design": d, "case": _base_raw(cfg).get("case")})
     others = [k for k in swept if k != "design.block"]
@@ -273,7 +272,7 @@ def analyse(cfg: Any, sweep_dir: Path, swept: list[str] | tuple[str, ...] = ()) 
     frames, points, n_params = [], 0, 0
     for values, part in groups:
         job = sweep_dir / str(int(part["job"].iloc[0]))
-        raw = yaml.safe_load((job / "config.yaml").read_text(encoding="utf-8"))
+        raw = safe_load((job / "config.yaml").read_text(encoding="utf-8"))
         fixed = frozenset(json.loads((job / "manifest.json").read_text(encoding="utf-8"))["fixed_parameters"])
         prob = problem(parameter_meta(raw), fixed | lever_keys(raw))
         X = matrix(design, prob)

@@ -4,7 +4,8 @@
 # with `make test` (or `make app` for the teaching page alone).
 VENV   := .venv
 BIN    := $(VENV)/bin
-PYTEST_ARGS ?= -n 2
+# two workers, each sent one test at a time, the longest modules first (tests/conftest.py)
+PYTEST_ARGS ?= -n 2 --maxschedchunk 1
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 CASE   ?=
 # `make run CASE=mycase` (a shipped case's name or a case folder): every target below that runs

@@ -12,6 +12,7 @@ converts the config to typed parameters and calls plain functions
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -268,9 +269,10 @@ def main() -> None:
         print(f"{PROG}: interrupted before anything was written", file=sys.stderr)
         sys.exit(130)
     sys.argv = [sys.argv[0], *cmd.hydra_argv]
-    if cmd.case:  # the commands a result folder gives to re-run it say which case (sim.sweep.folders.command)
-        import os
-
+    # the commands a result folder gives to re-run it say which case (sim.sweep.folders.command): set
+    # or cleared by each command, so that a command run in-process never inherits an earlier one's
+    os.environ.pop("ISF_SIM_CASE", None)
+    if cmd.case:
         os.environ["ISF_SIM_CASE"] = cmd.case
     if cmd.multirun and not cmd.info and not any(a.startswith("hydra/sweeper=") for a in cmd.overrides):
         sys.argv.append(PRECHECKED)  # the isf sweeper need not check the jobs again
@@ -364,8 +366,11 @@ def task(cfg) -> None:
     except OSError as exc:  # a full disk, a folder without write permission: one line
         fail(f"cannot write {exc.filename or out}: {exc.strerror or exc}")
     if done is not None:
-        from sim.report.table import print_job
+        from sim.model.run import Results
+        from sim.report.table import print_job, read_printed
 
+        if done.results is None:  # streamed: what the table prints is read back from the folder
+            done.results = Results(read_printed(done.folder))
         rules, note = _rule_range(raw, list(hc.overrides.task), done)
         if not any(o.startswith("hydra.run.dir=") for o in hc.overrides.hydra):
             link_latest(out)  # results/<scenario>/<label>/latest -> this run
@@ -375,10 +380,8 @@ def task(cfg) -> None:
 def _rule_range(raw: dict, task_overrides: list[str], done):
     """A single job's rule range (:mod:`sim.sweep.rules`), written to its folder: (the other
     rules' runs or None, the line that says what it cost or why there is none)."""
-    import pandas as pd
-
     from sim.sweep.job import fault_line, make_job
-    from sim.sweep.rules import RULES_FILE, add_to_folder
+    from sim.sweep.rules import add_to_folder, read_rules
 
     job, _, design = make_job(raw, task_overrides)
     workers = done.workers  # the job's pool, already started (a new one costs more than it saves here)
@@ -388,11 +391,7 @@ def _rule_range(raw: dict, task_overrides: list[str], done):
         fail(f"{fault_line(exc, done.folder)}; runs.parquet is complete, without the rule range")
     if "skipped" in entry:
         return None, f"rule range: none ({entry['skipped']})"
-    import pyarrow.parquet as pq
-
-    printed = set(done.results.runs.columns)  # what the printed table reads (sim.sweep.job.summary)
-    names = [n for n in pq.read_schema(done.folder / RULES_FILE).names if n in printed]
-    rules = pd.read_parquet(done.folder / RULES_FILE, columns=names)
+    rules = read_rules(done.folder, done.results.runs.columns)  # the columns the printed table reads
     note = (
         f"rule range: the same seeds under {', '.join(entry['rules'])} ({entry['runs']:,} more runs in "
         f"{entry['wall_time_s']:.2f} s on {workers} worker(s); the job's own rule: {entry['own']})"

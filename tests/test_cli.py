@@ -213,3 +213,14 @@ def test_the_manifest_of_a_case_path_run_names_the_case(copied_case):
     folder, a, _ = copied_case
     command = json.loads((a / "manifest.json").read_text())["command"]
     assert f"case={folder}" in shlex.split(command), command
+
+
+def test_a_command_never_inherits_the_case_of_an_earlier_one(tmp_path, monkeypatch):
+    """isf-sim passes ``case=`` to its jobs through ISF_SIM_CASE; a command without ``case=`` clears
+    it, so a variable left by an earlier command (one run in-process, as the exercises run them) never
+    makes a Gaza job's re-run commands name another case."""
+    monkeypatch.setenv("ISF_SIM_CASE", "haiti")
+    isf_sim(tmp_path, "runs=2", "hydra.run.dir=out")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert "case=" not in manifest["rerun_row"] and "case=" not in manifest["command"]
+    assert "ISR" in (tmp_path / "out" / "config.yaml").read_text()  # Gaza's actors

@@ -78,6 +78,14 @@ def read_json(path: Path) -> dict:
     return data
 
 
+def safe_load(text: str):
+    """``yaml.safe_load`` through libyaml when it is there (the same safe loader, 10 times faster on
+    a job's config.yaml, which holds the whole composed case)."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+
+
 def read_yaml(path: Path) -> dict:
     """A YAML mapping (safe loader: no Python objects), at most MAX_TEXT_BYTES. Aliases are
     allowed (Hydra writes none) but never expanded: callers read single typed values from it."""

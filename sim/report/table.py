@@ -178,11 +178,20 @@ def printed_columns(case_block: dict | None, names: list[str]) -> list[str]:
     return [n for n in names if n in wanted]
 
 
+def read_printed(out: Path) -> pd.DataFrame:
+    """The runs of the job in folder ``out``, only the columns :func:`print_job` reads (a few
+    bytes a run, whatever the number of runs)."""
+    import pyarrow.parquet as pq
+
+    names = printed_columns(job_case(out), pq.read_schema(Path(out) / "runs.parquet").names)
+    return pd.read_parquet(Path(out) / "runs.parquet", columns=names)
+
+
 def job_case(out: Path) -> dict | None:
     """The case block of the config.yaml a job wrote in ``out`` (None if none can be read)."""
     import yaml
 
-    from sim.config.fast_yaml import safe_load
+    from sim.report.reading import safe_load
 
     try:
         raw = safe_load((Path(out) / "config.yaml").read_text(encoding="utf-8"))
@@ -253,8 +262,8 @@ def print_sweep(sweep_dir: Path, labels: list[str]) -> None:
     import pyarrow.parquet as pq
     import yaml
 
-    from sim.config.fast_yaml import safe_load
     from sim.report.outcomes import default_case, registry
+    from sim.report.reading import safe_load
 
     try:
         raw = safe_load((Path(sweep_dir) / "0" / "config.yaml").read_text(encoding="utf-8")) or {}

@@ -112,9 +112,11 @@ def dump_config(raw: dict) -> str:
 
 @dataclass
 class Finished:
-    """A single job (not part of a sweep), written: what the command prints about it."""
+    """A single job (not part of a sweep), written: what the command prints about it (``results``
+    None: the runs were streamed to the folder, and the printed table reads what it prints from
+    there, :func:`sim.report.table.read_printed`)."""
 
-    results: Results
+    results: Results | None
     settings: RunSettings
     folder: Path
     wall: float
@@ -286,7 +288,7 @@ def _run(job, design, out, pipe, workers, config_yaml, manifest, settings, in_sw
     else:
         wall = _streamed_with_progress(job, workers, streamed)
         if not in_sweep:  # a sweep prints one progress bar and one summary, not a table per job
-            return Finished(summary(out), settings, out, wall, workers)
+            return Finished(None, settings, out, wall, workers)
     return None
 
 
@@ -309,15 +311,3 @@ def _streamed_with_progress(job: Job, workers: int, streamed: Callable[[Iterable
 
     with tqdm(total=job.runs, unit="run", desc="isf-sim", leave=False) as bar:
         return streamed(chunks(job, workers=workers, progress=bar.update))
-
-
-def summary(out: Path) -> Results:
-    """What the printed table reads of a streamed job, read back from the folder: only the columns
-    it prints (:func:`sim.report.table.printed_columns`: a few bytes a run)."""
-    import pandas as pd
-    import pyarrow.parquet as pq
-
-    from sim.report.table import job_case, printed_columns
-
-    names = printed_columns(job_case(out), pq.read_schema(out / RUNS).names)
-    return Results(pd.read_parquet(out / RUNS, columns=names))

@@ -108,6 +108,15 @@ def add_to_folder(folder: Path, job, task_overrides: list[str], workers: int, de
     return entry
 
 
+def read_rules(folder: Path, columns) -> pd.DataFrame:
+    """The rule range's rows in ``folder``, only those of ``columns`` it has (what a printed table reads)."""
+    import pyarrow.parquet as pq
+
+    wanted = set(columns)
+    names = [n for n in pq.read_schema(folder / RULES_FILE).names if n in wanted]
+    return pd.read_parquet(folder / RULES_FILE, columns=names)
+
+
 def _update_manifest(folder: Path, entry: dict, check: dict | None) -> None:
     manifest = read_manifest(folder)
     if manifest is None:  # pragma: no cover - the job has just written it

@@ -37,7 +37,7 @@ from sim.model.params import ConfigError, ModelParams
 from sim.model.paths import with_values
 from sim.model.run import Job, simulate
 from sim.stats import paired_difference_of_means, paired_difference_of_proportions
-from sim.tools.audit_outcomes import GENERIC, Outcome, outcome_values, outcomes  # noqa: F401 (the audit's API)
+from sim.tools.audit_outcomes import outcome_values, outcomes  # noqa: F401 (outcomes: the audit's API)
 from sim.tools.audit_verdict import Effect, Row, _interval, channel_lines
 
 # runs per arm: model v2's 182 ranged parameters and 6 scenarios make 376 arms, 112,800 runs at 300 a

@@ -15,36 +15,39 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class Outcome:
-    """One outcome the audit compares: a label, how to read it from the runs table, and its kind."""
+    """One outcome the audit compares: a label, and how to read it from the runs table (a yes/no
+    outcome gives booleans and is compared as a proportion, any other as a mean)."""
 
     label: str
-    kind: str  # "p": a proportion (paired Newcombe interval); "mean": a mean (paired t interval)
     value: Callable[[pd.DataFrame], np.ndarray]  # raises KeyError when the table lacks its columns
 
 
-def _column(name: str, kind: str) -> Callable[[pd.DataFrame], np.ndarray]:
-    if kind == "p":
-        return lambda runs: runs[name].to_numpy(dtype=bool)
+def _flag(name: str) -> Callable[[pd.DataFrame], np.ndarray]:
+    return lambda runs: runs[name].to_numpy(dtype=bool)
+
+
+def _number(name: str) -> Callable[[pd.DataFrame], np.ndarray]:
     return lambda runs: runs[name].to_numpy(dtype=float)
 
 
 # every case's, each used only if its column is in the runs table (a case with force funders has
 # fund_secured); then the case's own (case.yaml: report.reported and report.means), see outcomes()
 GENERIC = (
-    Outcome("P(deployed)", "p", _column("deployed", "p")),
-    Outcome("P(deployed at horizon)", "p", _column("deployed_at_horizon", "p")),
+    Outcome("P(deployed)", _flag("deployed")),
+    Outcome("P(deployed at horizon)", _flag("deployed_at_horizon")),
     # how fast: a year is the horizon of every case's questions about a first deployment
-    Outcome("P(deployed within 52 weeks)", "p", lambda runs: runs["week_deployed"].to_numpy(dtype=float) < 52),
-    Outcome("P(UN resolution)", "p", _column("un_authorized", "p")),
-    Outcome("P(ceasefire collapsed)", "p", _column("ceasefire_collapsed", "p")),
-    Outcome("P(any money released)", "p", lambda runs: runs["funding_usd"].to_numpy(dtype=float) > 0),
-    Outcome("P(force's funding secured)", "p", _column("fund_secured", "p")),
-    Outcome("mean troops", "mean", _column("troops", "mean")),
-    Outcome("mean deaths", "mean", _column("deaths", "mean")),
-    Outcome("mean failed votes", "mean", _column("failed_votes", "mean")),
+    Outcome("P(deployed within 52 weeks)", lambda runs: runs["week_deployed"].to_numpy(dtype=float) < 52),
+    Outcome("P(UN resolution)", _flag("un_authorized")),
+    Outcome("P(ceasefire collapsed)", _flag("ceasefire_collapsed")),
+    Outcome("P(any money released)", lambda runs: runs["funding_usd"].to_numpy(dtype=float) > 0),
+    Outcome("P(force's funding secured)", _flag("fund_secured")),
+    Outcome("mean troops", _number("troops")),
+    Outcome("mean deaths", _number("deaths")),
+    Outcome("mean failed votes", _number("failed_votes")),
 )
-_GENERIC_KEYS = {"deployed", "deployed_at_horizon", "un_authorized", "ceasefire_collapsed", "funding_released"}
-_GENERIC_KEYS |= {"fund_secured"}  # a case with a force fund names it too
+# the case outcomes that are these again (a case with a force fund names fund_secured too)
+_GENERIC_KEYS = {"deployed", "deployed_at_horizon", "un_authorized", "ceasefire_collapsed"}
+_GENERIC_KEYS |= {"funding_released", "fund_secured"}
 _GENERIC_MEANS = {"troops", "deaths", "failed_votes", "funding_usd"}
 
 
@@ -57,8 +60,8 @@ def _outcomes(case_yaml: str | None) -> tuple[Outcome, ...]:
     def named(key: str) -> Callable[[pd.DataFrame], np.ndarray]:
         return lambda runs: reg.series(runs, key).to_numpy(dtype=bool)
 
-    own = [Outcome(reg.label(k), "p", named(k)) for k in reg.reported if k not in _GENERIC_KEYS]
-    own += [Outcome(label, "mean", _column(col, "mean")) for col, (label, _) in reg.means.items()
+    own = [Outcome(reg.label(k), named(k)) for k in reg.reported if k not in _GENERIC_KEYS]
+    own += [Outcome(label, _number(col)) for col, (label, _) in reg.means.items()
             if col not in _GENERIC_MEANS]  # fmt: skip
     return GENERIC + tuple(own)
 

@@ -12,11 +12,17 @@ CASE   ?=
 # the model takes it; without it, the default case (conf/cases/DEFAULT)
 CASE_ARG := $(if $(CASE),case=$(CASE),)
 
-.PHONY: setup setup-test setup-app run test lint app bench numbers audit exercises handouts figures clean
+.PHONY: setup setup-test setup-app bytecode run test lint app bench numbers audit exercises handouts figures clean
 
-setup: $(VENV)/.installed-run
-setup-test: $(VENV)/.installed-test
-setup-app: $(VENV)/.installed-app
+setup: $(VENV)/.installed-run bytecode
+setup-test: $(VENV)/.installed-test bytecode
+setup-app: $(VENV)/.installed-app bytecode
+
+# the package's modules compiled once (a no-op when they are up to date): where Python may not
+# write bytecode (PYTHONDONTWRITEBYTECODE=1), every isf-sim process, worker and test subprocess
+# compiled them from source again, ~0.4 s each
+bytecode: | $(BIN)/python
+	@$(BIN)/python -m compileall -q sim hydra_plugins
 
 $(BIN)/python:
 	@py=$$(scripts/find-python.sh) || exit 1; \

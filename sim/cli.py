@@ -259,8 +259,7 @@ def main() -> None:
 
     try:
         cmd = parse_command(argv)
-        if not cmd.info:
-            precheck(cmd)
+        runs = 0 if cmd.info else precheck(cmd)
     except ConfigError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -274,6 +273,10 @@ def main() -> None:
     os.environ.pop("ISF_SIM_CASE", None)
     if cmd.case:
         os.environ["ISF_SIM_CASE"] = cmd.case
+    from sim.sweep.guard import warm_single, wind_down
+
+    if runs and not cmd.multirun:  # a job's pool starts now: its workers import the model while Hydra composes
+        warm_single(runs, cmd.overrides)
     if cmd.multirun and not cmd.info and not any(a.startswith("hydra/sweeper=") for a in cmd.overrides):
         sys.argv.append(PRECHECKED)  # the isf sweeper need not check the jobs again
     from hydra_plugins.isf_sim.mode import mode_from_command
@@ -285,8 +288,6 @@ def main() -> None:
     except KeyboardInterrupt:  # before the sweep's own handlers are in place (they print their line)
         print(f"{PROG}: interrupted; nothing was written", file=sys.stderr)
         sys.exit(130)
-    from sim.sweep.guard import wind_down
-
     wind_down(PROG)
 
 

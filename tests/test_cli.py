@@ -224,3 +224,41 @@ def test_a_command_never_inherits_the_case_of_an_earlier_one(tmp_path, monkeypat
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert "case=" not in manifest["rerun_row"] and "case=" not in manifest["command"]
     assert "ISR" in (tmp_path / "out" / "config.yaml").read_text()  # Gaza's actors
+
+
+def test_a_single_jobs_pool_starts_as_soon_as_its_command_line_is_checked(monkeypatch):
+    """The pool a single job will use starts before Hydra composes the job's config (its workers
+    import the model meanwhile): as many workers as the job's ``workers=`` (or ``auto`` for its
+    runs); none for a value precheck would have refused."""
+    from sim.model.run import auto_workers
+    from sim.sweep import guard
+
+    started: list[int] = []
+    monkeypatch.setattr(guard, "warm", started.append)
+    guard.warm_single(1000, [])
+    guard.warm_single(1000, ["runs=1000", "workers=1"])
+    guard.warm_single(50, ["workers=auto"])
+    guard.warm_single(50, ["workers=3", "workers=2"])  # the last one counts, as in Hydra
+    guard.warm_single(50, ["workers=many"])
+    assert started == [auto_workers(1000), 1, auto_workers(50), 2]
+
+
+def test_the_pool_is_started_only_for_a_job_that_passed_its_checks(tmp_path, monkeypatch):
+    """Bad input never starts worker processes; a good single job asks for its pool with the runs
+    it asks for."""
+    import sys
+
+    from sim import cli
+    from sim.sweep import guard
+
+    asked: list[tuple[int, list[str]]] = []
+    monkeypatch.setattr(guard, "warm_single", lambda runs, overrides: asked.append((runs, list(overrides))))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["isf-sim", "runs=12", "actors.ISR.resolv=0.4"])
+    with pytest.raises(SystemExit) as bad:
+        cli.main()
+    assert bad.value.code == 2 and asked == []
+    monkeypatch.setattr(sys, "argv", ["isf-sim", "runs=12", "horizon_weeks=2", "workers=2", "hydra.run.dir=one"])
+    cli.main()
+    assert asked == [(12, ["runs=12", "horizon_weeks=2", "workers=2", "hydra.run.dir=one"])]
+    assert (tmp_path / "one" / "runs.parquet").exists()

@@ -117,6 +117,20 @@ def warm(workers: int) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
+def warm_single(runs: int, overrides: list[str]) -> None:
+    """A single job's pool, started once its command line is checked (``runs``: what it asks
+    for): the workers import the model while Hydra composes the job's config, instead of after
+    it (about a second of a job's start-up). The job's own :func:`warm` then finds it warm."""
+    from sim.model.run import auto_workers
+
+    given = [o.split("=", 1)[1] for o in overrides if o.split("=", 1)[0] == "workers"]
+    try:
+        workers = int(given[-1]) if given and given[-1] != "auto" else auto_workers(runs)
+    except ValueError:  # precheck has refused it already; nothing to start
+        return
+    warm(workers)
+
+
 def on_stop(cleanup: Callable[[], None]) -> None:
     """Run ``cleanup`` (remove own temp files, a half-written folder ...) when stopped by a signal."""
     _cleanups.append(cleanup)

@@ -281,8 +281,8 @@ def main(argv: list[str] | None = None) -> None:
     CASE[:] = [f"case={conf_dir}"] if args.case else []
     RECORD[:] = [Path(args.record)] if args.record and not args.case and not args.smoke else []
     if args.smoke:  # tiny sizes: the figures mean nothing, the commands all run
-        SIZES.update(job=100, workers=400, small=100, weekly=40, grid=2, repeats=1)
-        args.big, args.runs, args.jobs, args.rate_runs = 400, min(args.runs, 60), min(args.jobs, 2), 40
+        SIZES.update(job=100, workers=100, small=100, weekly=40, grid=2, repeats=1)
+        args.big, args.runs, args.jobs, args.rate_runs = 200, min(args.runs, 60), min(args.jobs, 2), 40
     if args.jobs < 1 or args.runs < args.jobs:
         ap.error("--runs must be at least --jobs, and --jobs at least 1")
     if args.grid:

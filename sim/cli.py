@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,56 +195,37 @@ def _check_completion(overrides: list[str]) -> None:
         raise ConfigError(f"--shell-completion {given[0][0]}={given[0][2]}: no such shell; allowed: {allowed}")
 
 
-def _experiment_sweeps(overrides: list[str], conf_dir: Path) -> list[str]:
-    """The ``hydra.sweeper.params`` of an experiment chosen with ``+experiment=NAME`` as
-    ``key=values`` (they come before the command line's overrides, as in Hydra's sweeper)."""
-    from sim.config import files
-    from sim.config.compose import experiments_dir
-
-    folder = experiments_dir(conf_dir)
-    out: list[str] = []
-    for o in overrides:
-        key, _, name = o.partition("=")
-        if key.lstrip("+~") == "experiment" and (folder / f"{name}.yaml").is_file():
-            data = files.read_yaml(folder / f"{name}.yaml")[1]
-            params = ((data.get("hydra") or {}).get("sweeper") or {}).get("params") or {}
-            out += [f"{k}={v}" for k, v in params.items()]
-    return out
-
-
 def precheck(cmd: Command) -> int:
-    """Compose and validate what the command line asks for, before anything is written.
+    """Compose and validate what the command line asks for, before anything is written
+    (:func:`sim.sweep.precheck.check`); returns the number of runs asked for (all jobs of a sweep)."""
+    from sim.sweep.precheck import check
 
-    Returns the number of runs asked for (all jobs of a sweep).
-    """
-    from sim.config import compose, scenarios
-    from sim.config.compose import experiments_dir, register_experiments
-    from sim.config.files import check_tree
-    from sim.config.hydra_settings import check_hydra, check_writable
-    from sim.sweep.plan import check_config, check_jobs, expand, is_group
+    return check(cmd.overrides, cmd.conf_dir, cmd.multirun)
 
-    check_tree(cmd.conf_dir, experiments_dir(cmd.conf_dir))
-    register_experiments(experiments_dir(cmd.conf_dir))
-    is_hydra = lambda o: o.lstrip("+~").startswith("hydra")  # noqa: E731
-    model = [o for o in cmd.overrides if not is_hydra(o)]
-    hydra = [o for o in cmd.overrides if is_hydra(o)]
-    if not any(o.split("=", 1)[0].lstrip("+~") in ("hydra.run.dir", "hydra.sweep.dir") for o in hydra):
-        check_writable("results", "results")  # the default folder: ./results/...
-    if not cmd.multirun:
-        check_hydra(cmd.overrides, cmd.conf_dir)
-        return check_config(model, compose(model, cmd.conf_dir))
 
-    def options(group: str) -> list[str] | None:
-        if group == "scenario":
-            return list(scenarios(cmd.conf_dir))
-        if group == "experiment":
-            return sorted(p.stem for p in experiments_dir(cmd.conf_dir).glob("*.yaml"))
-        return None
+def _checked_by_hydra(cmd: Command) -> Callable[[], None]:
+    """Check a single job on Hydra's own composition of it (:mod:`sim.sweep.precheck`), then start
+    its pool; returns what undoes the hand-over if Hydra never composed."""
+    from omegaconf import OmegaConf
 
-    jobs = expand(_experiment_sweeps(model, cmd.conf_dir) + model, options=options)
-    for groups in dict.fromkeys(tuple(o for o in job if is_group(o)) for job in jobs):
-        check_hydra([*groups, *hydra], cmd.conf_dir)
-    return check_jobs(jobs, lambda job: compose(job, cmd.conf_dir))
+    from hydra_plugins.isf_sim.mode import hand_over_composition
+    from sim.model.params import ConfigError
+    from sim.sweep.guard import warm_single
+    from sim.sweep.precheck import check_composed
+
+    def check(cfg) -> None:
+        try:
+            if cfg is None:  # Hydra could not compose it: the full check says why, if it can
+                precheck(cmd)
+                return
+            raw = OmegaConf.to_container(cfg, resolve=False)
+            raw.pop("hydra", None)
+            runs = check_composed(raw, cmd.overrides, cmd.conf_dir)
+        except ConfigError as exc:
+            fail(str(exc))
+        warm_single(runs, cmd.overrides)  # its workers import the model while Hydra sets up the job
+
+    return hand_over_composition(check)
 
 
 def main() -> None:
@@ -256,10 +238,15 @@ def main() -> None:
         print(f"{PROG} {version()}")
         return
     from sim.model.params import ConfigError
+    from sim.sweep.precheck import before_hydra, composed_by_hydra
 
     try:
         cmd = parse_command(argv)
-        runs = 0 if cmd.info else precheck(cmd)
+        handed = not cmd.info and composed_by_hydra(cmd.overrides, cmd.multirun)
+        if handed:  # a single job: checked on Hydra's own composition of it (_checked_by_hydra)
+            before_hydra(cmd.overrides, cmd.conf_dir)
+        elif not cmd.info:
+            precheck(cmd)
     except ConfigError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -273,10 +260,9 @@ def main() -> None:
     os.environ.pop("ISF_SIM_CASE", None)
     if cmd.case:
         os.environ["ISF_SIM_CASE"] = cmd.case
-    from sim.sweep.guard import warm_single, wind_down
+    from sim.sweep.guard import wind_down
 
-    if runs and not cmd.multirun:  # a job's pool starts now: its workers import the model while Hydra composes
-        warm_single(runs, cmd.overrides)
+    undo = _checked_by_hydra(cmd) if handed else lambda: None
     if cmd.multirun and not cmd.info and not any(a.startswith("hydra/sweeper=") for a in cmd.overrides):
         sys.argv.append(PRECHECKED)  # the isf sweeper need not check the jobs again
     from hydra_plugins.isf_sim.mode import mode_from_command
@@ -288,6 +274,8 @@ def main() -> None:
     except KeyboardInterrupt:  # before the sweep's own handlers are in place (they print their line)
         print(f"{PROG}: interrupted; nothing was written", file=sys.stderr)
         sys.exit(130)
+    finally:
+        undo()
     wind_down(PROG)
 
 

@@ -291,8 +291,14 @@ def _compose(conf_dir: Path, overrides: list[str]) -> dict:
             raw = OmegaConf.to_container(hcompose(config_name="config", overrides=overrides), resolve=False)
         except Exception as exc:  # noqa: BLE001 - Hydra raises many kinds; all become one line
             raise ConfigError(_one_line(exc)) from None
+    return _plain(raw)
+
+
+def _plain(raw: dict) -> dict:
+    """``raw``, if none of its values is an interpolation (``${oc.env:...}`` and the like: values
+    are data, never computed)."""
     found = files.interpolations(raw, "")
-    if found:  # ${oc.env:...} and the like: values are data, never computed
+    if found:
         raise ConfigError(f"interpolation in {found[0]}; allowed: plain values (no ${{...}} in model settings)")
     return raw
 
@@ -311,11 +317,7 @@ def compose(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> d
     Composed once; only when an override adds or deletes keys (``+``/``~``), or composing fails,
     is the config without overrides composed too, to name the keys that exist.
     """
-    overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
-    conf_dir = Path(conf_dir).resolve()
-    files.check_tree(conf_dir, experiments_dir(conf_dir))  # every file readable, as data (once per process)
-    check_syntax(overrides)
-    check_group_values(overrides, conf_dir)
+    overrides, conf_dir = before_compose(overrides, conf_dir)
     groups = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") in ("scenario", "experiment")]
     added = [o for o in overrides if o.startswith(("+", "~"))]
     if added:  # additions: check against the config without them first
@@ -328,6 +330,25 @@ def compose(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> d
         raise
     check_override_keys(overrides, cfg, conf_dir)
     return cfg
+
+
+def before_compose(overrides: Iterable[str], conf_dir: Path | str = CONF_DIR) -> tuple[list[str], Path]:
+    """What :func:`compose` checks before composing: the case's files, the overrides' syntax and
+    their config groups' values. Returns the model's overrides (no ``hydra.*``) and the folder."""
+    overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
+    conf_dir = Path(conf_dir).resolve()
+    files.check_tree(conf_dir, experiments_dir(conf_dir))  # every file readable, as data (once per process)
+    check_syntax(overrides)
+    check_group_values(overrides, conf_dir)
+    return overrides, conf_dir
+
+
+def after_compose(raw: dict, overrides: Iterable[str], conf_dir: Path | str = CONF_DIR) -> dict:
+    """What :func:`compose` checks of a config composed elsewhere (Hydra's own run of a job,
+    :mod:`sim.sweep.precheck`), ``raw`` without its ``hydra`` node: the same checks, the same lines,
+    for overrides that add or delete no key (a ``+``/``~`` override is checked by composing)."""
+    check_override_keys(overrides, _plain(raw), conf_dir)
+    return raw
 
 
 def load(overrides: Iterable[str] = (), conf_dir: Path | str = CONF_DIR) -> tuple[ModelParams, RunSettings, dict]:

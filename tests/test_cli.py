@@ -227,9 +227,9 @@ def test_a_command_never_inherits_the_case_of_an_earlier_one(tmp_path, monkeypat
 
 
 def test_a_single_jobs_pool_starts_as_soon_as_its_command_line_is_checked(monkeypatch):
-    """The pool a single job will use starts before Hydra composes the job's config (its workers
-    import the model meanwhile): as many workers as the job's ``workers=`` (or ``auto`` for its
-    runs); none for a value precheck would have refused."""
+    """The pool a single job will use starts as soon as its config has passed the checks: as many
+    workers as the job's ``workers=`` (or ``auto`` for its runs); none for a value the checks
+    would have refused."""
     from sim.model.run import auto_workers
     from sim.sweep import guard
 
@@ -262,3 +262,31 @@ def test_the_pool_is_started_only_for_a_job_that_passed_its_checks(tmp_path, mon
     cli.main()
     assert asked == [(12, ["runs=12", "horizon_weeks=2", "workers=2", "hydra.run.dir=one"])]
     assert (tmp_path / "one" / "runs.parquet").exists()
+
+
+def test_a_single_job_is_composed_once_and_hydra_is_left_as_it_was(tmp_path, monkeypatch):
+    """isf-sim checks a single job on the config Hydra composes to run it (sim/sweep/precheck.py):
+    one composition, not one to check and one to run; after the command, and after a command
+    that failed its checks, Hydra composes as it always did."""
+    import sys
+
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+    from hydra._internal.hydra import Hydra
+
+    from sim import cli
+
+    original, loads = Hydra.compose_config, []
+    load = ConfigLoaderImpl.load_configuration
+    monkeypatch.setattr(
+        ConfigLoaderImpl, "load_configuration", lambda self, *a, **k: loads.append(1) or load(self, *a, **k)
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["isf-sim", "runs=3", "horizon_weeks=2", "hydra.run.dir=one"])
+    cli.main()
+    assert len(loads) == 1 and (tmp_path / "one" / "runs.parquet").exists()
+    assert Hydra.compose_config is original
+    monkeypatch.setattr(sys, "argv", ["isf-sim", "runs=0", "hydra.run.dir=two"])
+    with pytest.raises(SystemExit) as bad:
+        cli.main()
+    assert bad.value.code == 2 and not (tmp_path / "two").exists()
+    assert Hydra.compose_config is original

@@ -118,9 +118,9 @@ def warm(workers: int) -> None:
 
 
 def warm_single(runs: int, overrides: list[str]) -> None:
-    """A single job's pool, started once its command line is checked (``runs``: what it asks
-    for): the workers import the model while Hydra composes the job's config, instead of after
-    it (about a second of a job's start-up). The job's own :func:`warm` then finds it warm."""
+    """A single job's pool, started as soon as its config has passed the checks (``runs``: what
+    it asks for): the workers import the model while Hydra sets up the job, instead of after.
+    The job's own :func:`warm` then finds the pool warm."""
     from sim.model.run import auto_workers
 
     given = [o.split("=", 1)[1] for o in overrides if o.split("=", 1)[0] == "workers"]

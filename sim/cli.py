@@ -223,6 +223,8 @@ def _checked_by_hydra(cmd: Command) -> Callable[[], None]:
             runs = check_composed(raw, cmd.overrides, cmd.conf_dir)
         except ConfigError as exc:
             fail(str(exc))
+        except OSError as exc:  # as main() says it of the checks run before Hydra
+            fail(f"{exc.filename or 'a file'}: {exc.strerror or exc}")
         warm_single(runs, cmd.overrides)  # its workers import the model while Hydra sets up the job
 
     return hand_over_composition(check)

@@ -111,13 +111,19 @@ def _group_options(cfg: Any) -> Callable[[str], list[str] | None]:
     """The names of a config group's files, for ``glob()`` (the main config folder of this run)."""
     from pathlib import Path
 
-    from sim.config import CONF_DIR, scenarios
-    from sim.config.compose import experiments_dir
+    from sim.config import CONF_DIR
 
     conf = CONF_DIR
     for source in cfg.hydra.runtime.get("config_sources") or []:
         if source.get("provider") == "main" and str(source.get("path", "")).startswith("file://"):
             conf = Path(str(source["path"]).removeprefix("file://"))
+    return group_options(conf)
+
+
+def group_options(conf: Any) -> Callable[[str], list[str] | None]:
+    """The names of a case's files in a config group (``scenario``, ``experiment``), for ``glob()``."""
+    from sim.config import scenarios
+    from sim.config.compose import experiments_dir
 
     def options(group: str) -> list[str] | None:
         if group == "scenario":

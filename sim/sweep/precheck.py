@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.config import compose, scenarios
+from sim.config import compose
 from sim.config.compose import after_compose, before_compose, experiments_dir, register_experiments
 from sim.config.files import check_tree, read_yaml
 from sim.config.hydra_settings import check_hydra, check_writable
-from sim.sweep.plan import check_config, check_jobs, expand, is_group
+from sim.sweep.plan import check_config, check_jobs, expand, group_options, is_group
 
 
 def _is_hydra(override: str) -> bool:
@@ -58,15 +58,7 @@ def check(overrides: list[str], conf_dir: Path, multirun: bool) -> int:
     hydra = [o for o in overrides if _is_hydra(o)]
     if not multirun:
         return check_config(model, compose(model, conf_dir))
-
-    def options(group: str) -> list[str] | None:
-        if group == "scenario":
-            return list(scenarios(conf_dir))
-        if group == "experiment":
-            return sorted(p.stem for p in experiments_dir(conf_dir).glob("*.yaml"))
-        return None
-
-    jobs = expand(experiment_sweeps(model, conf_dir) + model, options=options)
+    jobs = expand(experiment_sweeps(model, conf_dir) + model, options=group_options(conf_dir))
     for groups in dict.fromkeys(tuple(o for o in job if is_group(o)) for job in jobs):
         check_hydra([*groups, *hydra], conf_dir)
     return check_jobs(jobs, lambda job: compose(job, conf_dir))

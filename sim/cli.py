@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -203,28 +204,36 @@ def precheck(cmd: Command) -> int:
     return check(cmd.overrides, cmd.conf_dir, cmd.multirun)
 
 
+@contextmanager
+def _in_one_line() -> Iterator[None]:
+    """A check's ConfigError or OSError becomes the command's one line and exit 2 (:func:`fail`)."""
+    from sim.model.params import ConfigError
+
+    try:
+        yield
+    except ConfigError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{exc.filename or 'a file'}: {exc.strerror or exc}")
+
+
 def _checked_by_hydra(cmd: Command) -> Callable[[], None]:
     """Check a single job on Hydra's own composition of it (:mod:`sim.sweep.precheck`), then start
     its pool; returns what undoes the hand-over if Hydra never composed."""
     from omegaconf import OmegaConf
 
     from hydra_plugins.isf_sim.mode import hand_over_composition
-    from sim.model.params import ConfigError
     from sim.sweep.guard import warm_single
     from sim.sweep.precheck import check_composed
 
     def check(cfg) -> None:
-        try:
+        with _in_one_line():
             if cfg is None:  # Hydra could not compose it: the full check says why, if it can
                 precheck(cmd)
                 return
             raw = OmegaConf.to_container(cfg, resolve=False)
             raw.pop("hydra", None)
             runs = check_composed(raw, cmd.overrides, cmd.conf_dir)
-        except ConfigError as exc:
-            fail(str(exc))
-        except OSError as exc:  # as main() says it of the checks run before Hydra
-            fail(f"{exc.filename or 'a file'}: {exc.strerror or exc}")
         warm_single(runs, cmd.overrides)  # its workers import the model while Hydra sets up the job
 
     return hand_over_composition(check)
@@ -239,20 +248,16 @@ def main() -> None:
     if "--version" in argv:
         print(f"{PROG} {version()}")
         return
-    from sim.model.params import ConfigError
     from sim.sweep.precheck import before_hydra, composed_by_hydra
 
     try:
-        cmd = parse_command(argv)
-        handed = not cmd.info and composed_by_hydra(cmd.overrides, cmd.multirun)
-        if handed:  # a single job: checked on Hydra's own composition of it (_checked_by_hydra)
-            before_hydra(cmd.overrides, cmd.conf_dir)
-        elif not cmd.info:
-            precheck(cmd)
-    except ConfigError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"{exc.filename or 'a file'}: {exc.strerror or exc}")
+        with _in_one_line():
+            cmd = parse_command(argv)
+            handed = not cmd.info and composed_by_hydra(cmd.overrides, cmd.multirun)
+            if handed:  # a single job: checked on Hydra's own composition of it (_checked_by_hydra)
+                before_hydra(cmd.overrides, cmd.conf_dir)
+            elif not cmd.info:
+                precheck(cmd)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted before anything was written", file=sys.stderr)
         sys.exit(130)

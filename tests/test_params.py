@@ -136,3 +136,26 @@ def test_sampling_stays_in_ranges_and_respects_fixed(base_params, base_meta):
         for path, v in drawn.items():
             low, high = base_meta[path]["range"]
             assert low <= v <= high, path
+
+
+@pytest.mark.parametrize("case", ["gaza", "haiti"])
+def test_a_sampled_run_gets_what_setting_its_draws_by_path_gives(case):
+    """sample() sets its draws through a setter compiled once per job (sim.model.paths.Setter):
+    field for field, the parameters are those with_values() builds from the same draws by path,
+    the untouched parts shared, every value where the path says (a drawn value is read back)."""
+    import random
+
+    from sim.config.compose import case_dir, compose
+    from sim.model.paths import get_value, sample, with_values
+
+    raw = compose([], case_dir(case))
+    params, meta = build(raw)[0], parameter_meta(raw)
+    fixed = frozenset(sorted(meta)[::5])
+    for s in range(15):
+        new, drawn = sample(params, meta, random.Random(s), fixed)
+        assert drawn and not fixed & set(drawn)
+        assert new == with_values(params, drawn)
+        assert new.case is params.case
+        for path, v in drawn.items():
+            assert get_value(new, path) == v, path
+        assert new.actors.keys() == params.actors.keys()

@@ -85,6 +85,28 @@ def test_the_model_reads_and_writes_no_files():
         assert "open" not in calls, f"{path.relative_to(ROOT)} opens a file"
 
 
+MESA_CHECK = """
+import sys
+from sim.model.run import run_model
+loaded = sorted(m for m in ("scipy", "networkx", "mesa.discrete_space", "mesa.batchrunner") if m in sys.modules)
+import mesa
+whole = [mesa.batch_run.__name__, mesa.discrete_space.__name__, mesa.experimental.devs.__name__, mesa.DataCollector.__name__]
+from mesa.visualization.utils import update_counter
+print(loaded, whole)
+"""
+
+
+def test_the_model_imports_only_mesas_core_and_mesa_stays_whole():
+    """A job's processes import Mesa's Agent and Model, not its grids, networks and batch runner
+    (SciPy, NetworkX: ~1.2 s of each process; sim/model/mesa_core.py); code that then asks for the
+    rest of Mesa gets it, as after a plain ``import mesa``."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", MESA_CHECK], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[] ['batch_run', 'mesa.discrete_space', 'mesa.experimental.devs', 'DataCollector']"
+
+
 def test_no_module_over_400_lines_and_no_private_hydra():
     for path in [*SOURCES, *(ROOT / "hydra_plugins").rglob("*.py")]:
         n = len(path.read_text(encoding="utf-8").splitlines())

@@ -20,16 +20,15 @@ An actor's stance is one number per dimension of the case's issue space
 
 from __future__ import annotations
 
-import mesa
-
+from sim.model.mesa_core import Agent, Model
 from sim.model.params import ActorParams
 from sim.model.policy import DEFAULT_POLICY
 
 
-class Actor(mesa.Agent):
+class Actor(Agent):
     """One state, armed group or Council bloc, with its roles and its weekly state."""
 
-    def __init__(self, model: mesa.Model, params: ActorParams) -> None:
+    def __init__(self, model: Model, params: ActorParams) -> None:
         super().__init__(model)
         self.aid = params.id
         self.p = params

@@ -12,8 +12,6 @@ from __future__ import annotations
 import logging
 import random
 
-import mesa
-
 from sim.model import roles
 from sim.model import weekly as weekly_table
 from sim.model.agents import Actor
@@ -32,6 +30,7 @@ from sim.model.mechanisms import (
     term,
     vetoes,
 )
+from sim.model.mesa_core import Model, data_collector
 from sim.model.params import ConfigError, ModelParams
 from sim.model.state import Trace
 
@@ -58,7 +57,7 @@ logging.getLogger("MESA").setLevel(logging.WARNING)
 logging.getLogger("mesa").setLevel(logging.WARNING)
 
 
-class ISFModel(mesa.Model):
+class ISFModel(Model):
     """Negotiations over a multinational force, week by week."""
 
     def __init__(self, params: ModelParams, rng: int | None = None, trace: bool = False, weekly: bool = False) -> None:
@@ -90,7 +89,7 @@ class ISFModel(mesa.Model):
             self.contributor_bits = [(1 << i, c) for i, c in enumerate(self.contributors)]
             weekly_table.record(self)
 
-    def _collector(self) -> mesa.DataCollector:
+    def _collector(self):
         """The weekly timeline and positions a traced run records (the case names its columns)."""
         named = {(o.kind, o.actor): o.column for o in self.case.outcomes}
         control = {
@@ -102,7 +101,7 @@ class ISFModel(mesa.Model):
             for i, g in enumerate(self.armed_groups)
         }
         dims = self.case.dimensions
-        return mesa.DataCollector(
+        return data_collector()(
             model_reporters={
                 "deaths": lambda mdl: mdl.situation.deaths_week,
                 "troops_committed": "troops_committed",

@@ -90,7 +90,8 @@ import sys
 from sim.model.run import run_model
 loaded = sorted(m for m in ("scipy", "networkx", "mesa.discrete_space", "mesa.batchrunner") if m in sys.modules)
 import mesa
-whole = [mesa.batch_run.__name__, mesa.discrete_space.__name__, mesa.experimental.devs.__name__, mesa.DataCollector.__name__]
+whole = [mesa.batch_run.__name__, mesa.discrete_space.__name__, mesa.experimental.devs.__name__]
+whole.append(mesa.DataCollector.__name__)
 from mesa.visualization.utils import update_counter
 print(loaded, whole)
 """

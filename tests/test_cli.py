@@ -290,3 +290,39 @@ def test_a_single_job_is_composed_once_and_hydra_is_left_as_it_was(tmp_path, mon
         cli.main()
     assert bad.value.code == 2 and not (tmp_path / "two").exists()
     assert Hydra.compose_config is original
+
+
+@pytest.mark.parametrize("case", ["gaza", "haiti"])
+def test_hydras_copies_of_a_job_config_are_omegaconfs_yaml(case, tmp_path, monkeypatch):
+    """isf-sim writes Hydra's three copies of a job's config (.hydra/) on libyaml's emitter with
+    OmegaConf's representers (sim/sweep/hydra_files.py): the text is OmegaConf.to_yaml's, as Hydra
+    would have written it, character for character."""
+    import sys
+
+    from hydra.core.global_hydra import GlobalHydra
+    from omegaconf import OmegaConf
+
+    from sim import cli
+    from sim.sweep import hydra_files
+
+    seen = []
+    monkeypatch.setattr(hydra_files, "save", lambda folder, config: seen.append(config))
+    monkeypatch.chdir(tmp_path)
+    args = ["runs=2", "horizon_weeks=2", "weekly=true", "hydra.run.dir=one", f"case={case}"]
+    monkeypatch.setattr(sys, "argv", ["isf-sim", *args, "actors.ISR.resolve=0.5" if case == "gaza" else "seed=3"])
+    try:
+        cli.main()
+    finally:
+        GlobalHydra.instance().clear()
+    [config] = seen
+    task = OmegaConf.create({k: config[k] for k in config if k != "hydra"})
+    assert hydra_files.texts(config) == {
+        "config.yaml": OmegaConf.to_yaml(task),
+        "hydra.yaml": OmegaConf.to_yaml(OmegaConf.create({"hydra": config.hydra})),
+        "overrides.yaml": OmegaConf.to_yaml(config.hydra.overrides.task),
+    }
+    assert "Türkiye" in hydra_files.texts(config)["config.yaml"] or case == "haiti"
+    # strings YAML would read as something else are quoted as OmegaConf quotes them
+    odd = OmegaConf.create({"a": ["1e3", "yes", "on", "0x1F", "1_000", ".inf", "null", "~", "Türkiye: — x"],
+                            "hydra": {"overrides": {"task": ["x='1'"]}}})  # fmt: skip
+    assert hydra_files.texts(odd)["config.yaml"] == OmegaConf.to_yaml(OmegaConf.create({"a": odd.a}))

@@ -4,8 +4,10 @@ first on PATH, with ``runs=`` cut to at most 20 (5 per job in a sweep; added to 
 command that has none). A block that reads what an earlier line made (it calls isf-report) runs as a whole,
 in order; every other command runs on its own, so pytest-xdist spreads them.
 
-Commands that cannot run here are listed in SKIP with the reason; a listed command that no
-longer appears in the docs fails the test (no stale skips). New docs are picked up as they come."""
+A command that differs from an earlier one only by its result folder (``hydra.run.dir``,
+``hydra.sweep.dir``) runs once. Commands that cannot run here are listed in SKIP with the reason;
+a listed command that no longer appears in the docs fails the test (no stale skips). New docs are
+picked up as they come."""
 
 from __future__ import annotations
 
@@ -70,8 +72,14 @@ def _skip_reason(command: str) -> str | None:
     return next((why for key, why in SKIP.items() if key == command or key in command), None)
 
 
+def _without_folder(command: str) -> str:
+    """The command without the result folder it names: two commands that differ only there run
+    the same job (the second, in docs/sweeps.md, shows resuming into a folder)."""
+    return shlex.join(w for w in shlex.split(command) if not re.match(r"hydra\.(run|sweep)\.dir=", w))
+
+
 def cases() -> list:
-    params = []
+    params, seen = [], set()
     for path in doc_files():
         name = path.relative_to(ROOT)
         for line, commands in blocks(path.read_text()):
@@ -81,6 +89,9 @@ def cases() -> list:
             else:
                 groups = [[c] for c in runnable]
             for group in groups:
+                if len(group) == 1 and _without_folder(group[0]) in seen:
+                    continue  # the same job as an earlier command, into another folder: run once
+                seen.update(_without_folder(c) for c in group if len(group) == 1)
                 broken = next((why for key, why in BROKEN.items() if any(key in c for c in group)), None)
                 marks = [pytest.mark.xfail(strict=True, reason=broken)] if broken else []
                 label = f"{name}:{line}:{group[0][:60]}"
@@ -127,3 +138,11 @@ def test_runs_are_cut_and_added():
 def test_blocks_join_continuations_and_drop_comments():
     text = "x\n```bash\n# a comment\nisf-sim -m a=1,2 \\\n    b=3   # why\n\nisf-sim --help\n```\n"
     assert blocks(text) == [(2, ["isf-sim -m a=1,2 b=3", "isf-sim --help"])]
+
+
+def test_a_command_differing_only_by_its_folder_runs_once():
+    assert _without_folder("isf-sim -m +experiment=x hydra.sweep.dir=results/a") == "isf-sim -m +experiment=x"
+    assert _without_folder("isf-sim runs=3 hydra.run.dir=r") == "isf-sim runs=3"
+    ids = [c.id for c in cases()]
+    assert not [i for i in ids if "sweeps.md:65:" in i and "turkey_veto" in i], "run twice"
+    assert [i for i in ids if "sweeps.md:9:isf-sim -m +experiment=turkey_veto" in i]

@@ -159,3 +159,20 @@ def test_a_sampled_run_gets_what_setting_its_draws_by_path_gives(case):
         for path, v in drawn.items():
             assert get_value(new, path) == v, path
         assert new.actors.keys() == params.actors.keys()
+
+
+def test_drawn_values_become_param_columns_in_draw_order():
+    """A chunk's draws -> param.* columns: transposed when every run drew the same paths (a job),
+    key by key with NaN where a run drew nothing otherwise; integers become floats."""
+    import math
+
+    from sim.model.run import drawn_columns
+
+    assert drawn_columns([{"a.x": 1, "a.y": 0.5}, {"a.x": 2, "a.y": 0.25}]) == {
+        "param.a.x": [1.0, 2.0],
+        "param.a.y": [0.5, 0.25],
+    }
+    assert list(drawn_columns([{"b": 1.0, "a": 2.0}])) == ["param.b", "param.a"]
+    mixed = drawn_columns([{"a": 1.0}, {"b": 2.0}])
+    assert mixed["param.a"][0] == 1.0 and math.isnan(mixed["param.a"][1]) and mixed["param.b"][1] == 2.0
+    assert drawn_columns([{}, {}]) == {} and drawn_columns([]) == {}

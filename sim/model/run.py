@@ -80,16 +80,16 @@ def run_params(job: Job, seed: int) -> tuple[ModelParams, dict[str, float]]:
 
 def _run_chunk(job: Job, seeds: range) -> dict[str, list]:
     """A chunk of runs -> its columns (and, with ``job.weekly``, its weekly table under ``"_weekly"``)."""
-    rows, weeks = [], []
+    rows, draws, weeks = [], [], []
     for s in seeds:
         params, drawn = run_params(job, s)
         model = run_model(params, s, weekly=job.weekly)
-        row = outcome(model, s)
-        row.update({f"param.{k}": float(v) for k, v in drawn.items()})
-        rows.append(row)
+        rows.append(outcome(model, s))
+        draws.append(drawn)
         if job.weekly:
             weeks.append((s, model.weekly))
     out = columns(rows)
+    out.update(drawn_columns(draws))
     if job.weekly:
         out["_weekly"] = weekly_table.frame(weeks, job.params)  # type: ignore[assignment]
     return out
@@ -109,6 +109,19 @@ def columns(rows: list[dict]) -> dict[str, list]:
     carry ~125 param.* keys, which made a pickled row ~6 KB)."""
     keys = dict.fromkeys(k for r in rows for k in r)
     return {k: [r.get(k, NAN) for r in rows] for k in keys}
+
+
+def drawn_columns(draws: list[dict[str, float]]) -> dict[str, list]:
+    """The sampled values of a chunk's runs -> their ``param.<path>`` columns. Every run of a job
+    draws the same paths in the same order (:func:`sim.model.paths.sample`), so the columns are
+    the draws transposed; runs drawing other paths (none in a job) go key by key, NaN where a run
+    drew nothing."""
+    if not draws or not draws[0]:
+        return {}
+    paths = list(draws[0])
+    if any(list(d) != paths for d in draws):
+        return {f"param.{k}": [float(x) for x in v] for k, v in columns(draws).items()}
+    return {f"param.{k}": [float(v) for v in values] for k, values in zip(paths, zip(*(d.values() for d in draws)))}
 
 
 def concat(parts: list[dict[str, list]]) -> dict[str, list]:

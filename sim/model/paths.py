@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
+from collections.abc import Iterable
 from dataclasses import fields
 from typing import Any
 
@@ -79,22 +80,29 @@ def replace(obj: Any, **changes: Any) -> Any:
     return new
 
 
+def _grouped(items: Iterable[tuple[str, Any]]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """(path, x) pairs -> x by object: {actor id: {field: x, or {role field: x}}} and
+    {mechanism: {field: x}}."""
+    per_actor: dict[str, dict[str, Any]] = {}
+    per_mech: dict[str, dict[str, Any]] = {}
+    for path, x in items:
+        parts = split(path)
+        if parts[0] == "actors" and len(parts) == 3:
+            per_actor.setdefault(parts[1], {})[parts[2]] = x
+        elif parts[0] == "actors" and len(parts) == 4:
+            per_actor.setdefault(parts[1], {}).setdefault(parts[2], {})[parts[3]] = x
+        elif parts[0] == "mechanisms" and len(parts) == 3:
+            per_mech.setdefault(parts[1], {})[parts[2]] = x
+        else:
+            raise ConfigError(f"cannot set {path}")
+    return per_actor, per_mech
+
+
 def with_values(model: ModelParams, values: dict[str, Any]) -> ModelParams:
     """A copy of ``model`` with dotted-path values ('actors.X.territory.floor') replaced."""
     # Group the changes by object first, then rebuild each changed dataclass once (sampling
-    # sets ~125 values per run: one replace() per value was most of a run's cost).
-    per_actor: dict[str, dict[str, Any]] = {}  # actor id -> field -> value or {sub: value}
-    per_mech: dict[str, dict[str, Any]] = {}
-    for path, v in values.items():
-        parts = split(path)
-        if parts[0] == "actors" and len(parts) == 3:
-            per_actor.setdefault(parts[1], {})[parts[2]] = v
-        elif parts[0] == "actors" and len(parts) == 4:
-            per_actor.setdefault(parts[1], {}).setdefault(parts[2], {})[parts[3]] = v
-        elif parts[0] == "mechanisms" and len(parts) == 3:
-            per_mech.setdefault(parts[1], {})[parts[2]] = v
-        else:
-            raise ConfigError(f"cannot set {path}")
+    # sets ~200 values per run: one replace() per value was most of a run's cost).
+    per_actor, per_mech = _grouped(values.items())
     actors = dict(model.actors)
     for aid, changes in per_actor.items():
         a = actors[aid]
@@ -180,18 +188,7 @@ class Setter:
 
     def __init__(self, model: ModelParams, paths: tuple[str, ...]) -> None:
         self.model = model
-        per_actor: dict[str, dict[str, Any]] = {}  # actor id -> field -> index, or {sub: index}
-        per_mech: dict[str, dict[str, int]] = {}
-        for i, path in enumerate(paths):
-            parts = split(path)
-            if parts[0] == "actors" and len(parts) == 3:
-                per_actor.setdefault(parts[1], {})[parts[2]] = i
-            elif parts[0] == "actors" and len(parts) == 4:
-                per_actor.setdefault(parts[1], {}).setdefault(parts[2], {})[parts[3]] = i
-            elif parts[0] == "mechanisms" and len(parts) == 3:
-                per_mech.setdefault(parts[1], {})[parts[2]] = i
-            else:
-                raise ConfigError(f"cannot set {path}")
+        per_actor, per_mech = _grouped((path, i) for i, path in enumerate(paths))  # the values' indices
         dims = model.case.dimensions
         self.actors = []
         for aid, changes in per_actor.items():

@@ -203,16 +203,14 @@ class Setter:
                     ops.append((slot, _POINT, tuple((v[d], None) if d in v else (None, float(old[j]))
                                                     for j, d in enumerate(dims))))  # fmt: skip
                 elif isinstance(v, dict):
-                    ops.append((slot, _PART, (_Frame(old), tuple((_slot(old, k), i) for k, i in v.items()))))
+                    ops.append((slot, _PART, _Part(old, v)))
                 else:
                     ops.append((slot, _VALUE, v))
             self.actors.append((aid, _Frame(a), tuple(ops)))
         mech = model.mechanisms
         self.mechanisms = None
         if per_mech:
-            parts = tuple((_slot(mech, name), _Frame(getattr(mech, name)),
-                           tuple((_slot(getattr(mech, name), k), i) for k, i in v.items()))
-                          for name, v in per_mech.items())  # fmt: skip
+            parts = tuple((_slot(mech, name), _Part(getattr(mech, name), v)) for name, v in per_mech.items())
             self.mechanisms = (_Frame(mech), parts)
         self.top = _Frame(model)
         self.slots = (_slot(model, "actors"), _slot(model, "mechanisms"))
@@ -233,22 +231,15 @@ class Setter:
                 elif kind == _POINT:
                     fields_[slot] = tuple(old if i is None else float(values[i]) for i, old in arg)
                 else:
-                    sub, changes = arg
-                    part = sub.values[:]
-                    for s, i in changes:
-                        part[s] = values[i]
-                    fields_[slot] = sub.build(part)
+                    fields_[slot] = arg.filled(values)
             actors[aid] = frame.build(fields_)
         top = self.top.values[:]
         top[self.slots[0]] = actors
         if self.mechanisms is not None:
             frame, parts = self.mechanisms
             mech = frame.values[:]
-            for slot, sub, changes in parts:
-                part = sub.values[:]
-                for s, i in changes:
-                    part[s] = values[i]
-                mech[slot] = sub.build(part)
+            for slot, part in parts:
+                mech[slot] = part.filled(values)
             top[self.slots[1]] = frame.build(mech)
         return self.top.build(top)
 
@@ -280,6 +271,23 @@ class _Frame:
         for name, v in zip(self.names, values):
             object.__setattr__(new, name, v)
         return new
+
+
+class _Part(_Frame):
+    """A dataclass inside the tree (an actor's role, a mechanism's parameters) with some fields
+    set from the values: ``changes`` maps a field to its value's index."""
+
+    __slots__ = ("changes",)
+
+    def __init__(self, obj: Any, changes: dict[str, int]) -> None:
+        super().__init__(obj)
+        self.changes = tuple((_slot(obj, name), i) for name, i in changes.items())
+
+    def filled(self, values: list) -> Any:
+        fields_ = self.values[:]
+        for slot, i in self.changes:
+            fields_[slot] = values[i]
+        return self.build(fields_)
 
 
 def _names(cls: type) -> tuple[str, ...]:

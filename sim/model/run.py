@@ -116,9 +116,7 @@ def drawn_columns(draws: list[dict[str, float]]) -> dict[str, list]:
     draws the same paths in the same order (:func:`sim.model.paths.sample`), so the columns are
     the draws transposed; runs drawing other paths (none in a job) go key by key, NaN where a run
     drew nothing."""
-    if not draws or not draws[0]:
-        return {}
-    paths = list(draws[0])
+    paths = list(draws[0]) if draws else []
     if any(list(d) != paths for d in draws):
         return {f"param.{k}": [float(x) for x in v] for k, v in columns(draws).items()}
     return {f"param.{k}": [float(v) for v in values] for k, values in zip(paths, zip(*(d.values() for d in draws)))}

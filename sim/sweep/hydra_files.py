@@ -13,6 +13,7 @@ for any other fault (:func:`sim.sweep.job.fail`).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -28,26 +29,21 @@ def _yaml(container: Any) -> str:
     return yaml.dump(container, default_flow_style=False, allow_unicode=True, sort_keys=False, Dumper=_dumper())
 
 
-_DUMPER: list[type] = []
-
-
+@functools.cache
 def _dumper() -> type:
     """OmegaConf's YAML dumper (``omegaconf._utils.get_omega_conf_dumper``), built on libyaml's
     ``CDumper`` when PyYAML has it: the same representers, so the same text (tested)."""
-    if not _DUMPER:
-        import yaml
-        from omegaconf._utils import get_omega_conf_dumper
+    import yaml
+    from omegaconf._utils import get_omega_conf_dumper
 
-        own = get_omega_conf_dumper()
-        base = getattr(yaml, "CDumper", None)
-        if base is None:  # pragma: no cover - PyYAML without libyaml
-            _DUMPER.append(own)
-        else:
-            fast = type("OmegaConfCDumper", (base,), {})
-            fast.yaml_representers = dict(own.yaml_representers)
-            fast.yaml_multi_representers = dict(own.yaml_multi_representers)
-            _DUMPER.append(fast)
-    return _DUMPER[0]
+    own = get_omega_conf_dumper()
+    base = getattr(yaml, "CDumper", None)
+    if base is None:  # pragma: no cover - PyYAML without libyaml
+        return own
+    fast = type("OmegaConfCDumper", (base,), {})
+    fast.yaml_representers = dict(own.yaml_representers)
+    fast.yaml_multi_representers = dict(own.yaml_multi_representers)
+    return fast
 
 
 def texts(config: Any) -> dict[str, str]:

@@ -176,3 +176,22 @@ def test_drawn_values_become_param_columns_in_draw_order():
     mixed = drawn_columns([{"a": 1.0}, {"b": 2.0}])
     assert mixed["param.a"][0] == 1.0 and math.isnan(mixed["param.a"][1]) and mixed["param.b"][1] == 2.0
     assert drawn_columns([{}, {}]) == {} and drawn_columns([]) == {}
+
+
+def test_runs_share_the_binding_of_their_roles_not_of_their_numbers():
+    """The dimensions roles name are resolved once per shape of the parameters
+    (sim.model.roles.bind): a run with other numbers reuses it, but reads its own drawn
+    gate_tolerance; a run whose veto names another dimension gets its own binding."""
+    from sim.config.compose import case_dir, compose
+    from sim.model.model import ISFModel
+    from sim.model.paths import with_values
+
+    params = build(compose([], case_dir("gaza")))[0]
+    base = ISFModel(params, rng=0)
+    other = ISFModel(with_values(params, {"actors.ISR.territory.gate_tolerance": 3, "actors.ISR.resolve": 1.2}), rng=0)
+    assert other.drafts is base.drafts and other.force_dims is base.force_dims  # the same binding
+    assert (base.gate_tolerance, other.gate_tolerance) == (0, 3)
+    moved = ISFModel(with_values(params, {"actors.ISR.veto.dimension": "mandate"}), rng=0)
+    israel = moved.actors["ISR"]
+    assert israel.veto_dim == params.case.dimensions.index("mandate") != base.actors["ISR"].veto_dim
+    assert moved.veto_dims == [israel.veto_dim] and moved.drafts is not base.drafts

@@ -33,21 +33,48 @@ Draft = tuple[tuple[int, float], ...]  # (dimension index, value) for each dimen
 
 
 def bind(model: ISFModel) -> None:
-    """Resolve the dimensions each role names, and the drafts, to indices (once per parameter
-    set: sampled runs each have their own, fixed runs share one)."""
-    key = id(model.params)
-    hit = _BOUND.get(key)
-    if hit is None or hit[0] is not model.params:
+    """Resolve the dimensions each role names, and the drafts, to indices: once per shape of the
+    parameters (:func:`_shape`: the case and who holds which role on which dimension), which a
+    sampled run shares with the fixed runs of its job (it draws numbers, not roles)."""
+    shape = _shape(model)
+    hit = _BOUND.get(shape)
+    if hit is None or hit[0] is not model.case:
         if len(_BOUND) > 64:
             _BOUND.clear()
-        hit = _BOUND[key] = (model.params, _binding(model))
+        hit = _BOUND[shape] = (model.case, _binding(model))
     per_actor, shared = hit[1]
     for a, (veto_dim, compliance_dim, restraint_dim) in zip(model.actor_list, per_actor):
         a.veto_dim, a.compliance_dim, a.restraint_dim = veto_dim, compliance_dim, restraint_dim
     model.__dict__.update(shared)
+    holders = model.territory_holders  # the one number of the binding a sampled run may draw
+    # None: the gates hold nothing up (no territory holder, or sequencing off)
+    model.gate_tolerance = (
+        min(h.p.territory.gate_tolerance for h in holders)
+        if holders and model.params.mechanisms.sequencing.enabled
+        else None
+    )
 
 
-_BOUND: dict[int, tuple] = {}
+_BOUND: dict[tuple, tuple] = {}
+
+
+def _shape(model: ISFModel) -> tuple:
+    """What :func:`_binding` reads of the parameters besides the case: each actor's roles, and the
+    dimensions and targets they name (a role's numbers are not read)."""
+    return (id(model.case),) + tuple(
+        (
+            p.id,
+            p.sponsor is None,
+            p.contributor is None,
+            p.force_funder is None,
+            p.gate is None,
+            (p.veto.dimension, tuple(p.veto.targets)) if p.veto else None,
+            (p.armed_group.dimension,) if p.armed_group else None,
+            (p.territory.restraint_on,) if p.territory else None,
+            (p.council.permanent,) if p.council else None,
+        )
+        for p in (a.p for a in model.actor_list)
+    )
 
 
 def _binding(model: ISFModel) -> tuple[list[tuple[int, int, int]], dict]:
@@ -97,12 +124,6 @@ def _binding(model: ISFModel) -> tuple[list[tuple[int, int, int]], dict]:
         "gate_label": " and ".join(dict.fromkeys(w.label for w in gate_words)) or "gates",
         "consent_label": case.words.get("consent", "consent"),
         "situation_label": case.words.get("situation", "no collapse"),
-        # None: the gates hold nothing up (no territory holder, or sequencing off)
-        "gate_tolerance": (
-            min(h.p.territory.gate_tolerance for h in holders)
-            if holders and model.params.mechanisms.sequencing.enabled
-            else None
-        ),
     }
     return per_actor, shared
 

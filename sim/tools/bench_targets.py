@@ -6,6 +6,7 @@ against a 10,000-run one. `--targets` runs only these, `--smoke` at tiny sizes."
 from __future__ import annotations
 
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,8 +33,9 @@ class Bench:
 
 def chunk_ratio(b: Bench, runs: int, rounds: int = 3) -> tuple[float, float, float, float]:
     """Sampled runs against fixed ones, in one process (a job's own chunk function, one core):
-    (fixed runs/s, sampled runs/s, the median over interleaved rounds of sampled time / fixed
-    time, and of sampled time / the model's own time on the same drawn parameters). The job is
+    (fixed runs/s, sampled runs/s, and the medians, over blocks of up to 100 seeds timed in turn,
+    of sampled time / fixed time and of sampled time / the model's own time on the same drawn
+    parameters). The job is
     composed as isf-sim composes it, so the sampled runs draw what a job draws.
 
     The last ratio is what sampling itself costs (drawing, setting the draws, their columns);
@@ -52,24 +54,29 @@ def chunk_ratio(b: Bench, runs: int, rounds: int = 3) -> tuple[float, float, flo
     fixed = replace(sampled, uncertainty="fixed")
     drawn = [run_params(sampled, s)[0] for s in range(runs)]  # the same worlds, drawn beforehand
     _run_chunk(sampled, range(20))  # warm-up
-    ratios, own, f_rates, s_rates = [], [], [], []
+    # the three are timed block by block, interleaved, so that a machine whose speed drifts
+    # over seconds slows all three alike; each ratio is the median over blocks and rounds
+    block = max(1, min(100, runs // 10))
+    ratios, own, spent = [], [], [0.0, 0.0]
     for _ in range(rounds):
-        t = time.perf_counter()
-        _run_chunk(fixed, range(runs))
-        f = time.perf_counter() - t
-        t = time.perf_counter()
-        _run_chunk(sampled, range(runs))
-        s = time.perf_counter() - t
-        t = time.perf_counter()
-        for seed, params in enumerate(drawn):
-            outcome(run_model(params, seed), seed)
-        m = time.perf_counter() - t
-        ratios.append(s / f)
-        own.append(s / m)
-        f_rates.append(runs / f)
-        s_rates.append(runs / s)
-    mid = len(ratios) // 2
-    return sorted(f_rates)[mid], sorted(s_rates)[mid], sorted(ratios)[mid], sorted(own)[mid]
+        for start in range(0, runs, block):
+            seeds = range(start, min(runs, start + block))
+            t = time.perf_counter()
+            _run_chunk(fixed, seeds)
+            f = time.perf_counter() - t
+            t = time.perf_counter()
+            _run_chunk(sampled, seeds)
+            s = time.perf_counter() - t
+            t = time.perf_counter()
+            for seed in seeds:
+                outcome(run_model(drawn[seed], seed), seed)
+            m = time.perf_counter() - t
+            ratios.append(s / f)
+            own.append(s / m)
+            spent[0] += f
+            spent[1] += s
+    n = runs * rounds
+    return n / spent[0], n / spent[1], statistics.median(ratios), statistics.median(own)
 
 
 def job_wall(b: Bench, *args: str) -> tuple[float, float]:

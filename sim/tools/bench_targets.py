@@ -35,12 +35,12 @@ def chunk_ratio(b: Bench, runs: int, rounds: int = 3) -> tuple[float, float, flo
     """Sampled runs against fixed ones, in one process (a job's own chunk function, one core):
     (fixed runs/s, sampled runs/s, and the medians, over blocks of up to 100 seeds timed in turn,
     of sampled time / fixed time and of sampled time / the model's own time on the same drawn
-    parameters). The job is
-    composed as isf-sim composes it, so the sampled runs draw what a job draws.
+    parameters). The job is composed as isf-sim composes it, so the sampled runs draw what a job
+    draws.
 
     The last ratio is what sampling itself costs (drawing, setting the draws, their columns);
     the first also holds what the drawn worlds do differently from the point values' world (more
-    contingents waiting to deploy, Council members lobbied longer): work, not overhead."""
+    contingents waiting to deploy, more Council forecasts): work, not overhead."""
     from dataclasses import replace
 
     from sim.config.compose import compose

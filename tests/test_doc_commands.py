@@ -89,10 +89,11 @@ def cases() -> list:
             else:
                 groups = [[c] for c in runnable]
             for group in groups:
-                if len(group) == 1:
-                    if _without_folder(group[0]) in seen:
-                        continue  # the same job as an earlier command, into another folder: run once
-                    seen.add(_without_folder(group[0]))
+                job = _without_folder(group[0]) if len(group) == 1 else None
+                if job in seen:
+                    continue  # the same job as an earlier command, into another folder: run once
+                if job is not None:
+                    seen.add(job)
                 broken = next((why for key, why in BROKEN.items() if any(key in c for c in group)), None)
                 marks = [pytest.mark.xfail(strict=True, reason=broken)] if broken else []
                 label = f"{name}:{line}:{group[0][:60]}"

@@ -36,7 +36,10 @@ def bind(model: ISFModel) -> None:
     """Resolve the dimensions each role names, and the drafts, to indices: once per shape of the
     parameters (:func:`_shape`: the case and who holds which role on which dimension), which a
     sampled run shares with the fixed runs of its job (it draws numbers, not roles)."""
-    shape = _shape(model)
+    last = _LAST_SHAPE  # fixed runs share one parameter object: its shape is worked out once
+    if last[0] is not model.params:
+        last[:] = [model.params, _shape(model)]
+    shape = last[1]
     hit = _BOUND.get(shape)
     if hit is None or hit[0] is not model.case:
         if len(_BOUND) > 64:
@@ -56,6 +59,7 @@ def bind(model: ISFModel) -> None:
 
 
 _BOUND: dict[tuple, tuple] = {}
+_LAST_SHAPE: list = [None, None]  # [the last parameter object bound, its shape]
 
 
 def _shape(model: ISFModel) -> tuple:

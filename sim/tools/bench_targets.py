@@ -57,7 +57,8 @@ def chunk_ratio(b: Bench, runs: int, rounds: int = 3) -> tuple[float, float, flo
     # the three are timed block by block, interleaved, so that a machine whose speed drifts
     # over seconds slows all three alike; each ratio is the median over blocks and rounds
     block = max(1, min(100, runs // 10))
-    ratios, own, spent = [], [], [0.0, 0.0]
+    ratios, own = [], []
+    f_total = s_total = 0.0
     for _ in range(rounds):
         for start in range(0, runs, block):
             seeds = range(start, min(runs, start + block))
@@ -73,10 +74,10 @@ def chunk_ratio(b: Bench, runs: int, rounds: int = 3) -> tuple[float, float, flo
             m = time.perf_counter() - t
             ratios.append(s / f)
             own.append(s / m)
-            spent[0] += f
-            spent[1] += s
+            f_total += f
+            s_total += s
     n = runs * rounds
-    return n / spent[0], n / spent[1], statistics.median(ratios), statistics.median(own)
+    return n / f_total, n / s_total, statistics.median(ratios), statistics.median(own)
 
 
 def job_wall(b: Bench, *args: str) -> tuple[float, float]:

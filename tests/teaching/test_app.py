@@ -172,7 +172,8 @@ def test_page_in_a_headless_browser(server, tmp_path):
             page.locator(".v-select", has_text="Scenario").click()
             page.get_by_role("option", name="us_presses_israel").click()
             page.get_by_text("US pressure on Israel: 0.90").wait_for(timeout=10_000)
-            assert slider.get_attribute("aria-valuenow") == "0.9"
+            # the label and the slider are two widgets, updated by two messages: wait for both
+            sync_api.expect(slider).to_have_attribute("aria-valuenow", "0.9", timeout=10_000)
             reset_until(page, "scenario us_presses_israel")
             page.get_by_text("US pressure on Israel 0.90").first.wait_for(timeout=5_000)
             assert page.get_by_text("Settings changed").count() == 0

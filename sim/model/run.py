@@ -39,6 +39,9 @@ EVENT_COLUMNS = {
 }
 NAN = float("nan")
 PARALLEL_MIN_RUNS = 400  # below this, starting worker processes costs more than it saves
+# runs of a chunk sent to the pool, at least (fewer only to give every worker one): a chunk costs
+# a round trip and its job pickled (~1 ms), which a sweep's small jobs paid a dozen times each
+MIN_CHUNK = 25
 
 
 @dataclass
@@ -185,6 +188,16 @@ def _ready() -> bool:
     return True
 
 
+def pool_chunks(seeds: range, workers: int) -> list[range]:
+    """A job's seeds cut into the chunks sent to a pool of ``workers``: about eight a worker (the
+    last chunks finish together), of :data:`MIN_CHUNK` to 500 runs (one a worker when the job is
+    smaller). The cut changes when rows arrive, never what they hold."""
+    runs = len(seeds)
+    n_chunks = workers * 8 if runs >= workers * 8 else workers
+    size = max(min(MIN_CHUNK, -(-runs // workers)), min(500, -(-runs // n_chunks)))
+    return [seeds[i : i + size] for i in range(0, runs, size)]
+
+
 class Pending:
     """A job's runs submitted to the pool; :meth:`parts` yields them chunk by chunk, in seed order
     (a chunk is dropped here once handed on, so memory holds the chunks not yet consumed, not the
@@ -192,10 +205,7 @@ class Pending:
 
     def __init__(self, job: Job, workers: int, progress: Callable[[int], None] | None = None):
         self.job, self.progress = job, progress
-        seeds = range(job.seed, job.seed + job.runs)
-        n_chunks = workers * 8 if job.runs >= workers * 8 else workers
-        size = max(1, min(500, -(-job.runs // n_chunks)))
-        self.chunks = [seeds[i : i + size] for i in range(0, job.runs, size)]
+        self.chunks = pool_chunks(range(job.seed, job.seed + job.runs), workers)
         pool = executor(workers)
         self.futures = [pool.submit(_run_chunk, job, c) for c in self.chunks]
 

@@ -73,14 +73,14 @@ def _outcomes_only(runs: pd.DataFrame) -> pd.DataFrame:
 def write_rules(path: Path, job, workers: int) -> dict:
     """``rules.parquet`` written as the runs arrive, chunk by chunk (:mod:`sim.sweep.stream`): memory
     holds a row group, not the rows, whatever the number of runs; returns the table's check."""
-    from sim.model.run import chunks, to_frame
-    from sim.sweep.stream import TableWriter
+    from sim.model.run import chunks
+    from sim.sweep.stream import TableWriter, frames
 
     writer = TableWriter(path)
     try:
         for rule_job in rule_jobs(job):
-            for part in chunks(rule_job, workers=workers):
-                writer.add(_outcomes_only(to_frame(part, rule_job.params)))
+            for piece in frames(chunks(rule_job, workers=workers), rule_job.params):
+                writer.add(_outcomes_only(piece))
         return writer.close()
     except BaseException:
         writer.abort()

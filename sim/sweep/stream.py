@@ -32,12 +32,13 @@ import pandas as pd
 
 from sim.model import weekly as weekly_table
 from sim.model.params import ModelParams
-from sim.model.run import to_frame
+from sim.model.run import concat, to_frame
 
 GROUP_BYTES = 32 * 1024**2  # about what one row group holds in memory while it waits
 ALIGN = 8 * 1024  # rows: pieces are joined into blocks of this size (a multiple of pyarrow's 1,024)
 MAX_GROUP = 1024 * 1024  # pyarrow's own largest row group
 STRING_WIDTH = 32  # bytes a text value is counted for (offset and a short label)
+FRAME_VALUES = 250_000  # values of the runs' columns joined into one frame (~8 MB as Python floats)
 
 
 def group_rows(schema: Any) -> int:
@@ -169,6 +170,27 @@ class CsvWriter:
         _unlink_quietly(self.tmp)
 
 
+def frames(parts: Iterable[dict[str, list]], params: ModelParams, weeks: list | None = None) -> Iterable[pd.DataFrame]:
+    """The chunks' runs as pieces of the table, chunks joined until a piece holds about
+    :data:`FRAME_VALUES` values: a frame costs ~1 ms whatever its size, so a small job's dozen
+    chunks of a few runs each cost more as frames than as runs. The pieces' borders do not show
+    in the file (:class:`TableWriter` joins them into blocks of :data:`ALIGN` rows). A chunk's
+    weekly rows go to ``weeks`` (dropped without one)."""
+    gathered: list[dict[str, list]] = []
+    values = 0
+    for part in parts:
+        week = part.pop("_weekly", None)
+        if week is not None and weeks is not None:
+            weeks.append(week)
+        gathered.append(part)
+        values += len(part) * len(next(iter(part.values()), []))
+        if values >= FRAME_VALUES:
+            yield to_frame(gathered[0] if len(gathered) == 1 else concat(gathered), params)
+            gathered, values = [], 0
+    if gathered:
+        yield to_frame(gathered[0] if len(gathered) == 1 else concat(gathered), params)
+
+
 def write_runs(folder: Path, parts: Iterable[dict[str, list]], params: ModelParams, csv: bool = False) -> dict:
     """Write ``runs.parquet`` (and ``runs.csv``; ``weekly.parquet`` when the chunks carry weekly
     rows) from chunks in seed order; return the tables' checks for the manifest. Nothing
@@ -180,12 +202,8 @@ def write_runs(folder: Path, parts: Iterable[dict[str, list]], params: ModelPara
     try:
         if csv:
             writers.append(CsvWriter(folder / "runs.csv"))
-        weeks = []
-        for part in parts:
-            week = part.pop("_weekly", None)
-            if week is not None:
-                weeks.append(week)
-            piece = to_frame(part, params)
+        weeks: list = []
+        for piece in frames(parts, params, weeks):
             for w in writers:
                 w.add(piece)
         tables = {RUNS: writers[0].close()}

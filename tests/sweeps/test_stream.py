@@ -101,6 +101,7 @@ def test_the_rule_range_is_streamed_with_the_bytes_of_the_whole_table(tmp_path, 
         held.append(self.n_staged + self.n_waiting)
 
     monkeypatch.setattr(stream.TableWriter, "add", watched)
+    monkeypatch.setattr(stream, "FRAME_VALUES", 1)  # a piece per chunk: the writer takes several
     check = rules.write_rules(tmp_path / "rules.parquet", job, workers=1)
     frames = []
     for rule in rules.others(job.params):
@@ -110,3 +111,43 @@ def test_the_rule_range_is_streamed_with_the_bytes_of_the_whole_table(tmp_path, 
     pd.concat(frames, ignore_index=True).to_parquet(whole, index=False, engine="pyarrow", compression="zstd")
     assert (tmp_path / "rules.parquet").read_bytes() == whole.getvalue()
     assert check["rows"] == 60 * len(rules.others(job.params)) and len(held) > 1
+
+
+def test_chunks_are_joined_into_pieces_of_about_frame_values_and_the_file_does_not_show_it(tmp_path, monkeypatch):
+    """A sweep's small jobs come in a dozen chunks of a few runs: their runs become one piece of
+    the table (a frame costs ~1 ms whatever its size), a larger job's several, and the file has
+    the same bytes whatever the pieces."""
+    from helpers import params_for
+    from sim.model.run import Job, chunks
+
+    job = Job(params_for(), seed=5, runs=240, uncertainty="sample")
+    parts = list(chunks(job, workers=1))  # 50 runs a chunk: 5 chunks
+    width = len(parts[0])
+    assert len(parts) == 5 and width > 20
+
+    def written(name: str, most: int) -> tuple[bytes, list[int]]:
+        monkeypatch.setattr(stream, "FRAME_VALUES", most)
+        sizes = [len(f) for f in stream.frames([dict(p) for p in parts], job.params)]
+        stream.write_runs(tmp_path / name, [dict(p) for p in parts], job.params)
+        return (tmp_path / name / "runs.parquet").read_bytes(), sizes
+
+    one, sizes_one = written("a", 10**9)
+    each, sizes_each = written("b", 1)
+    two, sizes_two = written("c", 100 * width)  # two chunks' worth a piece
+    assert sizes_one == [240] and sizes_each == [50] * 4 + [40] and sizes_two == [100, 100, 40]
+    assert one == each == two
+
+
+def test_a_small_job_goes_to_the_pool_in_one_chunk_a_worker_and_a_large_one_in_chunks_of_at_most_500():
+    from sim.model.run import MIN_CHUNK, pool_chunks
+
+    def sizes(runs, workers):
+        cut = pool_chunks(range(7, 7 + runs), workers)
+        assert [s for c in cut for s in c] == list(range(7, 7 + runs))  # every seed once, in order
+        return [len(c) for c in cut]
+
+    assert sizes(40, 2) == [20, 20]  # a sweep's small job: not 14 chunks of 3
+    assert sizes(3, 2) == [2, 1]
+    assert sizes(300, 2) == [MIN_CHUNK] * 12
+    assert sizes(3000, 2) == [188] * 15 + [180]  # eight a worker
+    assert sizes(100_000, 2) == [500] * 200

@@ -165,9 +165,12 @@ def test_speeds_come_from_the_bench_file_with_their_ratios(tmp_path):
     assert speed_entries(bench) == {}
     record("bare_loop", 400.0, "python -m sim.bench", bench)
     record("sweep_fixed", 720.0, "python -m sim.bench", bench)
+    record("sweep_default", 360.0, "python -m sim.bench", bench)  # sampled, with the rule range
     got = speed_entries(bench)
     assert got["speed.bare_loop"]["value"] == 400
     assert got["speed.sweep_fixed.ratio"]["value"] == 1.8
+    assert got["speed.sweep_default.ratio"]["value"] == 0.9 and "speed.sweep_sample.ratio" not in got
+    assert got["speed.minutes_100k.default"]["value"] == pytest.approx(100_000 / 360 / 60, rel=1e-5)
     assert got["speed.minutes_100k.fixed"]["value"] == pytest.approx(100_000 / 720 / 60, rel=1e-5)
     assert got["speed.bare_loop"]["command"] == "python -m sim.bench"
 

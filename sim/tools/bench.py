@@ -8,8 +8,11 @@ and prints runs per second and the ratios:
 2. ``isf-sim -m seed=range(0,N,N/J) runs=N/J`` — a J-job sweep of N runs on all cores, timed
    from the outside: Python and Hydra start-up, composing every job's config, the worker pool,
    writing every job folder and the combined table, all included; with point values
-   (``uncertainty=fixed``, the same runs as 1) and with isf-sim's default ``uncertainty=sample``
-   (each run first draws its parameters);
+   (``uncertainty=fixed``, the same runs as 1) and with ``uncertainty=sample`` (each run first
+   draws its parameters), both with the bargaining rule fixed on the command line, so they do
+   the runs the bare loop does; then the default command as a user types it: sampled, and each
+   job's seeds run again under the case's other admitted rules (the rule range,
+   :mod:`sim.sweep.rules`), more runs of the model than the table's rows, which the rate counts;
 3. ``mesa.batch_run`` on the same model, runs and cores, two ways, both through the public
    adapter :class:`sim.batch.BatchModel`: collecting the outcome once, after the last week (the
    least work batch_run allows: like for like), and the way Mesa models usually feed it, the
@@ -50,6 +53,7 @@ from sim.model.model import ISFModel
 from sim.model.outcomes import outcome
 from sim.model.params import ModelParams
 from sim.model.run import cores
+from sim.sweep import rules
 from sim.tools.numbers_speed import BENCH
 
 CASE: list[str] = []  # ["case=NAME|PATH"] for --case: the isf-sim commands the bench times run it
@@ -90,8 +94,10 @@ def weekly_cost(params: ModelParams, runs: int, rounds: int | None = None) -> fl
     return sorted(ratios)[len(ratios) // 2]
 
 
-def sweep(runs: int, jobs: int, uncertainty: str = "fixed") -> tuple[float, int]:
-    """Runs per second of a whole `isf-sim -m` sweep (wall time of the command); rows written."""
+def sweep(runs: int, jobs: int, uncertainty: str = "fixed", rule: str | None = None) -> tuple[float, int]:
+    """Runs per second of a whole `isf-sim -m` sweep (wall time of the command); rows written.
+    ``rule``: the bargaining rule fixed on the command line (no rule range); None: the default,
+    with the rule range."""
     import pyarrow.parquet as pq
 
     per_job = runs // jobs
@@ -106,6 +112,7 @@ def sweep(runs: int, jobs: int, uncertainty: str = "fixed") -> tuple[float, int]
             f"seed=range(0,{per_job * jobs},{per_job})",
             f"runs={per_job}",
             f"uncertainty={uncertainty}",
+            *([f"mechanisms.pressure.rule={rule}"] if rule else []),
             f"hydra.sweep.dir={out / 'sweep'}",
         ]
         t = time.perf_counter()
@@ -313,16 +320,24 @@ def main(argv: list[str] | None = None) -> None:
         print_targets(Bench(CASE, SIZES, record, _PEAK), params, bare, args.big)
         if args.targets:
             return
-    rate, rows = sweep(args.runs, args.jobs)
+    rule = params.mechanisms.pressure.rule  # fixed: the sweeps run what the bare loop runs
+    rate, rows = sweep(args.runs, args.jobs, rule=rule)
     assert rows == args.runs // args.jobs * args.jobs, rows
     record("sweep_fixed", rate)
     print(
         f"  isf-sim -m, {n} cores, uncertainty=fixed     : {rate:6.0f} runs/s  "
-        f"{rate / bare:4.2f}x the bare loop (harness {1 - rate / (bare * n):.0%} of {n} x bare)"
+        f"{rate / bare:4.2f}x the bare loop (harness {1 - rate / (bare * n):.0%} of {n} x bare; the rule fixed)"
     )
-    srate, _ = sweep(args.runs, args.jobs, "sample")
+    srate, _ = sweep(args.runs, args.jobs, "sample", rule=rule)
     record("sweep_sample", srate)
     print(f"  isf-sim -m, {n} cores, uncertainty=sample    : {srate:6.0f} runs/s  {srate / bare:4.2f}x the bare loop")
+    others = rules.others(params)
+    drate, _ = sweep(args.runs, args.jobs, "sample")
+    record("sweep_default", drate)
+    print(
+        f"  isf-sim -m, {n} cores, the default          : {drate:6.0f} runs/s  sampled, each seed again under "
+        f"{', '.join(others) or 'no other rule'} (the rule range): {drate * (1 + len(others)):.0f} model runs/s"
+    )
     lean, brows = batch_run(params, m, n)
     assert len(brows) == m
     record("batch_lean", lean)
@@ -336,7 +351,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(
         f"  100,000 runs at the sweep's rate           : {100_000 / rate / 60:6.1f} min fixed, "
-        f"{100_000 / srate / 60:.1f} min sampled"
+        f"{100_000 / srate / 60:.1f} min sampled, {100_000 / drate / 60:.1f} min the default"
     )
     print_weekly(params)
     print_grid()

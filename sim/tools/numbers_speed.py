@@ -20,8 +20,17 @@ BENCH = Path("results") / "bench.json"
 #: bench key -> (numbers.json name, unit, what)
 RATES = {
     "bare_loop": ("speed.bare_loop", "runs/s", "bare model loop, one core"),
-    "sweep_fixed": ("speed.sweep_fixed", "runs/s", "isf-sim -m sweep on every core, uncertainty=fixed"),
-    "sweep_sample": ("speed.sweep_sample", "runs/s", "isf-sim -m sweep on every core, uncertainty=sample"),
+    "sweep_fixed": ("speed.sweep_fixed", "runs/s", "isf-sim -m sweep on every core, uncertainty=fixed, the rule fixed"),
+    "sweep_sample": (
+        "speed.sweep_sample",
+        "runs/s",
+        "isf-sim -m sweep on every core, uncertainty=sample, the rule fixed",
+    ),
+    "sweep_default": (
+        "speed.sweep_default",
+        "runs/s",
+        "isf-sim -m sweep on every core as typed: sampled, with the rule range (rows of runs.parquet a second)",
+    ),
     "batch_lean": ("speed.batch_lean", "runs/s", "mesa.batch_run on every core, outcome collected once"),
     "batch_weekly": ("speed.batch_weekly", "runs/s", "mesa.batch_run on every core, DataCollector every week"),
     "grid_sweep": ("speed.grid_sweep", "runs/s", "grid of 36 jobs x 40 runs, isf-sim -m"),
@@ -36,6 +45,11 @@ RATES = {
 RATIOS = {
     "speed.sweep_fixed.ratio": ("sweep_fixed", "bare_loop", "isf-sim -m (fixed) / bare loop"),
     "speed.sweep_sample.ratio": ("sweep_sample", "bare_loop", "isf-sim -m (sample) / bare loop"),
+    "speed.sweep_default.ratio": (
+        "sweep_default",
+        "bare_loop",
+        "isf-sim -m (the default, with the rule range) / bare loop",
+    ),
     "speed.batch_lean.ratio": ("batch_lean", "bare_loop", "batch_run (outcome once) / bare loop"),
     "speed.batch_weekly.ratio": ("batch_weekly", "bare_loop", "batch_run (every week) / bare loop"),
     "speed.grid.ratio": ("grid_sweep", "grid_one", "grid sweep / the same runs as one job"),
@@ -71,7 +85,7 @@ def speed_entries(path: Path) -> dict[str, dict]:
         if num in measured and den in measured:
             m = measured[num]
             out[name] = _entry(m["value"] / measured[den]["value"], "x", what, m)
-    for mode in ("fixed", "sample"):
+    for mode in ("fixed", "sample", "default"):
         m = measured.get(f"sweep_{mode}")
         if m:
             out[f"speed.minutes_100k.{mode}"] = _entry(100_000 / m["value"] / 60, "min", f"100,000 runs, {mode}", m)

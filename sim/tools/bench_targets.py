@@ -111,7 +111,9 @@ def print_targets(b: Bench, params: ModelParams, bare: float, big: int = 100_000
     n_job, n_workers, n_small = b.sizes["job"], b.sizes["workers"], b.sizes["small"]
     # the rule fixed: the rule range (the same runs under the case's other admitted rules) is more
     # runs, not overhead (sim/sweep/rules.py)
-    wall, _ = job_wall(b, f"runs={n_job}", "uncertainty=fixed", "mechanisms.pressure.rule=default")
+    wall, _ = job_wall(
+        b, f"runs={n_job}", "uncertainty=fixed", f"mechanisms.pressure.rule={params.mechanisms.pressure.rule}"
+    )
     model_s = n_job / bare
     b.record("job_1000_wall", wall)
     b.record("job_over_model", wall / model_s)

@@ -126,7 +126,10 @@ def drawn_columns(draws: list[dict[str, float]]) -> dict[str, list]:
 
 
 def concat(parts: list[dict[str, list]]) -> dict[str, list]:
-    """Column chunks, in order, -> one set of columns (a key missing from a chunk: NaN there)."""
+    """Column chunks, in order, -> one set of columns (a key missing from a chunk: NaN there);
+    a single chunk is returned as it is."""
+    if len(parts) == 1:
+        return parts[0]
     keys = dict.fromkeys(k for part in parts for k in part)
     out: dict[str, list] = {k: [] for k in keys}
     for part in parts:
@@ -193,8 +196,8 @@ def pool_chunks(seeds: range, workers: int) -> list[range]:
     last chunks finish together), of :data:`MIN_CHUNK` to 500 runs (one a worker when the job is
     smaller). The cut changes when rows arrive, never what they hold."""
     runs = len(seeds)
-    n_chunks = workers * 8 if runs >= workers * 8 else workers
-    size = max(min(MIN_CHUNK, -(-runs // workers)), min(500, -(-runs // n_chunks)))
+    size = min(500, -(-runs // (workers * 8)))  # about eight a worker, at most 500 runs
+    size = max(size, min(MIN_CHUNK, -(-runs // workers)))  # at least MIN_CHUNK, or one a worker
     return [seeds[i : i + size] for i in range(0, runs, size)]
 
 

@@ -185,10 +185,10 @@ def frames(parts: Iterable[dict[str, list]], params: ModelParams, weeks: list | 
         gathered.append(part)
         values += len(part) * len(next(iter(part.values()), []))
         if values >= FRAME_VALUES:
-            yield to_frame(gathered[0] if len(gathered) == 1 else concat(gathered), params)
+            yield to_frame(concat(gathered), params)
             gathered, values = [], 0
     if gathered:
-        yield to_frame(gathered[0] if len(gathered) == 1 else concat(gathered), params)
+        yield to_frame(concat(gathered), params)
 
 
 def write_runs(folder: Path, parts: Iterable[dict[str, list]], params: ModelParams, csv: bool = False) -> dict:
